@@ -1,0 +1,95 @@
+"""Reverse-mode differentiation: record mode, topological order and the backward sweep.
+
+Every op output keeps its parents and a `backward(g)` closure that maps the gradient of
+the output to one gradient per parent (None where a parent needs none). Backpropagation
+is one topological sort of the graph and one loop over it, in reverse.
+"""
+import contextlib
+
+import numpy as np
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    """Whether ops record the graph (False inside `no_grad()`)."""
+    return _grad_enabled
+
+
+@contextlib.contextmanager
+def _grad_mode(enabled):
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, enabled
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def no_grad():
+    """Context manager: ops inside it record nothing (inference, metrics, updates)."""
+    return _grad_mode(False)
+
+
+def enable_grad():
+    """Context manager: ops inside it record the graph, even within `no_grad()`."""
+    return _grad_mode(True)
+
+
+def _reverse_topological(root):
+    """Nodes reachable from `root` through tensors that require grad, outputs first."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node._parents:
+            if parent.requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+def _seed(output, grad):
+    if grad is None:
+        if output.data.size != 1:
+            raise ValueError(
+                "backward: a gradient can be created implicitly only for a single-element "
+                f"output; received shape {output.shape}. Pass the output's gradient explicitly.")
+        return np.ones_like(output.data)
+    grad = np.asarray(getattr(grad, "data", grad), dtype=output.dtype)
+    if grad.shape != output.shape:
+        raise ValueError(f"backward: expected a gradient of shape {output.shape}, "
+                         f"received {grad.shape}")
+    return grad
+
+
+def backpropagate(output, grad=None, wanted=None):
+    """Sweep the graph of `output` once in reverse.
+
+    Returns {id(tensor): (tensor, gradient array)} for the tensors in `wanted` (a set of
+    ids), or for every leaf that requires grad when `wanted` is None.
+    """
+    grads = {id(output): _seed(output, grad)}
+    found = {}
+    for node in _reverse_topological(output):
+        g = grads.pop(id(node), None)
+        if g is None:
+            continue
+        is_leaf = node._backward is None
+        if (wanted is None and is_leaf) or (wanted is not None and id(node) in wanted):
+            found[id(node)] = (node, g)
+        if is_leaf:
+            continue
+        for parent, parent_grad in zip(node._parents, node._backward(g)):
+            if parent_grad is None or not parent.requires_grad:
+                continue
+            key = id(parent)
+            grads[key] = parent_grad if key not in grads else grads[key] + parent_grad
+    return found

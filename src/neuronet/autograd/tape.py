@@ -1,0 +1,58 @@
+"""GradientTape in TensorFlow's form, for custom training loops.
+
+    with GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    grads = tape.gradient(loss, model.trainable_weights)
+"""
+from . import graph
+from .tensor import Tensor
+
+
+class GradientTape:
+    """Records the ops run inside `with`; `gradient(target, sources)` differentiates them."""
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self.persistent = persistent
+        self._used = False
+        self._recording = None
+
+    def __enter__(self):
+        self._recording = graph.enable_grad()
+        self._recording.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._recording.__exit__(*exc)
+        return False
+
+    def watch(self, tensor):
+        """Track gradients with respect to a Tensor that is not a trainable variable."""
+        for t in tensor if isinstance(tensor, (list, tuple)) else [tensor]:
+            t.requires_grad = True
+
+    def gradient(self, target, sources, output_gradients=None):
+        """d(target)/d(source) for each source (same nesting; None when unconnected)."""
+        if self._used and not self.persistent:
+            raise RuntimeError("GradientTape.gradient can only be called once on a "
+                               "non-persistent tape; create it with persistent=True.")
+        self._used = True
+        flat = _flatten(sources)
+        found = graph.backpropagate(target, output_gradients, wanted={id(s) for s in flat})
+        grads = [Tensor(found[id(s)][1]) if id(s) in found else None for s in flat]
+        return _unflatten(sources, iter(grads))
+
+
+def _flatten(structure):
+    if isinstance(structure, dict):
+        return [t for v in structure.values() for t in _flatten(v)]
+    if isinstance(structure, (list, tuple)):
+        return [t for v in structure for t in _flatten(v)]
+    return [structure]
+
+
+def _unflatten(structure, values):
+    if isinstance(structure, dict):
+        return {k: _unflatten(v, values) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(_unflatten(v, values) for v in structure)
+    return next(values)

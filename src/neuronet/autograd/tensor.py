@@ -1,0 +1,140 @@
+"""Tensor: an N-D NumPy array that remembers the op that made it.
+
+    x = Tensor([[1., 2.]], requires_grad=True)
+    y = (x * x).sum()          # builds the graph
+    y.backward()               # x.grad == 2 * x
+"""
+import numpy as np
+
+from .. import backend
+from . import graph
+
+
+def as_array(value, dtype=None):
+    """The ndarray behind a value; Python floats and lists default to floatx()."""
+    if isinstance(value, Tensor):
+        value = value.data
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value if dtype is None else value.astype(dtype, copy=False)
+    array = np.asarray(value, dtype=dtype)
+    if dtype is None and array.dtype == np.float64:
+        array = array.astype(backend.floatx())
+    return array
+
+
+class Tensor:
+    """An N-D array (0-D scalar up) with reverse-mode autodiff.
+
+    `data` is the ndarray, `grad` the accumulated gradient (an ndarray, after
+    `backward()`), `requires_grad` whether gradients flow to it.
+    """
+
+    __array_priority__ = 100  # `ndarray + Tensor` calls Tensor.__radd__
+
+    def __init__(self, data, dtype=None, requires_grad=False, name=None):
+        self.data = as_array(data, dtype)
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.name = name
+        self._parents = ()
+        self._backward = None
+
+    @classmethod
+    def from_op(cls, data, parents, backward):
+        """The output of an op: records `parents` and `backward(g) -> grads` when needed."""
+        out = cls.__new__(cls)
+        out.data, out.grad, out.name = data, None, None
+        out.requires_grad = graph.is_grad_enabled() and any(p.requires_grad for p in parents)
+        out._parents = tuple(parents) if out.requires_grad else ()
+        out._backward = backward if out.requires_grad else None
+        return out
+
+    # --- array facts -----------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    def __len__(self):
+        return len(self.data)
+
+    def numpy(self):
+        """The values as an ndarray (shared, not copied)."""
+        return self.data
+
+    def item(self):
+        return self.data.item()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __float__(self):
+        return float(self.data)
+
+    def __repr__(self):
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        return f"Tensor({np.array2string(self.data, precision=4)}, dtype={self.dtype}{grad})"
+
+    # --- autodiff ----------------------------------------------------------------------
+    def backward(self, grad=None):
+        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires grad."""
+        for leaf, g in graph.backpropagate(self, grad).values():
+            leaf.grad = g if leaf.grad is None else leaf.grad + g
+
+    def detach(self):
+        """The same values, cut from the graph."""
+        return Tensor(self.data)
+
+    def zero_grad(self):
+        self.grad = None
+
+    # --- operators (the ops live in neuronet.ops.math) ---------------------------------
+    def __add__(self, other): return _m.add(self, other)
+    def __radd__(self, other): return _m.add(other, self)
+    def __sub__(self, other): return _m.subtract(self, other)
+    def __rsub__(self, other): return _m.subtract(other, self)
+    def __mul__(self, other): return _m.multiply(self, other)
+    def __rmul__(self, other): return _m.multiply(other, self)
+    def __truediv__(self, other): return _m.divide(self, other)
+    def __rtruediv__(self, other): return _m.divide(other, self)
+    def __pow__(self, other): return _m.power(self, other)
+    def __rpow__(self, other): return _m.power(other, self)
+    def __matmul__(self, other): return _m.matmul(self, other)
+    def __rmatmul__(self, other): return _m.matmul(other, self)
+    def __neg__(self): return _m.negative(self)
+    def __abs__(self): return _m.abs(self)
+    def __getitem__(self, index): return _m.getitem(self, index)
+
+    def __lt__(self, other): return Tensor(self.data < as_array(other))
+    def __le__(self, other): return Tensor(self.data <= as_array(other))
+    def __gt__(self, other): return Tensor(self.data > as_array(other))
+    def __ge__(self, other): return Tensor(self.data >= as_array(other))
+
+    def sum(self, axis=None, keepdims=False): return _m.sum(self, axis, keepdims)
+    def mean(self, axis=None, keepdims=False): return _m.mean(self, axis, keepdims)
+    def max(self, axis=None, keepdims=False): return _m.max(self, axis, keepdims)
+    def min(self, axis=None, keepdims=False): return _m.min(self, axis, keepdims)
+    def reshape(self, *shape): return _m.reshape(self, shape[0] if len(shape) == 1 else shape)
+    def transpose(self, *axes): return _m.transpose(self, axes or None)
+    def exp(self): return _m.exp(self)
+    def log(self): return _m.log(self)
+
+    @property
+    def T(self):
+        return _m.transpose(self)
+
+    def astype(self, dtype): return _m.cast(self, dtype)
+
+
+from ..ops import math as _m  # noqa: E402  (operators dispatch to the ops defined on Tensor)
