@@ -1,5 +1,20 @@
-"""neuronet: a deep-learning framework on NumPy with a Keras-shaped API."""
-from . import backend
-from .autograd import Tensor, no_grad
+"""neuronet: a deep-learning framework on NumPy with its own backpropagation.
+
+Its public API mirrors Keras, so that `import neuronet as keras` runs Keras code:
+
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=5)
+"""
+from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics,
+               models, ops, optimizers, regularizers, testing, utils)
+from .autograd import GradientTape, Tensor, Variable, no_grad
+from .layers import Input, InputLayer, Layer
+from .models import Model, Sequential
 
 __version__ = "0.1.0"
+
+__all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "Tensor", "Variable",
+           "GradientTape", "no_grad", "activations", "backend", "callbacks", "datasets",
+           "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
+           "regularizers", "testing", "utils"]

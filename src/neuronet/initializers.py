@@ -1,32 +1,457 @@
-"""Weight initializers by Keras name (to be completed)."""
+"""Weight initializers with Keras 3's names, defaults and formulas.
+
+    init = initializers.get("he_normal")     # or HeNormal(seed=1), or a config dict
+    kernel = init((3, 3, 16, 32))            # float32 ndarray, fans counted as Keras does
+
+An initializer is called with a shape (and optionally a dtype) and returns a NumPy
+array of that dtype (`backend.floatx()` by default). Unseeded initializers draw from
+`backend.rng()`, so `backend.set_random_seed` makes them reproducible; an initializer
+given `seed=` returns the same values at every call, as Keras' seeded initializers do.
+"""
+import inspect
+import math
+import re
+
 import numpy as np
 
 from . import backend
 
+__all__ = [
+    "Initializer", "Zeros", "Ones", "Constant", "Identity", "RandomNormal", "RandomUniform",
+    "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
+    "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal", "compute_fans",
+    "get", "serialize", "deserialize",
+]
 
-class GlorotUniform:
+# Standard deviation of a standard normal truncated to [-2, 2]: dividing by it gives the
+# truncated draws of VarianceScaling the variance the formula asks for.
+_TRUNCATED_STDDEV = 0.87962566103423978
+
+
+def _resolve_dtype(dtype):
+    return np.dtype(backend.floatx() if dtype is None else dtype)
+
+
+def _resolve_shape(shape, who):
+    """`shape` as a tuple of non-negative ints (an int n means (n,))."""
+    dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0
+               for d in dims):
+        raise ValueError(f"{who}: expected a shape of non-negative ints, received shape={shape!r}")
+    return tuple(int(d) for d in dims)
+
+
+def compute_fans(shape):
+    """(fan_in, fan_out) of a weight shape, counted as Keras does.
+
+    Dense kernels (in, out) give (in, out); convolution kernels (*kernel_size, in, out)
+    multiply both by the receptive field size prod(kernel_size); a 1-D shape (n,)
+    gives (n, n) and a scalar shape gives (1, 1).
+    """
+    shape = tuple(shape)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return int(shape[0]), int(shape[0])
+    receptive_field = math.prod(shape[:-2])
+    return int(shape[-2] * receptive_field), int(shape[-1] * receptive_field)
+
+
+class Initializer:
+    """Base class: `initializer(shape, dtype=None)` returns an ndarray of that shape.
+
+    Subclasses implement `__call__` and, when they take arguments, `get_config`.
+    """
+
     def __call__(self, shape, dtype=None):
-        fan_in, fan_out = shape[-2] if len(shape) > 1 else shape[0], shape[-1]
-        limit = np.sqrt(6.0 / (fan_in + fan_out))
-        return backend.rng().uniform(-limit, limit, shape).astype(dtype or backend.floatx())
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement __call__(shape, dtype=None)")
 
     def get_config(self):
+        """The constructor arguments, as a JSON-friendly dict."""
         return {}
 
+    @classmethod
+    def from_config(cls, config):
+        """A new initializer from the output of `get_config()`."""
+        return cls(**config)
 
-class Zeros:
+    def clone(self):
+        return type(self).from_config(self.get_config())
+
+
+# --- constant initializers ----------------------------------------------------------------
+
+class Zeros(Initializer):
+    """All zeros."""
+
     def __call__(self, shape, dtype=None):
-        return np.zeros(shape, dtype or backend.floatx())
+        return np.zeros(_resolve_shape(shape, "Zeros"), _resolve_dtype(dtype))
+
+
+class Ones(Initializer):
+    """All ones."""
+
+    def __call__(self, shape, dtype=None):
+        return np.ones(_resolve_shape(shape, "Ones"), _resolve_dtype(dtype))
+
+
+class Constant(Initializer):
+    """Every entry equal to the scalar `value`."""
+
+    def __init__(self, value=0.0):
+        if np.ndim(value) != 0:
+            raise ValueError(f"Constant: expected a scalar `value`, received a value of shape "
+                             f"{np.shape(value)}")
+        self.value = value.item() if isinstance(value, (np.ndarray, np.generic)) else value
+
+    def __call__(self, shape, dtype=None):
+        return np.full(_resolve_shape(shape, "Constant"), self.value, _resolve_dtype(dtype))
 
     def get_config(self):
-        return {}
+        return {"value": self.value}
 
 
-def get(identifier):
+class Identity(Initializer):
+    """`gain` times the identity matrix (ones on the main diagonal); 2-D shapes only."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = _resolve_shape(shape, "Identity")
+        if len(shape) != 2:
+            raise ValueError(f"Identity: the identity initializer can only be used for 2D "
+                             f"matrices, received shape={shape} of rank {len(shape)}")
+        return (self.gain * np.eye(*shape)).astype(_resolve_dtype(dtype))
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+# --- random draws (float64, cast once at the end) -------------------------------------------
+
+def _normal(rng, shape, mean, stddev):
+    return mean + stddev * rng.standard_normal(shape)
+
+
+def _uniform(rng, shape, minval, maxval):
+    return rng.uniform(minval, maxval, shape)          # minval included, maxval excluded
+
+
+def _truncated_normal(rng, shape, mean, stddev):
+    """Normal draws; those more than 2 stddev from the mean are drawn again until none is."""
+    z = rng.standard_normal(math.prod(shape))
+    outside = np.flatnonzero(np.abs(z) > 2.0)
+    while outside.size:                                # each round keeps ~4.6% of the previous
+        z[outside] = rng.standard_normal(outside.size)
+        outside = outside[np.abs(z[outside]) > 2.0]
+    return mean + stddev * z.reshape(shape)
+
+
+class RandomInitializer(Initializer):
+    """Base of the random initializers: the seed, the generator and the float dtype."""
+
+    def __init__(self, seed=None):
+        if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)
+                                 or seed < 0):
+            raise ValueError(f"{type(self).__name__}: expected `seed` to be None or a non-negative "
+                             f"int, received seed={seed!r}")
+        self.seed = None if seed is None else int(seed)
+
+    def _generator(self):
+        """A fresh generator from `seed` (same values every call), else the global one."""
+        return backend.rng() if self.seed is None else np.random.default_rng(self.seed)
+
+    def _prepare(self, shape, dtype):
+        """The validated shape and float dtype of a call."""
+        name = type(self).__name__
+        dtype = _resolve_dtype(dtype)
+        if not np.issubdtype(dtype, np.floating):
+            raise ValueError(f"{name}: expected a float dtype, received dtype={dtype.name!r}")
+        return _resolve_shape(shape, name), dtype
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class RandomNormal(RandomInitializer):
+    """Draws from a normal distribution N(mean, stddev^2)."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean = mean
+        self.stddev = stddev
+
+    def __call__(self, shape, dtype=None):
+        shape, dtype = self._prepare(shape, dtype)
+        return _normal(self._generator(), shape, self.mean, self.stddev).astype(dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class TruncatedNormal(RandomInitializer):
+    """Like RandomNormal, but values more than 2 stddev from the mean are drawn again."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean = mean
+        self.stddev = stddev
+
+    def __call__(self, shape, dtype=None):
+        shape, dtype = self._prepare(shape, dtype)
+        return _truncated_normal(self._generator(), shape, self.mean, self.stddev).astype(dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class RandomUniform(RandomInitializer):
+    """Draws uniformly from [minval, maxval)."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        self.minval = minval
+        self.maxval = maxval
+
+    def __call__(self, shape, dtype=None):
+        shape, dtype = self._prepare(shape, dtype)
+        return _uniform(self._generator(), shape, self.minval, self.maxval).astype(dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
+
+
+class VarianceScaling(RandomInitializer):
+    """Random values whose variance is `scale / n`, n being the fan chosen by `mode`.
+
+    mode: 'fan_in', 'fan_out' or 'fan_avg' (the mean of both), see `compute_fans`.
+    distribution: 'truncated_normal' (stddev sqrt(scale / n) after truncation at 2 stddev;
+    'normal' is accepted for it), 'untruncated_normal' (stddev sqrt(scale / n)) or
+    'uniform' (within [-limit, limit], limit = sqrt(3 scale / n)).
+    """
+
+    _MODES = ("fan_in", "fan_out", "fan_avg")
+    _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        name = type(self).__name__
+        if not scale > 0:
+            raise ValueError(f"{name}: expected `scale` to be a positive float, "
+                             f"received scale={scale!r}")
+        if mode not in self._MODES:
+            raise ValueError(f"{name}: expected `mode` to be one of {self._MODES}, "
+                             f"received mode={mode!r}")
+        distribution = str(distribution).lower()
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in self._DISTRIBUTIONS:
+            raise ValueError(f"{name}: expected `distribution` to be one of {self._DISTRIBUTIONS}, "
+                             f"received distribution={distribution!r}")
+        self.scale = scale
+        self.mode = mode
+        self.distribution = distribution
+
+    def __call__(self, shape, dtype=None):
+        shape, dtype = self._prepare(shape, dtype)
+        fan_in, fan_out = compute_fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, fan)
+        rng = self._generator()
+        if self.distribution == "truncated_normal":
+            values = _truncated_normal(rng, shape, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV)
+        elif self.distribution == "untruncated_normal":
+            values = _normal(rng, shape, 0.0, math.sqrt(variance))
+        else:
+            limit = math.sqrt(3.0 * variance)
+            values = _uniform(rng, shape, -limit, limit)
+        return values.astype(dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale, "mode": self.mode,
+                "distribution": self.distribution}
+
+
+class _VarianceScalingPreset(VarianceScaling):
+    """A VarianceScaling whose scale, mode and distribution are fixed by the class."""
+
+    _PRESET = None  # (scale, mode, distribution)
+
+    def __init__(self, seed=None):
+        scale, mode, distribution = self._PRESET
+        super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class GlorotUniform(_VarianceScalingPreset):
+    """Uniform in [-limit, limit], limit = sqrt(6 / (fan_in + fan_out)) (Xavier uniform)."""
+    _PRESET = (1.0, "fan_avg", "uniform")
+
+
+class GlorotNormal(_VarianceScalingPreset):
+    """Truncated normal with stddev sqrt(2 / (fan_in + fan_out)) (Xavier normal)."""
+    _PRESET = (1.0, "fan_avg", "truncated_normal")
+
+
+class HeUniform(_VarianceScalingPreset):
+    """Uniform in [-limit, limit], limit = sqrt(6 / fan_in)."""
+    _PRESET = (2.0, "fan_in", "uniform")
+
+
+class HeNormal(_VarianceScalingPreset):
+    """Truncated normal with stddev sqrt(2 / fan_in)."""
+    _PRESET = (2.0, "fan_in", "truncated_normal")
+
+
+class LecunUniform(_VarianceScalingPreset):
+    """Uniform in [-limit, limit], limit = sqrt(3 / fan_in)."""
+    _PRESET = (1.0, "fan_in", "uniform")
+
+
+class LecunNormal(_VarianceScalingPreset):
+    """Truncated normal with stddev sqrt(1 / fan_in)."""
+    _PRESET = (1.0, "fan_in", "truncated_normal")
+
+
+class Orthogonal(RandomInitializer):
+    """`gain` times a random orthogonal matrix (QR of a normal matrix).
+
+    A shape (d0, ..., dn-2, dn-1) is filled as a (d0 * ... * dn-2, dn-1) matrix: with at
+    least as many rows as columns its columns are orthonormal, otherwise its rows are.
+    """
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape, dtype = self._prepare(shape, dtype)
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal: the tensor to initialize must be at least "
+                             f"two-dimensional, received shape={shape} of rank {len(shape)}")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        a = self._generator().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)                         # q: orthonormal columns
+        q *= np.sign(np.diag(r))                       # makes the draw uniform over rotations
+        if rows < cols:
+            q = q.T
+        return (self.gain * q.reshape(shape)).astype(dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "gain": self.gain}
+
+
+# Lower-case aliases, as `keras.initializers` exports them.
+zeros, ones, constant, identity = Zeros, Ones, Constant, Identity
+random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
+variance_scaling, orthogonal = VarianceScaling, Orthogonal
+glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
+he_uniform, he_normal, lecun_uniform, lecun_normal = HeUniform, HeNormal, LecunUniform, LecunNormal
+
+
+# --- names and Keras 3 serialization (regularizers use the same helpers) ---------------------
+
+def _snake_case(name):
+    """'GlorotUniform' -> 'glorot_uniform', by Keras' rule for string identifiers."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _name_table(classes, aliases):
+    """Every accepted string identifier -> its class: class names, snake_case names, aliases."""
+    table = {cls.__name__: cls for cls in classes}
+    table.update({_snake_case(cls.__name__): cls for cls in classes})
+    table.update(aliases)
+    return table
+
+
+def _label(module):
+    """'keras.initializers' -> 'initializers', the prefix of error messages."""
+    return module.rsplit(".", 1)[-1]
+
+
+def _serialize_object(obj, module, names):
+    """`obj` as Keras 3 writes it: {'module', 'class_name', 'config', 'registered_name'}.
+
+    Built-in classes carry the public Keras module and no registered name; user classes
+    and plain functions carry their own module and name (load them with custom_objects).
+    """
+    if obj is None:
+        return None
+    if inspect.isfunction(obj):
+        return {"module": obj.__module__, "class_name": "function", "config": obj.__name__,
+                "registered_name": obj.__name__}
+    cls = type(obj)
+    if inspect.isclass(obj) or not hasattr(obj, "get_config"):
+        raise TypeError(f"{_label(module)}.serialize: expected an instance with get_config() "
+                        f"or a function, received {obj!r}")
+    built_in = names.get(cls.__name__) is cls
+    return {"module": module if built_in else cls.__module__, "class_name": cls.__name__,
+            "config": obj.get_config(), "registered_name": None if built_in else cls.__name__}
+
+
+def _deserialize_object(config, module, names, custom_objects=None):
+    """The object a name or a config dict (Keras 2 or 3 layout) describes."""
+    if isinstance(config, str):
+        config = {"class_name": config, "config": {}}
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"{_label(module)}.deserialize: expected a name or a dict with "
+                         f"'class_name' and 'config', received {config!r}")
+    custom_objects = custom_objects or {}
+    class_name, registered = config["class_name"], config.get("registered_name")
+    if class_name == "function":
+        name = registered or config.get("config")
+        if name not in custom_objects:
+            raise ValueError(f"{_label(module)}.deserialize: unknown function {name!r}; pass it in "
+                             f"custom_objects={{{name!r}: ...}}")
+        return custom_objects[name]
+    factory = (custom_objects.get(registered) or custom_objects.get(class_name)
+               or names.get(class_name))
+    if factory is None:
+        raise ValueError(f"{_label(module)}.deserialize: unknown identifier {class_name!r}; "
+                         f"valid names: {', '.join(sorted(names))}")
+    inner = config.get("config") or {}
+    return factory.from_config(inner) if hasattr(factory, "from_config") else factory(**inner)
+
+
+def _get_object(identifier, module, deserializer):
+    """Keras' `get`: None, a name, a config dict, a class (instantiated) or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        return deserializer(identifier)
+    if inspect.isclass(identifier):
+        return identifier()
     if callable(identifier):
         return identifier
-    return {"glorot_uniform": GlorotUniform, "zeros": Zeros}[identifier]()
+    raise ValueError(f"{_label(module)}.get: could not interpret identifier {identifier!r}; "
+                     f"expected None, a name, a config dict or a callable")
+
+
+_MODULE = "keras.initializers"
+_NAMES = _name_table(
+    [Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
+     VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform,
+     LecunNormal, Orthogonal],
+    {"zero": Zeros, "one": Ones, "normal": RandomNormal, "uniform": RandomUniform,
+     "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal})
 
 
 def serialize(initializer):
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+    """The initializer as a Keras 3 config dict (None stays None)."""
+    return _serialize_object(initializer, _MODULE, _NAMES)
+
+
+def deserialize(config, custom_objects=None):
+    """An initializer from a name or a config dict; `custom_objects` maps names to classes."""
+    return _deserialize_object(config, _MODULE, _NAMES, custom_objects)
+
+
+def get(identifier):
+    """An initializer from None, a name ('glorot_uniform', 'HeNormal', ...), a config dict,
+    a class, an Initializer or any callable(shape, dtype)."""
+    return _get_object(identifier, _MODULE, deserialize)

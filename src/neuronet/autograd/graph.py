@@ -83,8 +83,10 @@ def backpropagate(output, grad=None, wanted=None):
         if g is None:
             continue
         is_leaf = node._backward is None
-        if (wanted is None and is_leaf) or (wanted is not None and id(node) in wanted):
-            found[id(node)] = (node, g)
+        if (wanted is None and is_leaf and node.requires_grad) or (
+                wanted is not None and id(node) in wanted):
+            # a copy: closures may hand back read-only views or one array to two parents
+            found[id(node)] = (node, np.array(g))
         if is_leaf:
             continue
         for parent, parent_grad in zip(node._parents, node._backward(g)):

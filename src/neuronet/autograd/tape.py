@@ -4,6 +4,8 @@
         loss = loss_fn(y, model(x, training=True))
     grads = tape.gradient(loss, model.trainable_weights)
 """
+import numpy as np
+
 from . import graph
 from .tensor import Tensor
 
@@ -37,6 +39,8 @@ class GradientTape:
                                "non-persistent tape; create it with persistent=True.")
         self._used = True
         flat = _flatten(sources)
+        if output_gradients is None:                   # a non-scalar target counts as its sum
+            output_gradients = np.ones(target.shape, target.dtype)
         found = graph.backpropagate(target, output_gradients, wanted={id(s) for s in flat})
         grads = [Tensor(found[id(s)][1]) if id(s) in found else None for s in flat]
         return _unflatten(sources, iter(grads))

@@ -14,7 +14,9 @@ def as_array(value, dtype=None):
     """The ndarray behind a value; Python floats and lists default to floatx()."""
     if isinstance(value, Tensor):
         value = value.data
-    if isinstance(value, (np.ndarray, np.generic)):
+    if isinstance(value, np.generic):
+        value = np.asarray(value)                      # a NumPy scalar becomes a 0-D array
+    if isinstance(value, np.ndarray):
         return value if dtype is None else value.astype(dtype, copy=False)
     array = np.asarray(value, dtype=dtype)
     if dtype is None and array.dtype == np.float64:
@@ -43,7 +45,7 @@ class Tensor:
     def from_op(cls, data, parents, backward):
         """The output of an op: records `parents` and `backward(g) -> grads` when needed."""
         out = cls.__new__(cls)
-        out.data, out.grad, out.name = data, None, None
+        out.data, out.grad, out.name = np.asarray(data), None, None
         out.requires_grad = graph.is_grad_enabled() and any(p.requires_grad for p in parents)
         out._parents = tuple(parents) if out.requires_grad else ()
         out._backward = backward if out.requires_grad else None
@@ -126,7 +128,8 @@ class Tensor:
     def max(self, axis=None, keepdims=False): return _m.max(self, axis, keepdims)
     def min(self, axis=None, keepdims=False): return _m.min(self, axis, keepdims)
     def reshape(self, *shape): return _m.reshape(self, shape[0] if len(shape) == 1 else shape)
-    def transpose(self, *axes): return _m.transpose(self, axes or None)
+    def transpose(self, *axes):
+        return _m.transpose(self, axes[0] if len(axes) == 1 else axes or None)
     def exp(self): return _m.exp(self)
     def log(self): return _m.log(self)
 

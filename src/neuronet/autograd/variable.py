@@ -14,6 +14,7 @@ class Variable(Tensor):
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
         value = initializer(shape, dtype) if callable(initializer) else initializer
         super().__init__(value, dtype=dtype, requires_grad=trainable, name=name)
+        self.data = np.array(self.data)    # a copy: `assign` never writes into the caller's array
         if shape is not None and tuple(self.shape) != tuple(shape):
             raise ValueError(f"Variable {name!r}: expected shape {tuple(shape)}, "
                              f"received initial value of shape {self.shape}")

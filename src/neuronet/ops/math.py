@@ -24,9 +24,9 @@ def tensor(value, like=None):
     """`value` as a Tensor; a non-Tensor takes the float dtype of `like` (no upcast)."""
     if isinstance(value, Tensor):
         return value
-    dtype = None
-    if like is not None and np.issubdtype(like.dtype, np.floating):
-        dtype = like.dtype
+    dtype = getattr(like, "dtype", None)
+    if dtype is not None and not np.issubdtype(dtype, np.floating):
+        dtype = None
     return Tensor(as_array(value, dtype))
 
 
@@ -211,7 +211,7 @@ def _extremum(x, axis, keepdims, reduce):
     out = reduce(x.data, axis=axis, keepdims=keepdims)
 
     def backward(g):                                   # ties share the gradient equally
-        hit = x.data == _expand_reduced(out, x.shape, axis, keepdims)
+        hit = (x.data == _expand_reduced(out, x.shape, axis, keepdims)).astype(g.dtype)
         share = hit / hit.sum(axis=axis, keepdims=True)
         return (share * _expand_reduced(g, x.shape, axis, keepdims),)
     return Tensor.from_op(out, (x,), backward)
@@ -267,7 +267,7 @@ def reshape(x, shape):
 
 def transpose(x, axes=None):
     x = tensor(x)
-    inverse = None if axes is None else np.argsort(axes)
+    inverse = None if axes is None else np.argsort([a % x.ndim for a in axes])
     return Tensor.from_op(np.transpose(x.data, axes), (x,), lambda g: (np.transpose(g, inverse),))
 
 
@@ -313,12 +313,14 @@ def getitem(x, index):
     basic = _is_basic_index(index)
 
     def backward(g):                                   # scatter g back to where it was read
-        full = np.zeros(x.shape, g.dtype)
         if basic:
+            full = np.zeros(x.shape, g.dtype)
             full[index] = g
-        else:
-            np.add.at(full, index, g)                  # repeated indices accumulate
-        return (full,)
+            return (full,)
+        # advanced index: sum g per source element (repeated indices accumulate)
+        source = np.arange(x.size).reshape(x.shape)[index]
+        full = np.bincount(source.ravel(), weights=g.ravel(), minlength=x.size)
+        return (full.astype(g.dtype, copy=False).reshape(x.shape),)
     return Tensor.from_op(x.data[index], (x,), backward)
 
 

@@ -56,17 +56,23 @@ def _analytic_vjp(fn, arrays, cotangent):
     leaves = [Tensor(a, requires_grad=True) for a in arrays]
     out = fn(*leaves)
     found = graph.backpropagate(out, cotangent, wanted={id(t) for t in leaves})
-    return [found[id(t)][1] if id(t) in found else np.zeros_like(t.data) for t in leaves]
+    grads = [found[id(t)][1] if id(t) in found else np.zeros_like(t.data) for t in leaves]
+    for k, (leaf, grad) in enumerate(zip(leaves, grads)):
+        if grad.shape != leaf.shape:
+            raise GradcheckError(f"gradcheck: the gradient w.r.t. input {k} has shape "
+                                 f"{grad.shape}, expected the input's shape {leaf.shape}")
+    return grads
 
 
 def _check_full(fn, arrays, out, evaluate, eps, tol):
+    analytics = [np.zeros((out.size, a.size)) for a in arrays]
+    for row in range(out.size):                        # one backward pass per output element
+        cotangent = np.zeros(out.size)
+        cotangent[row] = 1.0
+        for analytic, grad in zip(analytics, _analytic_vjp(fn, arrays, cotangent.reshape(out.shape))):
+            analytic[row] = grad.ravel()
     worst = 0.0
-    for k, array in enumerate(arrays):
-        analytic = np.zeros((out.size, array.size))
-        for row in range(out.size):
-            cotangent = np.zeros(out.size)
-            cotangent[row] = 1.0
-            analytic[row] = _analytic_vjp(fn, arrays, cotangent.reshape(out.shape))[k].ravel()
+    for k, (array, analytic) in enumerate(zip(arrays, analytics)):
         numeric = np.zeros_like(analytic)
         for col in range(array.size):
             numeric[:, col] = _central_difference(evaluate, arrays, k, col, eps).ravel()

@@ -1,0 +1,249 @@
+"""Layer: the base of every layer (Keras semantics, without Keras' machinery).
+
+A layer stores its configuration in `__init__`, creates its weights lazily in
+`build(input_shape)` on the first call, computes in `call(inputs, training=...)`, and
+round-trips through `get_config()` / `from_config()`.
+"""
+import inspect
+import re
+
+import numpy as np
+
+from .. import backend, initializers, regularizers
+from ..autograd import Tensor, Variable, no_grad
+from ..ops import math as m
+from .symbolic import Node, SymbolicTensor
+
+_name_counts = {}
+
+
+def unique_name(base):
+    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers."""
+    count = _name_counts.get(base, 0)
+    _name_counts[base] = count + 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def snake_case(name):
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+class Layer:
+    """Base class of layers: weights, lazy build, call, config.
+
+    Subclasses implement `build(input_shape)` (calling `add_weight`), `call(inputs)` (or
+    `call(inputs, training=None)`), and `get_config()`; the rest comes from here.
+    """
+
+    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
+                 input_shape=None, batch_input_shape=None, input_dim=None, batch_size=None,
+                 **kwargs):
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
+                            f"{sorted(kwargs)}")
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self.trainable = trainable
+        self.dtype = np.dtype(dtype or backend.floatx()).name
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.built = False
+        self.input_spec = None
+        self._weights = []
+        self._weight_regularizers = []
+        self._activity_losses = []
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            batch_size, input_shape = batch_input_shape[0], batch_input_shape[1:]
+        self._input_shape_arg = None if input_shape is None else (batch_size,) + tuple(input_shape)
+
+    # --- weights -----------------------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                   regularizer=None, constraint=None, name=None):
+        """Create, track and return a Variable of this layer."""
+        dtype = np.dtype(dtype or self.dtype).name
+        if initializer is None:
+            initializer = "glorot_uniform" if backend.is_float_dtype(dtype) else "zeros"
+        variable = Variable(initializers.get(initializer), shape=tuple(shape or ()), dtype=dtype,
+                            trainable=trainable, name=name)
+        variable.path = f"{self.name}/{name}"
+        variable.constraint = constraint
+        self._weights.append(variable)
+        regularizer = regularizers.get(regularizer)
+        if regularizer is not None:
+            self._weight_regularizers.append((regularizer, variable))
+        return variable
+
+    def _sublayers(self):
+        """Layers held as attributes (directly or in lists), in the order they were set."""
+        found = []
+        for value in vars(self).values():
+            items = value if isinstance(value, (list, tuple)) else [value]
+            found.extend(item for item in items if isinstance(item, Layer) and item is not self)
+        return found
+
+    @property
+    def weights(self):
+        return self._weights + [w for layer in self._sublayers() for w in layer.weights]
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        own = [w for w in self._weights if w.trainable]
+        return own + [w for layer in self._sublayers() for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self.weights if id(w) not in trainable]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
+    @property
+    def losses(self):
+        """Regularization penalties: of the weights (fresh) and of the last call's activity."""
+        own = [reg(var) for reg, var in self._weight_regularizers] + self._activity_losses
+        return own + [loss for layer in self._sublayers() for loss in layer.losses]
+
+    def get_weights(self):
+        return [w.data.copy() for w in self.weights]
+
+    def set_weights(self, weights):
+        variables = self.weights
+        if len(weights) != len(variables):
+            raise ValueError(f"Layer '{self.name}' expects {len(variables)} weight arrays, "
+                             f"received {len(weights)}")
+        for variable, value in zip(variables, weights):
+            if np.shape(value) != variable.shape:
+                raise ValueError(f"Layer '{self.name}': weight '{variable.name}' has shape "
+                                 f"{variable.shape}, received a value of shape {np.shape(value)}")
+        for variable, value in zip(variables, weights):
+            variable.assign(np.asarray(value, dtype=variable.dtype))
+
+    def count_params(self):
+        return int(sum(w.size for w in self.weights))
+
+    # --- calling -----------------------------------------------------------------------------
+    def build(self, input_shape):
+        """Create the weights for inputs of `input_shape` (batch axis first, may be None)."""
+        self.built = True
+
+    def call(self, inputs):
+        raise NotImplementedError(f"Layer {type(self).__name__} must implement call()")
+
+    def __call__(self, inputs, *args, **kwargs):
+        if _any_symbolic(inputs):
+            return self._call_symbolic(inputs, *args, **kwargs)
+        inputs = self._as_tensors(inputs)
+        self._ensure_built(_shapes(inputs))
+        self._check_inputs(_shapes(inputs))
+        if "training" in kwargs and not _accepts(type(self).call, "training"):
+            kwargs.pop("training")
+        outputs = self.call(inputs, *args, **kwargs)
+        if self.activity_regularizer is not None:
+            self._activity_losses = [self.activity_regularizer(outputs) / outputs.shape[0]]
+        return outputs
+
+    def _as_tensors(self, inputs):
+        if isinstance(inputs, dict):
+            return {key: self._as_tensors(x) for key, x in inputs.items()}
+        if isinstance(inputs, (list, tuple)):
+            return [self._as_tensors(x) for x in inputs]
+        if isinstance(inputs, Tensor):
+            if backend.is_float_dtype(inputs.dtype) and inputs.dtype != self.dtype:
+                return m.cast(inputs, self.dtype)
+            return inputs
+        array = np.asarray(inputs)
+        if backend.is_float_dtype(array.dtype) or array.dtype == bool:
+            array = array.astype(self.dtype, copy=False)
+            if not np.isfinite(array).all():
+                raise ValueError(f"Layer '{self.name}' received an input with NaN or inf values "
+                                 f"(shape {array.shape})")
+        return Tensor(array)
+
+    def _ensure_built(self, input_shapes):
+        if not self.built:
+            shapes = (input_shapes if isinstance(input_shapes, list)
+                      else (None,) + tuple(input_shapes[1:]))
+            self.build(shapes)
+            self.built = True
+
+    def _check_inputs(self, input_shapes):
+        if self.input_spec is None:
+            return
+        specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
+        shapes = input_shapes if isinstance(input_shapes, list) else [input_shapes]
+        for index, (spec, shape) in enumerate(zip(specs, shapes)):
+            spec.check(self.name, shape, index)
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for `input_shape` (batch axis may be None), by a dry run on zeros."""
+        def zeros(shape):
+            return np.zeros((1,) + tuple(shape[1:]), self.dtype)
+
+        probe = ([zeros(s) for s in input_shape] if _is_shape_list(input_shape)
+                 else zeros(input_shape))
+        with no_grad():
+            out = self(probe, training=False) if _accepts(type(self).call, "training") else self(probe)
+        batch = (input_shape[0][0] if _is_shape_list(input_shape) else input_shape[0])
+        if isinstance(out, (list, tuple)):
+            return [(batch,) + o.shape[1:] for o in out]
+        return (batch,) + out.shape[1:]
+
+    def _call_symbolic(self, inputs, *args, **kwargs):
+        shapes = [x.shape for x in inputs] if isinstance(inputs, (list, tuple)) else inputs.shape
+        self._ensure_built(shapes)
+        self._check_inputs(shapes)
+        out_shape = self.compute_output_shape(shapes)
+        node = Node(self, inputs, kwargs)
+        if _is_shape_list(out_shape):
+            node.outputs = [SymbolicTensor(s, self.dtype, node=node) for s in out_shape]
+            self.input, self.output = inputs, node.outputs
+        else:
+            node.outputs = [SymbolicTensor(out_shape, self.dtype, node=node)]
+            self.input, self.output = inputs, node.outputs[0]
+        return self.output
+
+    # --- config ------------------------------------------------------------------------------
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._input_shape_arg is not None:
+            config["batch_input_shape"] = self._input_shape_arg
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _any_symbolic(inputs):
+    if isinstance(inputs, (list, tuple)):
+        return any(isinstance(x, SymbolicTensor) for x in inputs)
+    return isinstance(inputs, SymbolicTensor)
+
+
+def _shapes(inputs):
+    if isinstance(inputs, dict):
+        return [x.shape for x in inputs.values()]
+    return [x.shape for x in inputs] if isinstance(inputs, list) else inputs.shape
+
+
+def _is_shape_list(shape):
+    return isinstance(shape, list) and all(isinstance(s, tuple) for s in shape)
+
+
+_accepts_cache = {}
+
+
+def _accepts(function, argument):
+    key = (function, argument)
+    if key not in _accepts_cache:
+        _accepts_cache[key] = argument in inspect.signature(function).parameters
+    return _accepts_cache[key]

@@ -1,0 +1,84 @@
+"""Sequential: a plain stack of layers, each feeding the next."""
+from ..layers.base import Layer, unique_name
+from ..layers.input_layer import InputLayer
+from ..layers.symbolic import SymbolicTensor
+from .model import Model
+
+
+class Sequential(Model):
+    """A linear stack of layers: `Sequential([Input((784,)), Dense(64), Dense(10)])`."""
+
+    def __init__(self, layers=None, trainable=True, name=None):
+        super().__init__(name=name or unique_name("sequential"), trainable=trainable)
+        self._layers = []
+        self._input_shape = None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        """Append a layer (or an Input, which fixes the input shape)."""
+        if isinstance(layer, SymbolicTensor) and layer.node is None:
+            self._set_input_shape(layer.shape)
+            return
+        if isinstance(layer, InputLayer):
+            self._set_input_shape(layer.batch_shape)
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add: expected a Layer, received {type(layer).__name__}")
+        if not self._layers and self._input_shape is None and layer._input_shape_arg is not None:
+            self._input_shape = layer._input_shape_arg
+        self._layers.append(layer)
+        self.built = False
+        if self._input_shape is not None:
+            self.build(self._input_shape)
+
+    def pop(self):
+        """Remove and return the last layer."""
+        if not self._layers:
+            raise TypeError(f"Sequential '{self.name}' has no layers to pop")
+        layer = self._layers.pop()
+        self.built = False
+        if self._layers and self._input_shape is not None:
+            self.build(self._input_shape)
+        return layer
+
+    def _set_input_shape(self, shape):
+        if self._layers:
+            raise ValueError(f"Sequential '{self.name}': an Input must come before every layer")
+        self._input_shape = tuple(shape)
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    @property
+    def output_names(self):
+        return [self._layers[-1].name] if self._layers else ["output"]
+
+    def build(self, input_shape):
+        """Build every layer by passing a symbolic input of `input_shape` through the stack."""
+        if not self._layers:
+            raise ValueError(f"Sequential '{self.name}' has no layers to build")
+        self._input_shape = (None,) + tuple(input_shape[1:])
+        x = SymbolicTensor(self._input_shape, self.dtype, name="input_layer")
+        self.inputs = [x]
+        for layer in self._layers:
+            x = layer(x)
+        self.outputs = [x]
+        self.built = True
+
+    def call(self, inputs, training=None):
+        x = inputs
+        for layer in self._layers:
+            x = layer(x, training=training)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        if not self.built:
+            self.build(input_shape)
+        return (input_shape[0],) + self.outputs[0].shape[1:]
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable,
+                "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
+                           for l in self._layers]}

@@ -1,0 +1,259 @@
+"""Training: compile, fit, evaluate, predict and their one-batch forms (Keras semantics).
+
+`fit` is the plain loop it claims to be: for each shuffled mini-batch, forward, loss,
+backward, one optimizer step, metrics, callbacks.
+"""
+import numpy as np
+
+from .. import callbacks as callbacks_module
+from .. import optimizers
+from ..autograd import Tensor, backpropagate, no_grad
+from ..ops import math as m
+from . import data_adapter
+from .compile_utils import CompiledLoss, CompiledMetrics
+
+
+class Trainer:
+    """The training methods of Model: compile / fit / evaluate / predict."""
+
+    compiled = False
+    stop_training = False
+
+    # --- compile -----------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        """Set the optimizer, loss(es) and metrics; freezes the trainable set (Keras' rule)."""
+        names = self.output_names
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        self.compiled_loss = CompiledLoss(loss, loss_weights, names) if loss is not None else None
+        self.compiled_metrics = CompiledMetrics(metrics, names)
+        self._trainable_at_compile = None      # taken when the model is built, see below
+        self.compiled = True
+        if self.built:
+            self._trainable_at_compile = list(self.trainable_weights)
+
+    def _compiled_trainable_weights(self):
+        if self._trainable_at_compile is None:
+            self._trainable_at_compile = list(self.trainable_weights)
+        return self._trainable_at_compile
+
+    def _require_compiled(self, method):
+        if not self.compiled:
+            raise RuntimeError(f"You must call compile() before {method}() on model '{self.name}'")
+        if self.compiled_loss is None and method in ("fit", "train_on_batch"):
+            raise ValueError(f"Model '{self.name}' was compiled without a loss; pass "
+                             "loss=... to compile() before training")
+
+    # --- one step ------------------------------------------------------------------------------
+    def train_step(self, data):
+        """Forward, loss, backward and one optimizer step on a batch; returns the loss Tensor."""
+        x, y, sample_weight = data
+        y_pred = self(x, training=True)
+        loss = self.compute_loss(x, y, y_pred, sample_weight)
+        variables = self._compiled_trainable_weights()
+        found = backpropagate(loss, wanted={id(v) for v in variables})
+        grads = [found[id(v)][1] if id(v) in found else None for v in variables]
+        self.optimizer.apply(grads, variables)
+        self._update_metrics(y, y_pred, sample_weight)
+        return loss
+
+    def test_step(self, data):
+        x, y, sample_weight = data
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight)
+        self._update_metrics(y, y_pred, sample_weight)
+        return loss
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+        """The compiled loss plus every regularization penalty of the model."""
+        outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
+        targets = y if isinstance(y, (list, tuple)) else [y]
+        if isinstance(y, dict):
+            targets = [y[name] for name in self.output_names]
+        loss = self.compiled_loss(targets, outputs, sample_weight)
+        for penalty in self.losses:
+            loss = loss + penalty
+        return loss
+
+    def _update_metrics(self, y, y_pred, sample_weight):
+        metrics = self.compiled_metrics
+        outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
+        if metrics.metrics is None:
+            metrics.build(self.compiled_loss, [o.shape for o in outputs])
+        if metrics.metrics:
+            targets = [y[n] for n in self.output_names] if isinstance(y, dict) else \
+                y if isinstance(y, (list, tuple)) else [y]
+            metrics.update(targets, [o.data for o in outputs], sample_weight)
+
+    # --- loops ---------------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Train for `epochs` epochs; returns a History whose `.history` has Keras' keys."""
+        self._require_compiled("fit")
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = data_adapter.split_validation(
+                x, y, sample_weight, validation_split)
+        train = self._batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, "fit")
+        verbose = 1 if verbose == "auto" else verbose
+        history = callbacks_module.History()
+        callback_list = callbacks_module.CallbackList(
+            [history] + list(callbacks or []), add_progbar=verbose != 0, model=self,
+            verbose=verbose, epochs=epochs, steps=len(train))
+        self.history = history
+        self.stop_training = False
+        callback_list.on_train_begin()
+        epoch_logs = {}
+        try:
+            for epoch in range(initial_epoch, epochs):
+                callback_list.on_epoch_begin(epoch)
+                epoch_logs = self._run_epoch(train, callback_list, class_weight)
+                if validation_data is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = self.evaluate(*_unpack_validation(validation_data),
+                                             batch_size=validation_batch_size or batch_size,
+                                             steps=validation_steps, verbose=0, return_dict=True)
+                    epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                callback_list.on_epoch_end(epoch, epoch_logs)
+                if self.stop_training or getattr(train, "exhausted", False):
+                    break
+        except KeyboardInterrupt:
+            self.stop_training = True          # leave the model and the history usable
+        callback_list.on_train_end(epoch_logs)
+        return history
+
+    def _run_epoch(self, batches, callback_list, class_weight):
+        self.compiled_metrics.reset()
+        total_loss, seen = 0.0, 0
+        logs = {}
+        for step, (x, y, sample_weight) in enumerate(batches.epoch()):
+            callback_list.on_train_batch_begin(step)
+            if class_weight is not None:
+                sample_weight = _apply_class_weight(y, sample_weight, class_weight)
+            loss = self.train_step(self._prepare((x, y, sample_weight)))
+            size = _batch_size(x)
+            total_loss += float(loss.data) * size
+            seen += size
+            logs = {"loss": total_loss / seen, **self.compiled_metrics.results()}
+            callback_list.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        return dict(logs)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False):
+        """Loss and metrics on the data: a float, a list (loss first) or a dict."""
+        self._require_compiled("evaluate")
+        batches = self._batches(x, y, sample_weight, batch_size, False, steps, "evaluate")
+        callback_list = callbacks_module.CallbackList(
+            list(callbacks or []), add_progbar=verbose not in (0, "auto"), model=self,
+            verbose=verbose, epochs=1, steps=len(batches))
+        self.compiled_metrics.reset()
+        total_loss, seen = 0.0, 0
+        logs = {}
+        callback_list.on_test_begin()
+        with no_grad():
+            for step, batch in enumerate(batches.epoch()):
+                callback_list.on_test_batch_begin(step)
+                loss = self.test_step(self._prepare(batch))
+                size = _batch_size(batch[0])
+                total_loss += float(loss.data) * size
+                seen += size
+                logs = {"loss": total_loss / seen, **self.compiled_metrics.results()}
+                callback_list.on_test_batch_end(step, logs)
+        callback_list.on_test_end(logs)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The model's outputs on `x` in inference mode, as NumPy arrays."""
+        batches = self._batches(x, None, None, batch_size, False, steps, "predict")
+        outputs = []
+        with no_grad():
+            for batch in batches.epoch():
+                outputs.append(self.predict_on_batch(batch[0]))
+        if not outputs:
+            raise ValueError(f"predict: model '{self.name}' received no input batches")
+        if isinstance(outputs[0], list):
+            return [np.concatenate(parts) for parts in zip(*outputs)]
+        return np.concatenate(outputs)
+
+    # --- one batch -------------------------------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One training step on one batch; returns that batch's loss (and metrics)."""
+        self._require_compiled("train_on_batch")
+        if class_weight is not None:
+            sample_weight = _apply_class_weight(y, sample_weight, class_weight)
+        data = self._prepare((x, y, sample_weight))
+        self.compiled_metrics.reset()
+        loss = self.train_step(data)
+        return self._batch_logs(loss, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._require_compiled("test_on_batch")
+        self.compiled_metrics.reset()
+        with no_grad():
+            loss = self.test_step(self._prepare((x, y, sample_weight)))
+        return self._batch_logs(loss, return_dict)
+
+    def predict_on_batch(self, x):
+        with no_grad():
+            out = self(self._prepare((x, None, None))[0], training=False)
+        return [o.data for o in out] if isinstance(out, (list, tuple)) else out.data
+
+    def _batch_logs(self, loss, return_dict):
+        logs = {"loss": float(loss.data), **self.compiled_metrics.results()}
+        if return_dict:
+            return logs
+        return logs["loss"] if len(logs) == 1 else list(logs.values())
+
+    # --- data ------------------------------------------------------------------------------------
+    def _batches(self, x, y, sample_weight, batch_size, shuffle, steps, method):
+        if x is None:
+            raise ValueError(f"{method}: argument 'x' is required")
+        if data_adapter.is_array_data(x):
+            x = data_adapter.to_arrays(x, self.dtype)
+            y = data_adapter.to_arrays(y, self.dtype)
+            data_adapter.check_finite(x, "x")
+        return data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps)
+
+    def _prepare(self, data):
+        """Inputs as Tensors of the model's float type; targets as arrays."""
+        x, y, sample_weight = data
+        x = data_adapter.map_structure(self._as_input, x)
+        return x, y, sample_weight
+
+    def _as_input(self, array):
+        array = np.asarray(array)
+        if array.dtype.kind == "f" and array.dtype != self.dtype:
+            array = array.astype(self.dtype)
+        return Tensor(array)
+
+
+def _batch_size(x):
+    first = x
+    while isinstance(first, (list, tuple, dict)):
+        first = next(iter(first.values())) if isinstance(first, dict) else first[0]
+    return len(first)
+
+
+def _unpack_validation(validation_data):
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        return validation_data, None, None
+    return tuple(validation_data) + (None,) * (3 - len(validation_data))
+
+
+def _apply_class_weight(y, sample_weight, class_weight):
+    """Per-sample weights class_weight[label] (labels from integers or one-hot rows)."""
+    y = np.asarray(y)
+    labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else \
+        np.rint(y.reshape(len(y))).astype(int)
+    table = np.ones(max(int(labels.max()) + 1, max(class_weight) + 1), np.float64)
+    for label, weight in class_weight.items():
+        table[label] = weight
+    weights = table[labels]
+    return weights if sample_weight is None else weights * np.asarray(sample_weight)

@@ -1,0 +1,340 @@
+"""Activation functions as fused ops: one forward and its hand-written backward each.
+
+Every op takes a Tensor (or an array-like) and returns a Tensor of the same shape and
+float dtype (integer input becomes `backend.floatx()`). Elementwise ops have
+`backward(g) = g * f'(x)`, with the local derivative f'(x) stated beside it. Formulas,
+argument names and defaults follow `keras.activations` (Keras 3). All of them stay
+finite for inputs as large as +-1e4 wherever the function and its derivative are.
+
+`sigmoid` and `softmax` (over the last axis) record their input on the output as
+`_keras_logits`, so that a crossentropy loss can work from the logits, as Keras does.
+"""
+import math
+
+import numpy as np
+
+from .. import backend
+from ..autograd.tensor import Tensor
+from .math import tensor
+
+__all__ = [
+    "sigmoid", "hard_sigmoid", "tanh", "relu", "leaky_relu", "relu6", "elu", "selu",
+    "softplus", "softsign", "silu", "gelu", "mish", "hard_silu", "exponential",
+    "softmax", "log_softmax", "crelu",
+]
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
+_GELU_CUBIC = 0.044715
+
+
+def _float_tensor(x):
+    """`x` as a float Tensor: float dtypes are kept, integers and booleans become floatx()."""
+    x = tensor(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = Tensor(x.data.astype(backend.floatx()))
+    return x
+
+
+def _check_axis(name, axis, ndim):
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"{name}: expected an integer axis, received {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}: axis {axis} is out of range for an input of rank {ndim}; "
+                         f"expected an axis in [{-ndim}, {ndim - 1}]")
+
+
+# --- array helpers (no graph) --------------------------------------------------------------
+
+def _sigmoid_array(a):
+    """1 / (1 + e^-a) without overflow: the exponential taken is e^-|a| <= 1."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _softplus_array(a):
+    """log(1 + e^a) = max(a, 0) + log(1 + e^-|a|), exact for large |a|."""
+    return np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))
+
+
+def _polynomial(t, coefficients):
+    """c0 t^n + c1 t^(n-1) + ... + cn by Horner's rule (coefficients highest power first)."""
+    result = np.full_like(t, coefficients[0])
+    for c in coefficients[1:]:
+        result = result * t + c
+    return result
+
+
+# The error function by W. J. Cody, "Rational Chebyshev approximations for the error
+# function", Math. Comp. 23 (1969) 631-638: a near-minimax rational function of |x| on
+# each of three intervals, accurate to about one unit in the last place of a float64.
+_ERF_NEAR = ((0.185777706184603153, 3.16112374387056560, 113.864154151050156,
+              377.485237685302021, 3209.37758913846947),
+             (1.0, 23.6012909523441209, 244.024637934444173, 1282.61652607737228,
+              2844.23683343917062))
+_ERFC_MID = ((2.15311535474403846e-8, 0.564188496988670089, 8.88314979438837594,
+              66.1191906371416295, 298.635138197400131, 881.952221241769090,
+              1712.04761263407058, 2051.07837782607147, 1230.33935479799725),
+             (1.0, 15.7449261107098347, 117.693950891312499, 537.181101862009858,
+              1621.38957456669019, 3290.79923573345963, 4362.61909014324716,
+              3439.36767414372164, 1230.33935480374942))
+_ERFC_FAR = ((0.0163153871373020978, 0.305326634961232344, 0.360344899949804439,
+              0.125781726111229246, 0.0160837851487422766, 6.58749161529837803e-4),
+             (1.0, 2.56852019228982242, 1.87295284992346047, 0.527905102951428412,
+              0.0605183413124413191, 2.33520497626869185e-3))
+
+
+def _rational(t, coefficients):
+    numerator, denominator = coefficients
+    return _polynomial(t, numerator) / _polynomial(t, denominator)
+
+
+def _exp_minus_square(y):
+    """e^(-y^2) for y >= 0, with y^2 split into an exact part and a small rest."""
+    head = np.floor(y * 16) / 16                       # y^2 = head^2 + (y - head)(y + head)
+    return np.exp(-head * head) * np.exp(-(y - head) * (y + head))
+
+
+def _erfc(a):
+    """Complementary error function 1 - erf(a), with full relative accuracy in the tails."""
+    y = np.abs(a)
+    near = y <= 0.46875
+    mid = (y > 0.46875) & (y <= 4.0)
+    far = ~(near | mid)                                # |a| > 4, and NaN
+    out = np.empty_like(y)
+    z = y[near]
+    out[near] = 1 - z * _rational(z * z, _ERF_NEAR)    # erf(z) = z R(z^2)
+    z = y[mid]
+    out[mid] = _rational(z, _ERFC_MID) * _exp_minus_square(z)
+    z = y[far]
+    t = 1 / (z * z)                                    # erfc(z) = e^-z^2 / z (1/sqrt(pi) - t R(t))
+    out[far] = (_INV_SQRT_PI - t * _rational(t, _ERFC_FAR)) / z * _exp_minus_square(z)
+    return np.where(a < 0, 2 - out, out)               # erfc(-z) = 2 - erfc(z)
+
+
+# --- sigmoid family ------------------------------------------------------------------------
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)); the output records `x` as `_keras_logits`."""
+    x = _float_tensor(x)
+    out = _sigmoid_array(x.data)
+    result = Tensor.from_op(out, (x,), lambda g: (g * out * (1 - out),))  # s' = s (1 - s)
+    result._keras_logits = x
+    return result
+
+
+def hard_sigmoid(x):
+    """relu6(x + 3) / 6: 0 for x <= -3, 1 for x >= 3, x / 6 + 0.5 between."""
+    x = _float_tensor(x)
+    a = x.data
+    inside = (a > -3) & (a < 3)
+    return Tensor.from_op(np.clip(a + 3, 0, 6) / 6, (x,),
+                          lambda g: (g * inside / 6,))                   # 1/6 inside, else 0
+
+
+def tanh(x):
+    """Hyperbolic tangent."""
+    x = _float_tensor(x)
+    out = np.tanh(x.data)
+    return Tensor.from_op(out, (x,), lambda g: (g * (1 - out * out),))  # tanh' = 1 - tanh^2
+
+
+def silu(x):
+    """x * sigmoid(x) (also called swish)."""
+    x = _float_tensor(x)
+    a = x.data
+    s = _sigmoid_array(a)
+
+    def backward(g):                                   # (x s)' = s + x s (1 - s)
+        return (g * s * (1 + a * (1 - s)),)
+    return Tensor.from_op(a * s, (x,), backward)
+
+
+def hard_silu(x):
+    """x * hard_sigmoid(x) (also called hard swish)."""
+    x = _float_tensor(x)
+    a = x.data
+    gate = np.clip(a + 3, 0, 6) / 6
+    inside = (a > -3) & (a < 3)
+
+    def backward(g):                                   # (x h)' = h + x h', h' = 1/6 inside
+        return (g * (gate + a * inside / 6),)
+    return Tensor.from_op(a * gate, (x,), backward)
+
+
+# --- rectifiers ----------------------------------------------------------------------------
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Rectified linear unit with the options of keras.activations.relu.
+
+    x where x > threshold (then clipped to [0, max_value] when max_value is set),
+    negative_slope * (x - threshold) where x < threshold, 0 at x == threshold.
+    With the defaults this is max(x, 0).
+    """
+    x = _float_tensor(x)
+    negative_slope, threshold = float(negative_slope), float(threshold)
+    if max_value is not None:
+        max_value = float(max_value)
+        if max_value < 0:
+            raise ValueError(f"relu: expected max_value >= 0 or None, received {max_value}")
+    a = x.data
+    above = a > threshold
+    out = np.where(above, a, 0)
+    passes = above                                     # where the output follows x
+    if max_value is not None:
+        out = np.clip(out, 0, max_value)
+        passes = above & (a > 0) & (a < max_value)
+    if negative_slope:
+        out = out + negative_slope * np.minimum(a - threshold, 0)
+
+    def backward(g):                                   # 1 where x passes, 0 where clipped,
+        local = np.where(above, passes, negative_slope)  # negative_slope at and below threshold
+        return (g * local.astype(g.dtype, copy=False),)
+    return Tensor.from_op(out, (x,), backward)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """x for x > 0, negative_slope * x otherwise."""
+    return relu(x, negative_slope=negative_slope)
+
+
+def relu6(x):
+    """min(max(x, 0), 6)."""
+    return relu(x, max_value=6.0)
+
+
+def _scaled_elu(x, alpha, scale):
+    """scale * (x if x > 0 else alpha * (exp(x) - 1)): ELU and SELU."""
+    x = _float_tensor(x)
+    a = x.data
+    positive = a > 0
+    out = scale * np.where(positive, a, alpha * np.expm1(np.minimum(a, 0)))
+
+    def backward(g):                                   # scale for x > 0, scale alpha e^x = out + scale alpha
+        return (g * np.where(positive, scale, out + scale * alpha),)
+    return Tensor.from_op(out, (x,), backward)
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit: x for x > 0, alpha * (exp(x) - 1) otherwise."""
+    return _scaled_elu(x, float(alpha), 1.0)
+
+
+def selu(x):
+    """Scaled ELU: SELU_SCALE * elu(x, SELU_ALPHA) (Klambauer et al., 2017)."""
+    return _scaled_elu(x, SELU_ALPHA, SELU_SCALE)
+
+
+def crelu(x, axis=-1):
+    """Concatenated ReLU: [relu(x), relu(-x)] joined along `axis` (which doubles in size)."""
+    x = _float_tensor(x)
+    _check_axis("crelu", axis, x.ndim)
+    a = x.data
+    out = np.concatenate([np.maximum(a, 0), np.maximum(-a, 0)], axis=axis)
+
+    def backward(g):                                   # first half: 1 for x > 0; second: -1 for x < 0
+        g_pos, g_neg = np.split(g, 2, axis=axis)
+        return (g_pos * (a > 0) - g_neg * (a < 0),)
+    return Tensor.from_op(out, (x,), backward)
+
+
+# --- smooth functions ----------------------------------------------------------------------
+
+def softplus(x):
+    """log(1 + exp(x)), computed without overflow."""
+    x = _float_tensor(x)
+    a = x.data
+    return Tensor.from_op(_softplus_array(a), (x,),
+                          lambda g: (g * _sigmoid_array(a),))            # softplus' = sigmoid
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    x = _float_tensor(x)
+    a = x.data
+    denominator = 1 + np.abs(a)
+    return Tensor.from_op(a / denominator, (x,),
+                          lambda g: (g / (denominator * denominator),))  # 1 / (1 + |x|)^2
+
+
+def gelu(x, approximate=False):
+    """Gaussian error linear unit x * Phi(x), Phi the standard normal CDF.
+
+    approximate=False uses the exact Phi(x) = erfc(-x / sqrt(2)) / 2; approximate=True
+    the tanh form (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2.
+    """
+    x = _float_tensor(x)
+    a = x.data
+    if approximate:
+        # u = sqrt(2/pi) (x + 0.044715 x^3), and (1 + tanh u) / 2 = sigmoid(2u)
+        cdf = _sigmoid_array(2 * _SQRT_2_OVER_PI * (a + _GELU_CUBIC * a ** 3))
+
+        def density():                                 # d sigmoid(2u)/dx = 2 u' s (1 - s)
+            du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * a * a)
+            return 2 * du * cdf * (1 - cdf)
+    else:
+        cdf = 0.5 * _erfc(a * -math.sqrt(0.5))
+
+        def density():                                 # Phi'(x) = exp(-x^2 / 2) / sqrt(2 pi)
+            return _INV_SQRT_2PI * np.exp(-0.5 * a * a)
+
+    def backward(g):                                   # (x Phi)' = Phi + x Phi'
+        return (g * (cdf + a * density()),)
+    return Tensor.from_op(a * cdf, (x,), backward)
+
+
+def mish(x):
+    """x * tanh(softplus(x)) (Misra, 2019)."""
+    x = _float_tensor(x)
+    a = x.data
+    t = np.tanh(_softplus_array(a))
+
+    def backward(g):                                   # t + x (1 - t^2) sigmoid(x)
+        return (g * (t + a * (1 - t * t) * _sigmoid_array(a)),)
+    return Tensor.from_op(a * t, (x,), backward)
+
+
+def exponential(x):
+    """exp(x)."""
+    x = _float_tensor(x)
+    out = np.exp(x.data)
+    return Tensor.from_op(out, (x,), lambda g: (g * out,))            # (e^x)' = e^x
+
+
+# --- normalizing activations ---------------------------------------------------------------
+
+def _shift_by_max(a, axis):
+    """a - max(a) along axis: the largest exponent taken becomes e^0."""
+    return a - np.max(a, axis=axis, keepdims=True)
+
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along `axis`; over the last axis the output records `x`
+    as `_keras_logits`."""
+    x = _float_tensor(x)
+    _check_axis("softmax", axis, x.ndim)
+    e = np.exp(_shift_by_max(x.data, axis))
+    out = e / np.sum(e, axis=axis, keepdims=True)
+
+    def backward(g):                                   # ds_i/dx_j = s_i (delta_ij - s_j)
+        return (out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
+    result = Tensor.from_op(out, (x,), backward)
+    if axis % x.ndim == x.ndim - 1:
+        result._keras_logits = x
+    return result
+
+
+def log_softmax(x, axis=-1):
+    """x - log(sum(exp(x))) along `axis`, computed without overflow."""
+    x = _float_tensor(x)
+    _check_axis("log_softmax", axis, x.ndim)
+    shifted = _shift_by_max(x.data, axis)
+    out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+    def backward(g):                                   # d out_i/dx_j = delta_ij - s_j
+        return (g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),)
+    return Tensor.from_op(out, (x,), backward)

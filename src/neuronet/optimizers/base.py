@@ -1,0 +1,384 @@
+"""Optimizer: the base class of every optimizer (Keras 3 semantics).
+
+One call of `apply(grads, variables)` is one training step:
+
+    1. drop the variables whose gradient is None,
+    2. clip the gradients (`clipnorm`, `clipvalue` or `global_clipnorm`),
+    3. decay the weights (`weight_decay`, decoupled: w -= w * weight_decay * lr),
+    4. run the optimizer's own `update_step(gradient, variable, learning_rate)` on each,
+    5. update the moving averages of the weights (`use_ema`),
+    6. count the step in `iterations`.
+
+Slot variables (momentums, accumulators, ...) are created on the first call by
+`build(variables)`, one per trainable variable, and found again by the variable's
+identity. Updates write the NumPy arrays of the variables in place; nothing is recorded
+in the autodiff graph.
+"""
+import math
+import re
+import warnings
+from numbers import Real
+
+import numpy as np
+
+from .. import backend
+from ..autograd import Variable
+from . import schedules
+
+
+class StepCounter(Variable):
+    """The step counter: an int Variable (saved with the optimizer) that reads as an int."""
+
+    def __init__(self, name="iteration"):
+        super().__init__(np.array(0, dtype=np.int64), trainable=False, name=name)
+
+    def __int__(self):
+        return int(self.data)
+
+    __index__ = __int__
+
+    def __eq__(self, other):
+        return int(self) == other
+
+    __hash__ = Variable.__hash__
+
+
+def _is_number(value):
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _check_learning_rate(learning_rate):
+    if not (_is_number(learning_rate) or callable(learning_rate)):
+        raise ValueError(
+            "Argument `learning_rate` should be float, or an instance of "
+            "LearningRateSchedule, or a callable (that takes in the current iteration "
+            f"value and returns the corresponding learning rate value). Received instead: "
+            f"learning_rate={learning_rate!r}")
+
+
+def _l2_norm(arrays):
+    """The Euclidean norm of all the values of `arrays`, as a float."""
+    return math.sqrt(sum(float(np.vdot(a, a)) for a in arrays))
+
+
+class Optimizer:
+    """Base class of the optimizers.
+
+    Args:
+        learning_rate: a float, a `schedules.LearningRateSchedule` (called with the
+            step count), or a callable with no arguments returning the rate.
+        weight_decay: if set, every step first shrinks each weight:
+            `w -= w * weight_decay * learning_rate`.
+        clipnorm: if set, each gradient is rescaled so that its norm is at most this.
+        clipvalue: if set, each gradient is clipped to [-clipvalue, clipvalue].
+        global_clipnorm: if set, all gradients are rescaled together so that their
+            joint norm is at most this. At most one of the three clipping arguments.
+        use_ema: keep an exponential moving average of the weights;
+            `finalize_variable_values` copies it into the weights.
+        ema_momentum: `average = ema_momentum * average + (1 - ema_momentum) * weight`.
+        ema_overwrite_frequency: if set, copy the averages into the weights every this
+            many steps.
+        loss_scale_factor: if set, gradients are divided by it (see `scale_loss`).
+        gradient_accumulation_steps: accepted for Keras configs; only None is supported.
+        name: the name of the optimizer, prefix of its variables' names.
+    """
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.")
+        if kwargs:
+            raise ValueError(f"{type(self).__name__}: argument(s) not recognized: {kwargs}")
+        if gradient_accumulation_steps is not None:
+            raise ValueError(f"{type(self).__name__}: `gradient_accumulation_steps` is not "
+                             "supported; expected None, received "
+                             f"gradient_accumulation_steps={gradient_accumulation_steps!r}")
+        clip_args = {"clipnorm": clipnorm, "clipvalue": clipvalue,
+                     "global_clipnorm": global_clipnorm}
+        if sum(v is not None for v in clip_args.values()) > 1:
+            raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can "
+                             f"be set. Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                             f"global_clipnorm={global_clipnorm}")
+        if use_ema:
+            if not 0 <= ema_momentum <= 1:
+                raise ValueError("`ema_momentum` must be in the range [0, 1]. "
+                                 f"Received: ema_momentum={ema_momentum}")
+            if ema_overwrite_frequency is not None and not (
+                    isinstance(ema_overwrite_frequency, int) and ema_overwrite_frequency >= 1):
+                raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. "
+                                 f"Received: ema_overwrite_frequency={ema_overwrite_frequency}")
+        _check_learning_rate(learning_rate)
+
+        self.name = name or type(self).__name__.lower()
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema = use_ema
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.built = False
+
+        self._variables = []                # every optimizer variable, in creation order
+        self._trainable_variables = []
+        self._trainable_variables_indices = {}   # id(variable) -> index in the list above
+        self._exclude_from_weight_decay = set()
+        self._exclude_from_weight_decay_pattern = None
+
+        self._iterations = self._track(StepCounter(name=f"{self.name}/iteration"))
+        if _is_number(learning_rate):
+            learning_rate = self._track(Variable(np.array(learning_rate, backend.floatx()),
+                                                 trainable=False,
+                                                 name=f"{self.name}/learning_rate"))
+        self._learning_rate = learning_rate
+
+    # --- state ----------------------------------------------------------------------------
+    @property
+    def iterations(self):
+        """The number of steps applied so far (an int Variable; `== n` compares values)."""
+        return self._iterations
+
+    @property
+    def variables(self):
+        """The optimizer's own variables: step counter, learning rate, slot variables."""
+        return self._variables[:]
+
+    def _track(self, variable):
+        self._variables.append(variable)
+        return variable
+
+    def build(self, variables):
+        """Register the trainable variables; subclasses create their slot variables."""
+        self._trainable_variables = list(variables)
+        self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
+        if self.use_ema:
+            self._model_variables_moving_average = self.add_optimizer_variables(
+                variables, "average")
+        self.built = True
+
+    def add_variable(self, shape, initial_value=0.0, dtype=None, name=None):
+        """A new non-trainable optimizer variable filled with `initial_value`."""
+        value = np.full(shape, initial_value, dtype=dtype or backend.floatx())
+        return self._track(Variable(value, trainable=False, name=f"{self.name}/{name}"))
+
+    def add_optimizer_variables(self, variables, name, initial_value=0.0):
+        """One slot variable per trainable variable (same shape and dtype), as a list."""
+        return [self.add_variable(v.shape, initial_value, v.dtype,
+                                  name=f"{(v.path or v.name or 'variable').replace('/', '_')}"
+                                       f"_{name}")
+                for v in variables]
+
+    def _get_variable_index(self, variable):
+        return self._trainable_variables_indices[id(variable)]
+
+    # --- learning rate --------------------------------------------------------------------
+    @property
+    def learning_rate(self):
+        """The current learning rate: a float Variable, or the schedule's value at
+        `iterations`. Settable to a float, a schedule or a callable."""
+        if isinstance(self._learning_rate, schedules.LearningRateSchedule):
+            return self._learning_rate(int(self._iterations))
+        if isinstance(self._learning_rate, Variable):
+            return self._learning_rate
+        return self._learning_rate()
+
+    @learning_rate.setter
+    def learning_rate(self, learning_rate):
+        _check_learning_rate(learning_rate)
+        if callable(learning_rate):       # a schedule or a callable replaces the variable
+            self._variables = [v for v in self._variables if v is not self._learning_rate]
+            self._learning_rate = learning_rate
+        elif isinstance(self._learning_rate, Variable):
+            self._learning_rate.assign(learning_rate)
+        else:
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not "
+                "settable. If you need the learning rate to be settable, you should "
+                "instantiate the optimizer with a float `learning_rate` argument.")
+
+    # --- one training step ----------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars):
+        """Apply one step from (gradient, variable) pairs; returns `iterations`."""
+        pairs = list(grads_and_vars)
+        if pairs:
+            grads, variables = zip(*pairs)
+            self.apply(grads, variables)
+        return self._iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """One step: update `trainable_variables` (default: those the optimizer was built
+        with) from `grads` (arrays or Tensors, None for "no gradient")."""
+        grads = list(grads)
+        if not grads:
+            return
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError("When passing `grads` without `variables`, the optimizer "
+                                 "must already be built on a list of variables. Call "
+                                 "`optimizer.build(trainable_variables)` first.")
+            trainable_variables = self._trainable_variables
+        trainable_variables = list(trainable_variables)
+        if len(grads) != len(trainable_variables):
+            raise ValueError(f"{self.name}.apply: expected one gradient per variable, "
+                             f"received {len(grads)} gradients for "
+                             f"{len(trainable_variables)} variables")
+        if not self.built:
+            self.build(trainable_variables)
+        self._check_variables_are_known(trainable_variables)
+
+        grads, variables = self._filter_empty_gradients(grads, trainable_variables)
+        grads = [self._as_gradient(g, v) for g, v in zip(grads, variables)]
+        if self.loss_scale_factor is not None:
+            grads = [g / self.loss_scale_factor for g in grads]
+        grads = self._clip_gradients(grads)
+        learning_rate = float(self.learning_rate)
+        self._apply_weight_decay(variables, learning_rate)
+        self._update_variables(grads, variables, learning_rate)
+        if self.use_ema:
+            self._update_moving_averages()
+        self._iterations.data += 1
+
+    def update_step(self, gradient, variable, learning_rate):
+        """Update one variable in place from its gradient (an array of its dtype)."""
+        raise NotImplementedError(f"{type(self).__name__} must define `update_step`.")
+
+    def _update_variables(self, grads, variables, learning_rate):
+        for gradient, variable in zip(grads, variables):
+            self.update_step(gradient, variable, learning_rate)
+
+    def _check_variables_are_known(self, variables):
+        for v in variables:
+            if id(v) not in self._trainable_variables_indices:
+                raise ValueError(
+                    f"Unknown variable: {v}. This optimizer can only be called for the "
+                    "variables it was originally built with. When working with a new set "
+                    "of variables, you should recreate a new optimizer instance.")
+
+    def _filter_empty_gradients(self, grads, variables):
+        kept = [(g, v) for g, v in zip(grads, variables) if g is not None]
+        if not kept:
+            raise ValueError("No gradients provided for any variable.")
+        if len(kept) < len(grads):
+            missing = [v.name for g, v in zip(grads, variables) if g is None]
+            warnings.warn(f"Gradients do not exist for variables {missing} when minimizing "
+                          "the loss. If using `model.compile()`, did you forget to provide "
+                          "a `loss` argument?")
+        return [g for g, _ in kept], [v for _, v in kept]
+
+    @staticmethod
+    def _as_gradient(gradient, variable):
+        """The gradient as an array of the variable's dtype and shape."""
+        gradient = np.asarray(getattr(gradient, "data", gradient), dtype=variable.dtype)
+        if gradient.shape != variable.shape:
+            raise ValueError(f"Gradient for variable {variable.name!r}: expected shape "
+                             f"{variable.shape}, received {gradient.shape}")
+        return gradient
+
+    def _clip_gradients(self, grads):
+        if self.clipnorm and self.clipnorm > 0:
+            return [g * (self.clipnorm / max(_l2_norm([g]), self.clipnorm)) for g in grads]
+        if self.global_clipnorm and self.global_clipnorm > 0:
+            scale = self.global_clipnorm / max(_l2_norm(grads), self.global_clipnorm)
+            return [g * scale for g in grads]
+        if self.clipvalue and self.clipvalue > 0:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    # --- weight decay ---------------------------------------------------------------------
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Exempt variables from weight decay: those in `var_list`, and those whose name
+        contains one of the strings in `var_names` (e.g. ['bias']). Call before building."""
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before "
+                             "the optimizer is built.")
+        self._exclude_from_weight_decay = {id(v) for v in var_list or ()}
+        self._exclude_from_weight_decay_pattern = (
+            re.compile("|".join(var_names)) if var_names else None)
+
+    def _use_weight_decay(self, variable):
+        if id(variable) in self._exclude_from_weight_decay:
+            return False
+        pattern = self._exclude_from_weight_decay_pattern
+        return pattern is None or pattern.search(variable.name or "") is None
+
+    def _apply_weight_decay(self, variables, learning_rate):
+        if self.weight_decay is None:
+            return
+        for variable in variables:
+            if self._use_weight_decay(variable):
+                variable.data -= variable.data * (self.weight_decay * learning_rate)
+
+    # --- moving averages of the weights ---------------------------------------------------
+    def _update_moving_averages(self):
+        momentum = self.ema_momentum if int(self._iterations) != 0 else 0.0  # step 1: copy
+        for variable, average in zip(self._trainable_variables,
+                                     self._model_variables_moving_average):
+            average.data[...] = momentum * average.data + (1.0 - momentum) * variable.data
+        frequency = self.ema_overwrite_frequency
+        if frequency and (int(self._iterations) + 1) % frequency == 0:
+            self.finalize_variable_values(self._trainable_variables)
+
+    def finalize_variable_values(self, var_list):
+        """With `use_ema`, copy the moving averages into the variables (end of training)."""
+        if not self.use_ema:
+            return
+        if len(var_list) != len(self._model_variables_moving_average):
+            raise ValueError(
+                f"The length of model variables ({len(var_list)}) to override does not "
+                "match the length of model variables stored in the optimizer "
+                f"({len(self._model_variables_moving_average)}).")
+        for variable, average in zip(var_list, self._model_variables_moving_average):
+            variable.assign(average.data)
+
+    def scale_loss(self, loss):
+        """The loss multiplied by `loss_scale_factor` (if set), before differentiation."""
+        return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
+
+    # --- saving ---------------------------------------------------------------------------
+    def save_own_variables(self, store):
+        """Write the optimizer's variables into `store` as {'0': array, '1': ...}."""
+        for i, variable in enumerate(self._variables):
+            store[str(i)] = variable.data.copy()
+
+    def load_own_variables(self, store):
+        """Read the variables written by `save_own_variables` (the optimizer must be built
+        on the same variables)."""
+        if len(store) != len(self._variables):
+            raise ValueError(f"Optimizer {self.name!r}: expected {len(self._variables)} "
+                             f"saved variables, received {len(store)}. Build the optimizer "
+                             "on the model's trainable variables before loading its state.")
+        for i, variable in enumerate(self._variables):
+            variable.assign(np.asarray(store[str(i)]))
+
+    # --- config ---------------------------------------------------------------------------
+    def get_config(self):
+        """The constructor arguments as a dict (learning rate schedules serialized)."""
+        learning_rate = self._learning_rate
+        if isinstance(learning_rate, schedules.LearningRateSchedule):
+            learning_rate = schedules.serialize(learning_rate)
+        elif isinstance(learning_rate, Variable):
+            learning_rate = float(learning_rate.data)
+        return {"name": self.name, "learning_rate": learning_rate,
+                "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
+                "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new optimizer (without state) from `get_config()`'s dict."""
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"],
+                                                            custom_objects)
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, iterations={int(self._iterations)}>"

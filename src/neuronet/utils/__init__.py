@@ -1,0 +1,7 @@
+"""Utilities with Keras' names: seeds, one-hot labels, progress bars, plots."""
+from ..backend import set_random_seed
+from .array_utils import normalize, to_categorical
+from .plotting import plot_history
+from .progbar import Progbar
+
+__all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Progbar"]
