@@ -286,7 +286,18 @@ def test_softmax_and_log_softmax_along_axis(axis):
     out = A.softmax(x, axis=axis).data
     np.testing.assert_allclose(out, expected, rtol=1e-12)
     np.testing.assert_allclose(out.sum(axis=axis), 1.0, rtol=1e-12)
-    np.testing.assert_allclose(A.log_softmax(x, axis=axis).data, np.log(expected), rtol=1e-12)
+    np.testing.assert_allclose(A.log_softmax(x, axis=axis).data, np.log(expected), rtol=1e-12, atol=1e-14)
+
+
+def test_softmax_over_several_axes():
+    x = np.random.default_rng(4).normal(size=(2, 3, 4))
+    e = np.exp(x)
+    np.testing.assert_allclose(A.softmax(x, axis=(1, 2)).data,
+                               e / e.sum(axis=(1, 2), keepdims=True), rtol=1e-12)
+    np.testing.assert_allclose(A.log_softmax(x, axis=[0, -1]).data,
+                               np.log(e / e.sum(axis=(0, 2), keepdims=True)), rtol=1e-12, atol=1e-14)
+    gradcheck(lambda t: A.softmax(t, axis=(0, 2)), [x])
+    gradcheck(lambda t: A.log_softmax(t, axis=(1, 2)), [x])
 
 
 @pytest.mark.parametrize("fn", [A.softmax, A.log_softmax, A.crelu])
@@ -309,6 +320,7 @@ def test_sigmoid_and_softmax_record_their_logits():
     assert A.softmax(x)._keras_logits is x
     assert A.softmax(x, axis=1)._keras_logits is x
     assert not hasattr(A.softmax(x, axis=0), "_keras_logits")   # not the class axis
+    assert not hasattr(A.softmax(x, axis=(0, 1)), "_keras_logits")
     assert not hasattr(A.tanh(x), "_keras_logits")
 
 

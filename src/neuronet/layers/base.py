@@ -165,6 +165,7 @@ class Layer:
 
     def _ensure_built(self, input_shapes):
         if not self.built:
+            self._check_inputs(input_shapes)       # the spec set in __init__, before build
             shapes = (input_shapes if isinstance(input_shapes, list)
                       else (None,) + tuple(input_shapes[1:]))
             self.build(shapes)

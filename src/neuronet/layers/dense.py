@@ -1,4 +1,6 @@
 """Dense: the fully connected layer, `activation(inputs @ kernel + bias)`."""
+import numbers
+
 from .. import activations, initializers, regularizers
 from ..ops.nn import linear
 from .base import Layer
@@ -16,10 +18,10 @@ class Dense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
+        if not isinstance(units, numbers.Integral) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Dense: expected a positive integer for argument 'units', "
                              f"received units={units!r}")
-        self.units = units
+        self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)

@@ -41,11 +41,19 @@ def _float_tensor(x):
 
 
 def _check_axis(name, axis, ndim):
+    """`axis` as a non-negative int; raises unless it is an int in [-ndim, ndim)."""
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
         raise TypeError(f"{name}: expected an integer axis, received {axis!r}")
     if not -ndim <= axis < ndim:
         raise ValueError(f"{name}: axis {axis} is out of range for an input of rank {ndim}; "
                          f"expected an axis in [{-ndim}, {ndim - 1}]")
+    return int(axis) % ndim
+
+
+def _check_axes(name, axis, ndim):
+    """`axis` (an int or a tuple/list of ints) as a tuple of non-negative ints."""
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    return tuple(_check_axis(name, a, ndim) for a in axes)
 
 
 # --- array helpers (no graph) --------------------------------------------------------------
@@ -232,7 +240,7 @@ def selu(x):
 def crelu(x, axis=-1):
     """Concatenated ReLU: [relu(x), relu(-x)] joined along `axis` (which doubles in size)."""
     x = _float_tensor(x)
-    _check_axis("crelu", axis, x.ndim)
+    axis = _check_axis("crelu", axis, x.ndim)
     a = x.data
     out = np.concatenate([np.maximum(a, 0), np.maximum(-a, 0)], axis=axis)
 
@@ -313,25 +321,27 @@ def _shift_by_max(a, axis):
 
 
 def softmax(x, axis=-1):
-    """exp(x) / sum(exp(x)) along `axis`; over the last axis the output records `x`
-    as `_keras_logits`."""
+    """exp(x) / sum(exp(x)) along `axis` (an int or a tuple of ints).
+
+    Over the last axis alone, the output records `x` as `_keras_logits`.
+    """
     x = _float_tensor(x)
-    _check_axis("softmax", axis, x.ndim)
+    axis = _check_axes("softmax", axis, x.ndim)
     e = np.exp(_shift_by_max(x.data, axis))
     out = e / np.sum(e, axis=axis, keepdims=True)
 
     def backward(g):                                   # ds_i/dx_j = s_i (delta_ij - s_j)
         return (out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
     result = Tensor.from_op(out, (x,), backward)
-    if axis % x.ndim == x.ndim - 1:
+    if axis == (x.ndim - 1,):
         result._keras_logits = x
     return result
 
 
 def log_softmax(x, axis=-1):
-    """x - log(sum(exp(x))) along `axis`, computed without overflow."""
+    """x - log(sum(exp(x))) along `axis` (an int or a tuple of ints), without overflow."""
     x = _float_tensor(x)
-    _check_axis("log_softmax", axis, x.ndim)
+    axis = _check_axes("log_softmax", axis, x.ndim)
     shifted = _shift_by_max(x.data, axis)
     out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 

@@ -47,6 +47,14 @@ def _is_number(value):
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
+def check_hyperparameter(owner, name, value, low=0.0, high=math.inf):
+    """`value` if it is a number in [low, high]; a ValueError naming it otherwise."""
+    if not (_is_number(value) and low <= value <= high):
+        raise ValueError(f"{owner}: `{name}` must be a float in [{low}, {high}]. "
+                         f"Received: {name}={value!r}")
+    return value
+
+
 def _check_learning_rate(learning_rate):
     if not (_is_number(learning_rate) or callable(learning_rate)):
         raise ValueError(
@@ -292,7 +300,8 @@ class Optimizer:
     # --- weight decay ---------------------------------------------------------------------
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Exempt variables from weight decay: those in `var_list`, and those whose name
-        contains one of the strings in `var_names` (e.g. ['bias']). Call before building."""
+        contains one of the strings (regular expressions) in `var_names`, e.g. ['bias'].
+        Call before the optimizer is built."""
         if self.built:
             raise ValueError("`exclude_from_weight_decay()` can only be configured before "
                              "the optimizer is built.")

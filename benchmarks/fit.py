@@ -1,0 +1,179 @@
+"""Seconds per epoch of `model.fit`: neuronet, PyTorch, plain NumPy (and Keras if installed).
+
+    python benchmarks/fit.py
+
+Workloads: an MLP 784-256-128-10 (SGD, batch 128, 60,000 samples) and a 20-16-1 network
+(Adam, batch 32, 10,000 samples: per-step overhead). Also `import neuronet` time and the
+first epoch against later ones. Medians of several epochs, all in the same run.
+"""
+import common  # noqa: F401  (must come first: fixes the BLAS environment)
+
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+EPOCHS = 5
+
+
+def data(n, features, classes, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, features)).astype(np.float32)
+    y = rng.integers(0, classes, n) if classes > 1 else (x[:, 0] > 0).astype(np.float32)
+    return x, y
+
+
+WORKLOADS = {
+    "mlp": dict(sizes=(784, 256, 128, 10), n=60000, batch=128, optimizer="sgd", lr=0.01),
+    "small": dict(sizes=(20, 16, 1), n=10000, batch=32, optimizer="adam", lr=0.001),
+}
+
+
+def epoch_times_neuronet(w):
+    import neuronet as nn
+    x, y = data(w["n"], w["sizes"][0], w["sizes"][-1])
+    layers = [nn.Input((w["sizes"][0],))]
+    layers += [nn.layers.Dense(units, activation="relu") for units in w["sizes"][1:-1]]
+    last = w["sizes"][-1]
+    layers.append(nn.layers.Dense(last, activation="sigmoid" if last == 1 else "softmax"))
+    model = nn.Sequential(layers)
+    optimizer = nn.optimizers.SGD(w["lr"]) if w["optimizer"] == "sgd" else nn.optimizers.Adam(w["lr"])
+    model.compile(optimizer=optimizer, loss="binary_crossentropy" if last == 1 else
+                  "sparse_categorical_crossentropy")
+    times = []
+    for _ in range(EPOCHS):
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=w["batch"], epochs=1, verbose=0)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def epoch_times_torch(w):
+    import torch
+    x, y = data(w["n"], w["sizes"][0], w["sizes"][-1])
+    modules = []
+    for n_in, n_out in zip(w["sizes"][:-2], w["sizes"][1:-1]):
+        modules += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
+    modules.append(torch.nn.Linear(w["sizes"][-2], w["sizes"][-1]))
+    model = torch.nn.Sequential(*modules)
+    optimizer = (torch.optim.SGD(model.parameters(), lr=w["lr"]) if w["optimizer"] == "sgd"
+                 else torch.optim.Adam(model.parameters(), lr=w["lr"]))
+    binary = w["sizes"][-1] == 1
+    loss_fn = torch.nn.BCEWithLogitsLoss() if binary else torch.nn.CrossEntropyLoss()
+    xt = torch.from_numpy(x)
+    yt = torch.from_numpy(y)
+    times = []
+    for _ in range(EPOCHS):
+        start = time.perf_counter()
+        order = torch.randperm(len(xt))
+        for i in range(0, len(xt), w["batch"]):
+            index = order[i:i + w["batch"]]
+            optimizer.zero_grad()
+            out = model(xt[index])
+            loss = loss_fn(out.squeeze(1), yt[index]) if binary else loss_fn(out, yt[index])
+            loss.backward()
+            optimizer.step()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def epoch_times_numpy(w):
+    """The same training written by hand in NumPy: the floor for a NumPy framework."""
+    x, y = data(w["n"], w["sizes"][0], w["sizes"][-1])
+    rng = np.random.default_rng(1)
+    sizes, batch, lr = w["sizes"], w["batch"], w["lr"]
+    params = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        params += [(rng.standard_normal((n_in, n_out)) * np.sqrt(2 / n_in)).astype(np.float32),
+                   np.zeros(n_out, np.float32)]
+    adam = w["optimizer"] == "adam"
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    binary = sizes[-1] == 1
+    times, step = [], 0
+    for _ in range(EPOCHS):
+        start = time.perf_counter()
+        order = rng.permutation(len(x))
+        for i in range(0, len(x), batch):
+            index = order[i:i + batch]
+            xb, yb = x[index], y[index]
+            acts = [xb]
+            for k in range(0, len(params), 2):
+                z = acts[-1] @ params[k] + params[k + 1]
+                acts.append(np.maximum(z, 0) if k < len(params) - 2 else z)
+            z = acts[-1]
+            if binary:
+                g = (1 / (1 + np.exp(-z[:, 0])) - yb)[:, None] / len(xb)
+            else:
+                p = np.exp(z - z.max(axis=1, keepdims=True))
+                p /= p.sum(axis=1, keepdims=True)
+                p[np.arange(len(xb)), yb] -= 1
+                g = p / len(xb)
+            grads = [None] * len(params)
+            for k in range(len(params) - 2, -1, -2):
+                grads[k], grads[k + 1] = acts[k // 2].T @ g, g.sum(axis=0)
+                if k:
+                    g = (g @ params[k].T) * (acts[k // 2] > 0)
+            step += 1
+            for p, gr, mm, vv in zip(params, grads, m, v):
+                if adam:
+                    mm += (1 - 0.9) * (gr - mm)
+                    vv += (1 - 0.999) * (gr * gr - vv)
+                    alpha = lr * np.sqrt(1 - 0.999 ** step) / (1 - 0.9 ** step)
+                    p -= alpha * mm / (np.sqrt(vv) + 1e-7)
+                else:
+                    p -= lr * gr
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def epoch_times_sklearn(w):
+    from sklearn.neural_network import MLPClassifier
+    x, y = data(w["n"], w["sizes"][0], w["sizes"][-1])
+    model = MLPClassifier(hidden_layer_sizes=w["sizes"][1:-1], batch_size=w["batch"],
+                          learning_rate_init=w["lr"], solver=w["optimizer"])
+    classes = np.unique(y)
+    times = []
+    for _ in range(EPOCHS):
+        start = time.perf_counter()
+        model.partial_fit(x, y, classes=classes)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def import_time():
+    code = "import time; t = time.perf_counter(); import neuronet; print(time.perf_counter() - t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(5)]
+    return statistics.median(runs)
+
+
+def main():
+    print(f"BLAS: {common.blas_report()}")
+    print(f"import neuronet: {import_time():.3f} s (median of 5 fresh processes)")
+    peers = {"neuronet fit": epoch_times_neuronet, "plain NumPy (hand-written)": epoch_times_numpy}
+    try:
+        import torch  # noqa: F401
+        peers["PyTorch (hand-written loop)"] = epoch_times_torch
+    except ImportError:
+        print("PyTorch not installed: skipped")
+    for name, w in WORKLOADS.items():
+        results = {}
+        for peer, measure in list(peers.items()) + ([("scikit-learn MLP", epoch_times_sklearn)]
+                                                     if name == "small" else []):
+            try:
+                times = measure(w)
+            except ImportError:
+                continue
+            results[peer] = statistics.median(times[1:])
+            if peer == "neuronet fit":
+                print(f"\n{name}: neuronet first epoch {times[0]:.3f} s, later epochs (median) "
+                      f"{results[peer]:.3f} s")
+        common.print_table(f"{name} {w['sizes']} batch {w['batch']}, {w['n']} samples, "
+                           f"{w['optimizer']}: seconds per epoch (median)", results, "neuronet fit")
+
+
+if __name__ == "__main__":
+    main()

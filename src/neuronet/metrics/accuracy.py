@@ -1,0 +1,220 @@
+"""Accuracy metrics: per-sample functions and the running-mean metrics built on them.
+
+Each function returns one float per sample (1.0 for a hit, 0.0 for a miss):
+
+    accuracy                           y_pred == y_true
+    binary_accuracy                    (y_pred > threshold) == y_true
+    categorical_accuracy               argmax(y_pred) == argmax(y_true)       (one-hot labels)
+    sparse_categorical_accuracy        argmax(y_pred) == y_true               (integer labels)
+    top_k_categorical_accuracy         argmax(y_true) among the k best scores
+    sparse_top_k_categorical_accuracy  y_true among the k best scores
+
+`resolve_accuracy` picks the class Keras uses for the string 'accuracy' in `compile`.
+"""
+import numpy as np
+
+from .. import backend
+from ..autograd import as_array
+from .base import PresetMeanMetric, snake_case, squeeze_or_expand_to_same_rank
+
+
+def match_shapes(y_true, y_pred, caller, float_pred=False):
+    """y_true and y_pred as ndarrays of y_pred's dtype and one shape, one row per sample.
+
+    A trailing axis of size 1 on one side only is squeezed or added, and a rank-1 pair
+    becomes a column, so that every sample yields one value. With `float_pred`, an
+    integer y_pred is cast to floatx().
+    """
+    y_pred = as_array(y_pred)
+    if float_pred and not backend.is_float_dtype(y_pred.dtype):
+        y_pred = y_pred.astype(backend.floatx())
+    y_true = as_array(y_true).astype(y_pred.dtype, copy=False)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"{caller}: expected y_true and y_pred of the same shape, received "
+                         f"y_true.shape={y_true.shape} and y_pred.shape={y_pred.shape}")
+    if y_pred.ndim == 1:
+        y_true, y_pred = y_true[:, None], y_pred[:, None]
+    return y_true, y_pred
+
+
+def _hits(matches):
+    return matches.astype(backend.floatx())
+
+
+def accuracy(y_true, y_pred):
+    """Fraction of the entries of each sample where y_pred equals y_true exactly."""
+    y_true, y_pred = match_shapes(y_true, y_pred, "accuracy")
+    return _hits(y_true == y_pred).mean(axis=-1)
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """Fraction of the entries of each sample where (y_pred > threshold) equals y_true."""
+    y_true, y_pred = match_shapes(y_true, y_pred, "binary_accuracy")
+    return _hits(y_true == (y_pred > threshold)).mean(axis=-1)
+
+
+def _class_labels(y_true, y_pred, caller):
+    """Integer labels (n, ...) matching y_pred (n, ..., classes); a trailing axis of 1 is dropped."""
+    y_true = as_array(y_true)
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    if y_true.shape != y_pred.shape[:-1]:
+        raise ValueError(f"{caller}: expected integer labels y_true of shape {y_pred.shape[:-1]} "
+                         f"or {y_pred.shape[:-1] + (1,)} for y_pred of shape {y_pred.shape}, "
+                         f"received y_true.shape={y_true.shape}")
+    return y_true
+
+
+def _one_hot_labels(y_true, y_pred, caller):
+    """The class index of each one-hot (or probability) row of y_true."""
+    y_true = as_array(y_true)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"{caller}: expected one-hot y_true of the shape of y_pred "
+                         f"{y_pred.shape}, received y_true.shape={y_true.shape} (integer labels "
+                         f"need the sparse_ variant)")
+    return y_true.argmax(axis=-1)
+
+
+def categorical_accuracy(y_true, y_pred):
+    """1.0 where the highest score is the one-hot label's class."""
+    y_pred = as_array(y_pred)
+    labels = _one_hot_labels(y_true, y_pred, "categorical_accuracy")
+    return _hits(labels == y_pred.argmax(axis=-1))
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    """1.0 where the highest score is the integer label's class."""
+    y_pred = as_array(y_pred)
+    labels = _class_labels(y_true, y_pred, "sparse_categorical_accuracy")
+    return _hits(labels == y_pred.argmax(axis=-1))
+
+
+def _in_top_k(labels, y_pred, k, caller):
+    """Whether each label's score is at least the k-th largest score of its row.
+
+    Ties at the k-th place count as hits, as in Keras (`ops.in_top_k`).
+    """
+    num_classes = y_pred.shape[-1]
+    labels = labels.astype(np.int64, copy=False)
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"{caller}: labels must lie in [0, {num_classes}), received values "
+                         f"from {labels.min()} to {labels.max()}")
+    k = min(k, num_classes)
+    kth_best = np.partition(y_pred, num_classes - k, axis=-1)[..., num_classes - k]
+    label_score = np.take_along_axis(y_pred, labels[..., None], axis=-1)[..., 0]
+    return _hits(label_score >= kth_best)
+
+
+def _check_k(k, caller):
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"{caller}: expected `k` to be a positive integer, received k={k!r}")
+    return int(k)
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1.0 where the one-hot label's class is among the k highest scores."""
+    caller = "top_k_categorical_accuracy"
+    y_pred = as_array(y_pred)
+    return _in_top_k(_one_hot_labels(y_true, y_pred, caller), y_pred, _check_k(k, caller), caller)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
+    """1.0 where the integer label is among the k highest scores.
+
+    With `from_sorted_ids`, y_pred holds class ids sorted by score, best first
+    (n, >= k), instead of the scores themselves.
+    """
+    caller = "sparse_top_k_categorical_accuracy"
+    k = _check_k(k, caller)
+    y_pred = as_array(y_pred)
+    labels = _class_labels(y_true, y_pred, caller)
+    if from_sorted_ids:
+        return _hits((y_pred[..., :k] == labels[..., None]).any(axis=-1))
+    return _in_top_k(labels, y_pred, k, caller)
+
+
+class Accuracy(PresetMeanMetric):
+    """How often y_pred equals y_true exactly."""
+
+    def __init__(self, name="accuracy", dtype=None):
+        super().__init__(accuracy, name=name, dtype=dtype)
+
+
+class BinaryAccuracy(PresetMeanMetric):
+    """How often (y_pred > threshold) matches the 0/1 labels."""
+
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        if threshold is None or not 0 < threshold < 1:
+            raise ValueError("BinaryAccuracy: invalid value for argument `threshold`, expected a "
+                             f"value in the interval (0, 1), received threshold={threshold!r}")
+        super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
+        self.threshold = threshold
+
+
+class CategoricalAccuracy(PresetMeanMetric):
+    """How often the highest score is the one-hot label's class."""
+
+    def __init__(self, name="categorical_accuracy", dtype=None):
+        super().__init__(categorical_accuracy, name=name, dtype=dtype)
+
+
+class SparseCategoricalAccuracy(PresetMeanMetric):
+    """How often the highest score is the integer label's class; y_true (n,) or (n, 1)."""
+
+    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+        super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
+
+
+class TopKCategoricalAccuracy(PresetMeanMetric):
+    """How often the one-hot label's class is among the k highest scores."""
+
+    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
+        k = _check_k(k, "TopKCategoricalAccuracy")
+        super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+        self.k = k
+
+
+class SparseTopKCategoricalAccuracy(PresetMeanMetric):
+    """How often the integer label is among the k highest scores."""
+
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
+                 from_sorted_ids=False):
+        k = _check_k(k, "SparseTopKCategoricalAccuracy")
+        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
+                         from_sorted_ids=bool(from_sorted_ids))
+        self.k = k
+        self.from_sorted_ids = bool(from_sorted_ids)
+
+
+_BINARY_LOSSES = {"binary_crossentropy", "bce"}
+_SPARSE_LOSSES = {"sparse_categorical_crossentropy"}
+
+
+def _loss_name(loss):
+    """'binary_crossentropy' for the string, the function, or a Loss object of that name."""
+    if loss is None:
+        return None
+    if isinstance(loss, str):
+        return loss.lower()
+    fn = getattr(loss, "fn", loss)  # a wrapper of a loss function exposes it as `fn`
+    return snake_case(getattr(fn, "__name__", type(fn).__name__))
+
+
+def resolve_accuracy(loss, output_shape, target_shape=None):
+    """The accuracy class Keras uses for the metric string 'accuracy' (or 'acc').
+
+    BinaryAccuracy when the output has one unit or the loss is binary crossentropy;
+    SparseCategoricalAccuracy when the loss is sparse categorical crossentropy or the
+    targets are integer labels (`target_shape` of lower rank than the output, or a last
+    axis of 1 against several outputs); CategoricalAccuracy otherwise.
+    """
+    output_shape = tuple(output_shape)
+    name = _loss_name(loss)
+    if output_shape[-1] == 1 or name in _BINARY_LOSSES:
+        return BinaryAccuracy
+    sparse_targets = target_shape is not None and (
+        len(target_shape) < len(output_shape) or tuple(target_shape)[-1] == 1)
+    if name in _SPARSE_LOSSES or sparse_targets:
+        return SparseCategoricalAccuracy
+    return CategoricalAccuracy

@@ -1,0 +1,233 @@
+"""The Metric base class and the reductions the other metrics build on: Mean, Sum, MeanMetricWrapper.
+
+A metric is stateful: `update_state(y_true, y_pred, sample_weight=None)` adds a batch to
+its running totals, `result()` reads the value so far, `reset_state()` starts over.
+
+    m = Mean()
+    m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
+    m.result()                 # 2.0
+
+Inputs may be NumPy arrays, lists or neuronet Tensors; metrics read the values only and
+never record a graph. Running totals are kept in float64 so that long epochs lose no
+precision; `result()` returns a Python float (or, for a metric with several values, an
+ndarray of the metric's `dtype`).
+"""
+import re
+
+import numpy as np
+
+from .. import backend, initializers
+from ..autograd import Variable, as_array
+
+
+def snake_case(name):
+    """'TopKCategoricalAccuracy' -> 'top_k_categorical_accuracy', 'AUC' -> 'auc' (Keras' rule)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Bring two arrays whose ranks differ by one trailing axis of size 1 to the same rank.
+
+    (n,) and (n, 1) become (n, 1) and (n, 1) (or (n,) and (n,) when `expand_rank_1` is
+    False); any other pair is returned unchanged.
+    """
+    if x1.ndim == x2.ndim + 1:
+        x1, x2 = _fit_ranks(x1, x2, expand_rank_1)
+    elif x2.ndim == x1.ndim + 1:
+        x2, x1 = _fit_ranks(x2, x1, expand_rank_1)
+    return x1, x2
+
+
+def _fit_ranks(longer, shorter, expand_rank_1):
+    if longer.shape[-1] != 1:
+        return longer, shorter
+    if shorter.ndim == 1 and expand_rank_1:
+        return longer, shorter[:, None]
+    return longer[..., 0], shorter
+
+
+def safe_divide(a, b):
+    """a / b elementwise, 0 where b == 0."""
+    a, b = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64))
+    return np.divide(a, b, out=np.zeros(a.shape), where=b != 0)
+
+
+class Metric:
+    """Base class of every metric: accumulated state, `update_state`, `result`, `reset_state`.
+
+    Subclasses create their running totals in `__init__` with `add_variable` and update
+    them in place (`variable.assign_add(...)`); the default `reset_state` zeroes them.
+    """
+
+    def __init__(self, dtype=None, name=None):
+        dtype = dtype or backend.floatx()
+        try:
+            is_float = backend.is_float_dtype(dtype)
+        except TypeError:
+            is_float = False
+        if not is_float:
+            raise ValueError(f"{type(self).__name__}: expected a float `dtype`, received {dtype!r}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__}: expected `name` to be a string, received {name!r}")
+        self.name = name or snake_case(type(self).__name__)
+        self._dtype = str(np.dtype(dtype))
+        self._variables = []
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def variables(self):
+        """The state variables, in creation order."""
+        return list(self._variables)
+
+    def add_variable(self, shape, initializer="zeros", dtype="float64", name=None):
+        """A new non-trainable state Variable that `reset_state` sets back to zero."""
+        variable = Variable(initializers.get(initializer), shape=tuple(shape), dtype=dtype,
+                            trainable=False, name=name)
+        self._variables.append(variable)
+        return variable
+
+    def update_state(self, *args, **kwargs):
+        """Add a batch to the running totals."""
+        raise NotImplementedError(f"{type(self).__name__} must implement update_state()")
+
+    def result(self):
+        """The metric's value over every batch seen since the last reset."""
+        raise NotImplementedError(f"{type(self).__name__} must implement result()")
+
+    def reset_state(self):
+        """Forget every batch seen so far."""
+        for variable in self._variables:
+            variable.assign(np.zeros(variable.shape))
+
+    def __call__(self, *args, **kwargs):
+        """Update with one batch, then return the result so far (like Keras)."""
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def _as_result(self, value):
+        """A Python float for a single value, else an ndarray of the metric's dtype."""
+        value = np.asarray(value)
+        return float(value) if value.ndim == 0 else value.astype(self.dtype)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def reduce_to_samplewise(values, sample_weight, reduce, caller):
+    """Values reduced to one per sample (axis 0), weighted by `sample_weight`, and the weights.
+
+    As in Keras: values with more axes than the weights are first reduced over the extra
+    axes, the weights are broadcast to the values and multiplied in, then both are
+    reduced to one number per sample. Weights are None when `sample_weight` is None.
+    """
+    values = np.asarray(as_array(values), np.float64)
+    weights = None
+    if sample_weight is not None:
+        weights = np.asarray(as_array(sample_weight), np.float64)
+        values, weights = squeeze_or_expand_to_same_rank(values, weights)
+        if values.ndim > weights.ndim:
+            values = reduce(values, axis=tuple(range(weights.ndim, values.ndim)))
+        try:
+            weights = np.broadcast_to(weights, values.shape)
+        except ValueError:
+            raise ValueError(f"{caller}: sample_weight of shape {weights.shape} cannot be "
+                             f"broadcast to the values of shape {values.shape}") from None
+        values = values * weights
+        if weights.ndim > 1:
+            weights = reduce(weights, axis=tuple(range(1, weights.ndim)))
+    if values.ndim > 1:
+        values = reduce(values, axis=tuple(range(1, values.ndim)))
+    return values, weights
+
+
+class Sum(Metric):
+    """The (weighted) sum of the values: [1, 3, 5, 7] -> 16; with weights [1, 1, 0, 0] -> 4."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), name="total")
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = reduce_to_samplewise(values, sample_weight, np.sum, self.name)
+        self.total.assign_add(values.sum())
+
+    def result(self):
+        return self._as_result(self.total.data)
+
+
+class Mean(Metric):
+    """The (weighted) mean of the values: [1, 3, 5, 7] -> 4; with weights [1, 1, 0, 0] -> 2."""
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), name="total")
+        self.count = self.add_variable((), name="count")
+
+    def update_state(self, values, sample_weight=None):
+        values, weights = reduce_to_samplewise(values, sample_weight, np.mean, self.name)
+        self.total.assign_add(values.sum())
+        if weights is not None:
+            self.count.assign_add(weights.sum())
+        else:
+            self.count.assign_add(values.shape[0] if values.ndim else 1)
+
+    def result(self):
+        return self._as_result(safe_divide(self.total.data, self.count.data))
+
+
+class MeanMetricWrapper(Mean):
+    """The weighted mean of a per-sample function `fn(y_true, y_pred, **kwargs)`.
+
+        def squared(y_true, y_pred):
+            return (y_true - y_pred) ** 2
+        m = MeanMetricWrapper(squared, name="squared")
+
+    `fn` receives ndarrays and returns one value per sample (any extra axes are averaged).
+    """
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        if not callable(fn):
+            raise TypeError(f"MeanMetricWrapper: expected a callable `fn`, received {fn!r}")
+        super().__init__(name=name, dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        values = self._fn(as_array(y_true), as_array(y_pred), **self._fn_kwargs)
+        super().update_state(values, sample_weight=sample_weight)
+
+    def get_config(self):
+        # A function of this package is saved by name; any other callable as itself.
+        from . import FUNCTIONS
+        fn = self._fn.__name__ if FUNCTIONS.get(getattr(self._fn, "__name__", None)) is self._fn else self._fn
+        return {**super().get_config(), "fn": fn, **self._fn_kwargs}
+
+    @classmethod
+    def from_config(cls, config):
+        from . import get_function
+        config = dict(config)
+        return cls(get_function(config.pop("fn")), **config)
+
+
+class PresetMeanMetric(MeanMetricWrapper):
+    """A MeanMetricWrapper whose function is chosen by the subclass; its config holds the
+    function's keyword arguments (threshold, k, ...) next to name and dtype."""
+
+    def get_config(self):
+        return {**Metric.get_config(self), **self._fn_kwargs}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

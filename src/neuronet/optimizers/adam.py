@@ -1,0 +1,66 @@
+"""Adam: adaptive moment estimation (Kingma & Ba, 2014), with the AMSGrad variant."""
+import math
+
+import numpy as np
+
+from .base import Optimizer, check_hyperparameter
+
+
+class Adam(Optimizer):
+    """Adam: steps along a running mean of the gradients, scaled per weight by the root
+    of a running mean of their squares. At step t (from 1):
+
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        v_hat = max(v_hat, v)                       # amsgrad=True only, then v := v_hat
+        alpha = learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        w = w - alpha * m / (sqrt(v) + epsilon)
+
+    `epsilon` is "epsilon hat" of the paper: it is added after the bias correction
+    is folded into `alpha` (PyTorch adds it to sqrt(v / (1 - beta_2**t))).
+
+    Args:
+        learning_rate: float or schedule (default 0.001).
+        beta_1: decay rate of the first moment (default 0.9).
+        beta_2: decay rate of the second moment (default 0.999).
+        epsilon: small constant for numerical stability (default 1e-7).
+        amsgrad: use the AMSGrad variant (default False).
+        **kwargs: `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, `use_ema`,
+            ... (see `Optimizer`).
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name="adam", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        owner = type(self).__name__
+        self.beta_1 = check_hyperparameter(owner, "beta_1", beta_1, 0, 1)
+        self.beta_2 = check_hyperparameter(owner, "beta_2", beta_2, 0, 1)
+        self.epsilon = check_hyperparameter(owner, "epsilon", epsilon)
+        self.amsgrad = amsgrad
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self._momentums = self.add_optimizer_variables(variables, "momentum")
+        self._velocities = self.add_optimizer_variables(variables, "velocity")
+        if self.amsgrad:
+            self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._get_variable_index(variable)
+        m, v = self._momentums[i].data, self._velocities[i].data
+        t = int(self.iterations) + 1
+        alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+
+        m += (gradient - m) * (1 - self.beta_1)
+        v += (np.square(gradient) - v) * (1 - self.beta_2)
+        if self.amsgrad:
+            v_hat = self._velocity_hats[i].data
+            np.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        variable.data -= alpha * m / (np.sqrt(v) + self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon, "amsgrad": self.amsgrad}
