@@ -70,6 +70,13 @@ def _seed(output, grad):
     return grad
 
 
+def _own(g, found):
+    """`g`, copied when it is a read-only view or already handed to another tensor."""
+    if not g.flags.writeable or any(g is other for _, other in found.values()):
+        return np.array(g)
+    return g
+
+
 def backpropagate(output, grad=None, wanted=None):
     """Sweep the graph of `output` once in reverse.
 
@@ -85,8 +92,7 @@ def backpropagate(output, grad=None, wanted=None):
         is_leaf = node._backward is None
         if (wanted is None and is_leaf and node.requires_grad) or (
                 wanted is not None and id(node) in wanted):
-            # a copy: closures may hand back read-only views or one array to two parents
-            found[id(node)] = (node, np.array(g))
+            found[id(node)] = (node, _own(g, found))
         if is_leaf:
             continue
         for parent, parent_grad in zip(node._parents, node._backward(g)):

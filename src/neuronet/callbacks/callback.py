@@ -91,10 +91,12 @@ def pythonify_logs(logs):
     """A copy of `logs` sorted by key, with scalar values (arrays, tensors) as Python floats."""
     result = {}
     for key, value in sorted(logs.items()):
-        try:
-            result[key] = float(value)
-        except (TypeError, ValueError):
-            result[key] = value
+        if not isinstance(value, str):
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                pass
+        result[key] = value
     return result
 
 

@@ -1,4 +1,6 @@
 """GaussianNoise: during training, adds zero-centered Gaussian noise to the inputs."""
+import numbers
+
 import numpy as np
 
 from .. import backend
@@ -16,7 +18,7 @@ class GaussianNoise(Layer):
 
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(stddev, bool) or not isinstance(stddev, (int, float, np.number)) or stddev < 0:
+        if isinstance(stddev, bool) or not isinstance(stddev, numbers.Real) or stddev < 0:
             raise ValueError(f"GaussianNoise: expected a float >= 0 for argument 'stddev', "
                              f"received stddev={stddev!r}")
         self.stddev = stddev

@@ -29,7 +29,8 @@ class Lambda(Layer):
         if not callable(function):
             raise TypeError(f"Lambda: expected a callable for argument 'function', "
                             f"received {function!r}")
-        if not (output_shape is None or callable(output_shape) or isinstance(output_shape, (tuple, list))):
+        if not (output_shape is None or callable(output_shape)
+                or isinstance(output_shape, (tuple, list))):
             raise TypeError(f"Lambda: expected None, a tuple or a function for argument "
                             f"'output_shape', received {output_shape!r}")
         if mask is not None:

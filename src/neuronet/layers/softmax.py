@@ -25,7 +25,8 @@ class Softmax(Layer):
         keep = as_array(mask).astype(inputs.dtype)
         # a large negative logit where masked: exp() of it vanishes next to the kept ones
         large_negative = -3e4 if inputs.dtype == np.float16 else -1e9
-        probabilities = activations.softmax(m.add(inputs, (1 - keep) * large_negative), axis=self.axis)
+        logits = m.add(inputs, (1 - keep) * large_negative)
+        probabilities = activations.softmax(logits, axis=self.axis)
         return m.multiply(probabilities, keep)      # a fully masked row gives zeros, not 1/n
 
     def compute_output_shape(self, input_shape):

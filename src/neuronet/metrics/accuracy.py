@@ -15,27 +15,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd import as_array
-from .base import PresetMeanMetric, snake_case, squeeze_or_expand_to_same_rank
-
-
-def match_shapes(y_true, y_pred, caller, float_pred=False):
-    """y_true and y_pred as ndarrays of y_pred's dtype and one shape, one row per sample.
-
-    A trailing axis of size 1 on one side only is squeezed or added, and a rank-1 pair
-    becomes a column, so that every sample yields one value. With `float_pred`, an
-    integer y_pred is cast to floatx().
-    """
-    y_pred = as_array(y_pred)
-    if float_pred and not backend.is_float_dtype(y_pred.dtype):
-        y_pred = y_pred.astype(backend.floatx())
-    y_true = as_array(y_true).astype(y_pred.dtype, copy=False)
-    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"{caller}: expected y_true and y_pred of the same shape, received "
-                         f"y_true.shape={y_true.shape} and y_pred.shape={y_pred.shape}")
-    if y_pred.ndim == 1:
-        y_true, y_pred = y_true[:, None], y_pred[:, None]
-    return y_true, y_pred
+from .base import PresetMeanMetric, match_shapes, snake_case
 
 
 def _hits(matches):

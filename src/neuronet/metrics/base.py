@@ -48,6 +48,26 @@ def _fit_ranks(longer, shorter, expand_rank_1):
     return longer[..., 0], shorter
 
 
+def match_shapes(y_true, y_pred, caller, float_pred=False, rank_1_as_column=True):
+    """y_true and y_pred as ndarrays of y_pred's dtype and one shape, one row per sample.
+
+    A trailing axis of size 1 on one side only is squeezed or added, and (with
+    `rank_1_as_column`) a rank-1 pair becomes a column, so that each of its entries
+    counts as a sample. With `float_pred`, an integer y_pred is cast to floatx().
+    """
+    y_pred = as_array(y_pred)
+    if float_pred and not backend.is_float_dtype(y_pred.dtype):
+        y_pred = y_pred.astype(backend.floatx())
+    y_true = as_array(y_true).astype(y_pred.dtype, copy=False)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"{caller}: expected y_true and y_pred of the same shape, received "
+                         f"y_true.shape={y_true.shape} and y_pred.shape={y_pred.shape}")
+    if y_pred.ndim == 1 and rank_1_as_column:
+        y_true, y_pred = y_true[:, None], y_pred[:, None]
+    return y_true, y_pred
+
+
 def safe_divide(a, b):
     """a / b elementwise, 0 where b == 0."""
     a, b = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64))
@@ -132,10 +152,10 @@ def reduce_to_samplewise(values, sample_weight, reduce, caller):
     axes, the weights are broadcast to the values and multiplied in, then both are
     reduced to one number per sample. Weights are None when `sample_weight` is None.
     """
-    values = np.asarray(as_array(values), np.float64)
+    values = as_array(values, np.float64)
     weights = None
     if sample_weight is not None:
-        weights = np.asarray(as_array(sample_weight), np.float64)
+        weights = as_array(sample_weight, np.float64)
         values, weights = squeeze_or_expand_to_same_rank(values, weights)
         if values.ndim > weights.ndim:
             values = reduce(values, axis=tuple(range(weights.ndim, values.ndim)))

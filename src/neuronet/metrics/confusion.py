@@ -47,7 +47,7 @@ def _sample_weights(sample_weight, shape, caller):
     """sample_weight broadcast to `shape`; leading axes line up ((n,) weighs rows of (n, c))."""
     if sample_weight is None:
         return np.ones(shape)
-    weights = np.asarray(as_array(sample_weight), np.float64)
+    weights = as_array(sample_weight, np.float64)
     if 0 < weights.ndim < len(shape):
         weights = weights.reshape(weights.shape + (1,) * (len(shape) - weights.ndim))
     try:

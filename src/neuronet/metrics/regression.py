@@ -11,8 +11,7 @@ Each function averages over the last axis and returns one value per sample:
 import numpy as np
 
 from .. import backend
-from .accuracy import match_shapes
-from .base import Mean, PresetMeanMetric
+from .base import Mean, PresetMeanMetric, match_shapes
 
 
 def _errors(y_true, y_pred, caller):
@@ -51,7 +50,8 @@ def _l2_normalize(x, axis):
 
 def cosine_similarity(y_true, y_pred, axis=-1):
     """Cosine of the angle between y_true and y_pred along `axis` (1: same direction)."""
-    y_true, y_pred = match_shapes(y_true, y_pred, "cosine_similarity", float_pred=True)
+    y_true, y_pred = match_shapes(y_true, y_pred, "cosine_similarity", float_pred=True,
+                                  rank_1_as_column=False)
     return (_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis)).sum(axis=axis)
 
 
@@ -103,6 +103,3 @@ class RootMeanSquaredError(Mean):
 
     def result(self):
         return self._as_result(np.sqrt(super().result()))
-
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype}

@@ -6,6 +6,7 @@ from .activations import *  # noqa: F401,F403
 from .activations import __all__ as _activations_all
 from .math import *  # noqa: F401,F403
 from .math import __all__ as _math_all
+from .dropout import dropout
 from .nn import linear
 
-__all__ = list(_math_all) + list(_activations_all) + ["linear"]
+__all__ = list(_math_all) + list(_activations_all) + ["linear", "dropout"]

@@ -1,4 +1,6 @@
 """Dropout as one op: a random mask, drawn once, scales the forward and the backward pass."""
+import numbers
+
 import numpy as np
 
 from .. import backend
@@ -10,7 +12,7 @@ __all__ = ["dropout"]
 
 def check_rate(rate, caller):
     """Raise a ValueError naming `caller` unless 0 <= rate <= 1."""
-    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)) or not 0 <= rate <= 1:
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
         raise ValueError(f"{caller}: expected a float between 0 and 1 for argument 'rate', "
                          f"received rate={rate!r}")
 

@@ -7,7 +7,8 @@ One call of `apply(grads, variables)` is one training step:
     3. decay the weights (`weight_decay`, decoupled: w -= w * weight_decay * lr),
     4. run the optimizer's own `update_step(gradient, variable, learning_rate)` on each,
     5. update the moving averages of the weights (`use_ema`),
-    6. count the step in `iterations`.
+    6. count the step in `iterations`,
+    7. project the variables that have a `constraint` (e.g. NonNeg) back onto it.
 
 Slot variables (momentums, accumulators, ...) are created on the first call by
 `build(variables)`, one per trainable variable, and found again by the variable's
@@ -250,6 +251,10 @@ class Optimizer:
         if self.use_ema:
             self._update_moving_averages()
         self._iterations.data += 1
+        for variable in variables:
+            constraint = getattr(variable, "constraint", None)
+            if constraint is not None:
+                variable.assign(constraint(variable))
 
     def update_step(self, gradient, variable, learning_rate):
         """Update one variable in place from its gradient (an array of its dtype)."""

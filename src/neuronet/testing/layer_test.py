@@ -58,7 +58,8 @@ def run_layer_test(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype=
     """
     init_kwargs = dict(init_kwargs or {})
     call_kwargs = dict(call_kwargs or {})
-    x = np.asarray(input_data) if input_data is not None else _make_input(input_shape, input_dtype, seed)
+    x = (_make_input(input_shape, input_dtype, seed) if input_data is None
+         else np.asarray(input_data))
     expected_output_dtype = np.dtype(expected_output_dtype or backend.floatx())
 
     # build on the first call
@@ -94,7 +95,8 @@ def run_layer_test(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype=
     if expected_num_non_trainable_weights is not None:
         count = len(layer.non_trainable_weights)
         _check(count == expected_num_non_trainable_weights, layer_cls,
-               f"expected {expected_num_non_trainable_weights} non-trainable weights, found {count}")
+               f"expected {expected_num_non_trainable_weights} non-trainable weights, "
+               f"found {count}")
     for w in layer.weights:
         _check(not backend.is_float_dtype(w.dtype) or w.dtype == layer.dtype, layer_cls,
                f"weight {w.name!r} has dtype {w.dtype}, the layer computes in {layer.dtype}")

@@ -1,0 +1,121 @@
+"""Metrics by Keras name: stateful Metric objects and the per-sample functions behind them.
+
+    m = metrics.get("auc")            # or metrics.AUC(), metrics.get(metrics.AUC), ...
+    m.update_state(y_true, y_pred)    # once per batch
+    m.result()                        # the value over every batch so far
+    m.reset_state()                   # at the start of an epoch
+"""
+import inspect
+
+from .accuracy import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+                       SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy,
+                       binary_accuracy, categorical_accuracy, resolve_accuracy,
+                       sparse_categorical_accuracy, sparse_top_k_categorical_accuracy,
+                       top_k_categorical_accuracy)
+from .base import Mean, MeanMetricWrapper, Metric, Sum, snake_case
+from .confusion import (AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,
+                        TruePositives)
+from .regression import (CosineSimilarity, MeanAbsoluteError, MeanAbsolutePercentageError,
+                         MeanSquaredError, MeanSquaredLogarithmicError, RootMeanSquaredError,
+                         cosine_similarity, mean_absolute_error, mean_absolute_percentage_error,
+                         mean_squared_error, mean_squared_logarithmic_error)
+
+__all__ = [
+    "Metric", "Mean", "Sum", "MeanMetricWrapper",
+    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
+    "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
+    "TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives", "Precision", "Recall",
+    "AUC",
+    "MeanSquaredError", "MeanAbsoluteError", "RootMeanSquaredError", "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError", "CosineSimilarity",
+    "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+    "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+    "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error", "cosine_similarity",
+    "get", "serialize", "deserialize", "get_function", "resolve_accuracy",
+]
+
+_CLASSES = (
+    Mean, Sum, MeanMetricWrapper,
+    Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+    TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
+    TruePositives, FalsePositives, TrueNegatives, FalseNegatives, Precision, Recall, AUC,
+    MeanSquaredError, MeanAbsoluteError, RootMeanSquaredError, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, CosineSimilarity,
+)
+_ALIASES = {
+    "acc": Accuracy, "mse": MeanSquaredError, "mae": MeanAbsoluteError,
+    "rmse": RootMeanSquaredError, "mape": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError,
+}
+# 'BinaryAccuracy', 'binary_accuracy', 'mse', 'MSE', ... -> the class
+CLASSES = {**{cls.__name__: cls for cls in _CLASSES},
+           **{snake_case(cls.__name__): cls for cls in _CLASSES},
+           **_ALIASES, **{alias.upper(): cls for alias, cls in _ALIASES.items()}}
+
+# The per-sample functions, by name (how MeanMetricWrapper saves them).
+FUNCTIONS = {fn.__name__: fn for fn in (
+    accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+    top_k_categorical_accuracy, sparse_top_k_categorical_accuracy,
+    mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
+    mean_squared_logarithmic_error, cosine_similarity)}
+
+
+def _valid_names():
+    return sorted(name for name in CLASSES if name == name.lower())
+
+
+def get(identifier):
+    """A Metric instance from a name, a class, an instance, a config dict or a function.
+
+    Strings are Keras names ('accuracy', 'auc', 'mse', 'MeanSquaredError', ...); a class
+    is instantiated with its defaults; a plain function f(y_true, y_pred) is wrapped in a
+    MeanMetricWrapper named after it. None gives None. The string 'accuracy' gives
+    Accuracy (exact equality): `compile` picks the variant with `resolve_accuracy`.
+    """
+    if identifier is None or isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        if identifier not in CLASSES:
+            raise ValueError(f"Unknown metric {identifier!r}; valid names are: "
+                             f"{', '.join(_valid_names())}")
+        return CLASSES[identifier]()
+    if inspect.isclass(identifier) and issubclass(identifier, Metric):
+        return identifier()
+    if callable(identifier) and not inspect.isclass(identifier):
+        return MeanMetricWrapper(identifier, name=getattr(identifier, "__name__", None))
+    raise ValueError(f"Could not interpret metric identifier {identifier!r}: expected a metric "
+                     f"name, a Metric class or instance, a config dict or a function "
+                     f"f(y_true, y_pred)")
+
+
+def get_function(identifier):
+    """A per-sample metric function from its name (or the callable itself)."""
+    if callable(identifier):
+        return identifier
+    if identifier not in FUNCTIONS:
+        raise ValueError(f"Unknown metric function {identifier!r}; valid names are: "
+                         f"{', '.join(sorted(FUNCTIONS))}")
+    return FUNCTIONS[identifier]
+
+
+def serialize(metric):
+    """{'class_name': ..., 'config': ...} for a Metric; a function's name for a function."""
+    if isinstance(metric, Metric):
+        return {"class_name": type(metric).__name__, "config": metric.get_config()}
+    return metric.__name__
+
+
+def deserialize(config, custom_objects=None):
+    """The Metric (or function) that `serialize` described; `custom_objects` adds classes by name."""
+    custom_objects = custom_objects or {}
+    if isinstance(config, str):
+        return custom_objects.get(config) or get_function(config)
+    known = {**CLASSES, **custom_objects}
+    class_name = config.get("class_name") if isinstance(config, dict) else None
+    if class_name not in known:
+        raise ValueError(f"Unknown metric class {class_name!r} in {config!r}; valid names are: "
+                         f"{', '.join(sorted(cls.__name__ for cls in _CLASSES))}")
+    return known[class_name].from_config(config.get("config", {}))
