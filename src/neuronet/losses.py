@@ -35,7 +35,8 @@ __all__ = [
     "categorical_hinge", "kl_divergence", "poisson", "cosine_similarity",
     "mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD",
     "kullback_leibler_divergence", "logcosh", "bce", "BCE",
-    "squeeze_or_expand_to_same_rank", "reduce_weighted_values", "reduce_values",
+    "squeeze_or_expand_to_same_rank", "standardize_reduction", "reduce_weighted_values",
+    "reduce_values",
     "get", "serialize", "deserialize",
 ]
 
@@ -366,7 +367,7 @@ _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", 
 
 def standardize_reduction(reduction):
     """`reduction` if Keras knows it, else ValueError listing the valid ones."""
-    if not any(reduction == valid for valid in _REDUCTIONS):
+    if reduction not in _REDUCTIONS:
         raise ValueError(f"Invalid value for argument `reduction`: expected one of "
                          f"{_REDUCTIONS}, received reduction={reduction!r}")
     return reduction
@@ -395,7 +396,7 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     if reduction == "sum":
         return total
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        divisor = float(np.sum(sample_weight.data))
+        divisor = float(np.sum(as_array(sample_weight)))
     else:
         divisor = values.size
     return total / divisor if divisor else total * 0.0        # 0 / 0 gives 0, as Keras
@@ -520,7 +521,7 @@ class LossFunctionWrapper(Loss):
 
     @classmethod
     def from_config(cls, config):
-        if "fn" in config:
+        if isinstance(config.get("fn"), (str, dict)):     # the function as `serialize` wrote it
             config = {**config, "fn": deserialize(config["fn"])}
         return cls(**config)
 
@@ -699,7 +700,10 @@ def deserialize(config, custom_objects=None):
     cls = _lookup(config["class_name"], custom_objects)
     if not (isinstance(cls, type) and issubclass(cls, Loss)):
         raise ValueError(f"losses.deserialize: {config['class_name']!r} is not a Loss class")
-    return cls.from_config(config.get("config") or {})
+    arguments = dict(config.get("config") or {})
+    if "fn" in arguments:                              # a wrapped function may be a custom one
+        arguments["fn"] = deserialize(arguments["fn"], custom_objects)
+    return cls.from_config(arguments)
 
 
 def get(identifier):

@@ -1,6 +1,6 @@
 """Callbacks: objects the training loop calls at the start and end of training, epochs
 and batches (History, EarlyStopping, ReduceLROnPlateau, CSVLogger, ...)."""
-from .callback import Callback, CallbackList
+from .callback import Callback, CallbackList, pythonify_logs
 from .csv_logger import CSVLogger
 from .early_stopping import EarlyStopping
 from .history import History

@@ -13,7 +13,7 @@ def monitor_direction(monitor, mode, caller):
     """'min' or 'max': the way `monitor` improves.
 
     mode 'auto' infers it from the name: accuracies, AUC, precision, recall, F-scores and
-    R² improve upwards; losses and every other quantity (errors, ...) downwards.
+    R2 improve upwards; losses and every other quantity (errors, ...) downwards.
     """
     if mode not in MODES:
         raise ValueError(f"{caller}: expected mode to be one of {MODES}, received {mode!r}")

@@ -109,7 +109,7 @@ def serialize(metric):
 
 
 def deserialize(config, custom_objects=None):
-    """The Metric (or function) that `serialize` described; `custom_objects` adds classes by name."""
+    """The Metric (or function) that `serialize` described; `custom_objects` adds names."""
     custom_objects = custom_objects or {}
     if isinstance(config, str):
         return custom_objects.get(config) or get_function(config)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd import as_array
-from .base import PresetMeanMetric, match_shapes, snake_case
+from .base import PresetMeanMetric, check_integer, match_shapes, snake_case
 
 
 def _hits(matches):
@@ -35,7 +35,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 
 def _class_labels(y_true, y_pred, caller):
-    """Integer labels (n, ...) matching y_pred (n, ..., classes); a trailing axis of 1 is dropped."""
+    """Integer labels (n, ...) for y_pred (n, ..., classes); a trailing axis of 1 is dropped."""
     y_true = as_array(y_true)
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = y_true[..., 0]
@@ -86,17 +86,12 @@ def _in_top_k(labels, y_pred, k, caller):
     return _hits(label_score >= kth_best)
 
 
-def _check_k(k, caller):
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"{caller}: expected `k` to be a positive integer, received k={k!r}")
-    return int(k)
-
-
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1.0 where the one-hot label's class is among the k highest scores."""
     caller = "top_k_categorical_accuracy"
     y_pred = as_array(y_pred)
-    return _in_top_k(_one_hot_labels(y_true, y_pred, caller), y_pred, _check_k(k, caller), caller)
+    k = check_integer(k, 1, caller, "k")
+    return _in_top_k(_one_hot_labels(y_true, y_pred, caller), y_pred, k, caller)
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
@@ -106,7 +101,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
     (n, >= k), instead of the scores themselves.
     """
     caller = "sparse_top_k_categorical_accuracy"
-    k = _check_k(k, caller)
+    k = check_integer(k, 1, caller, "k")
     y_pred = as_array(y_pred)
     labels = _class_labels(y_true, y_pred, caller)
     if from_sorted_ids:
@@ -150,7 +145,7 @@ class TopKCategoricalAccuracy(PresetMeanMetric):
     """How often the one-hot label's class is among the k highest scores."""
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
-        k = _check_k(k, "TopKCategoricalAccuracy")
+        k = check_integer(k, 1, "TopKCategoricalAccuracy", "k")
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
 
@@ -160,7 +155,7 @@ class SparseTopKCategoricalAccuracy(PresetMeanMetric):
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
                  from_sorted_ids=False):
-        k = _check_k(k, "SparseTopKCategoricalAccuracy")
+        k = check_integer(k, 1, "SparseTopKCategoricalAccuracy", "k")
         super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
                          from_sorted_ids=bool(from_sorted_ids))
         self.k = k

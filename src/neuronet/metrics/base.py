@@ -1,4 +1,4 @@
-"""The Metric base class and the reductions the other metrics build on: Mean, Sum, MeanMetricWrapper.
+"""The Metric base class and the reductions other metrics build on: Mean, Sum, MeanMetricWrapper.
 
 A metric is stateful: `update_state(y_true, y_pred, sample_weight=None)` adds a batch to
 its running totals, `result()` reads the value so far, `reset_state()` starts over.
@@ -68,6 +68,14 @@ def match_shapes(y_true, y_pred, caller, float_pred=False, rank_1_as_column=True
     return y_true, y_pred
 
 
+def check_integer(value, minimum, caller, argument):
+    """`value` as an int; ValueError naming `argument` unless it is an integer >= `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{caller}: expected `{argument}` to be an integer >= {minimum}, "
+                         f"received {argument}={value!r}")
+    return int(value)
+
+
 def safe_divide(a, b):
     """a / b elementwise, 0 where b == 0."""
     a, b = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64))
@@ -90,7 +98,8 @@ class Metric:
         if not is_float:
             raise ValueError(f"{type(self).__name__}: expected a float `dtype`, received {dtype!r}")
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"{type(self).__name__}: expected `name` to be a string, received {name!r}")
+            raise TypeError(f"{type(self).__name__}: expected `name` to be a string, "
+                            f"received {name!r}")
         self.name = name or snake_case(type(self).__name__)
         self._dtype = str(np.dtype(dtype))
         self._variables = []
@@ -110,6 +119,10 @@ class Metric:
                             trainable=False, name=name)
         self._variables.append(variable)
         return variable
+
+    def add_weight(self, shape=(), initializer="zeros", dtype="float64", name=None):
+        """The older spelling of `add_variable`."""
+        return self.add_variable(shape, initializer=initializer, dtype=dtype, name=name)
 
     def update_state(self, *args, **kwargs):
         """Add a batch to the running totals."""
@@ -231,7 +244,8 @@ class MeanMetricWrapper(Mean):
     def get_config(self):
         # A function of this package is saved by name; any other callable as itself.
         from . import FUNCTIONS
-        fn = self._fn.__name__ if FUNCTIONS.get(getattr(self._fn, "__name__", None)) is self._fn else self._fn
+        name = getattr(self._fn, "__name__", None)
+        fn = name if FUNCTIONS.get(name) is self._fn else self._fn
         return {**super().get_config(), "fn": fn, **self._fn_kwargs}
 
     @classmethod

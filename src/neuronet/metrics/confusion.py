@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd import as_array
-from .base import Metric, safe_divide, squeeze_or_expand_to_same_rank
+from .base import Metric, check_integer, safe_divide, squeeze_or_expand_to_same_rank
 
 NEG_INF = -1e10  # the threshold when only top_k decides: every kept score lies above it
 
@@ -65,7 +65,8 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
     Returns a dict of 'tp', 'fp', 'tn', 'fn', each of shape (thresholds, labels): one
     label column when `multi_label` is False (all entries pooled), else one column per
     class of the last axis. `top_k` keeps only the k best scores of each row positive,
-    `class_id` restricts the counts to one class, `clip` clips y_pred to [0, 1] first.
+    `class_id` restricts the counts to one class, `label_weights` (one per class of the
+    last axis) multiply the sample weights, `clip` clips y_pred to [0, 1] first.
     """
     dtype = dtype or backend.floatx()
     y_pred = as_array(y_pred).astype(dtype, copy=False)
@@ -82,7 +83,7 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
             raise ValueError(f"{caller}: class_id={class_id} needs y_pred of shape (num_samples, "
                              f"num_classes) with class_id < num_classes, received y_pred.shape="
                              f"{y_pred.shape}")
-        y_true, y_pred, weights = y_true[..., class_id], y_pred[..., class_id], weights[..., class_id]
+        y_true, y_pred, weights = (a[..., class_id] for a in (y_true, y_pred, weights))
     if label_weights is not None:
         weights = weights * np.asarray(label_weights, np.float64)
     if multi_label and y_pred.ndim != 2:
@@ -95,14 +96,15 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
     positive = y_true.reshape(-1, num_labels) != 0
     weights = weights.reshape(-1, num_labels)
 
-    thresholds = np.asarray(thresholds, dtype)           # compared in the metric's dtype, as in Keras
+    thresholds = np.asarray(thresholds, dtype)       # compared in the metric's dtype, as in Keras
     order = np.argsort(thresholds, kind="stable")
     num_thresholds = len(thresholds)
-    # How many thresholds each prediction exceeds, then one histogram of that per label.
+    # How many thresholds each prediction exceeds (NaN: none), then one histogram per label.
     exceeded = np.searchsorted(thresholds[order], y_pred, side="left")         # (N, L)
+    exceeded[np.isnan(y_pred)] = 0
     bins = (exceeded + (num_thresholds + 1) * np.arange(num_labels)).ravel()
 
-    def above(w):                                         # (T, L) weight predicted above each threshold
+    def above(w):                                # (T, L): weight predicted above each threshold
         hist = np.bincount(bins, weights=w.ravel(), minlength=(num_thresholds + 1) * num_labels)
         hist = hist.reshape(num_labels, num_thresholds + 1)
         at_least = np.cumsum(hist[:, ::-1], axis=1)[:, ::-1]    # weight exceeding >= j thresholds
@@ -124,15 +126,9 @@ class _ConfusionMetric(Metric):
     def __init__(self, thresholds=None, name=None, dtype=None, top_k=None, class_id=None):
         super().__init__(name=name, dtype=dtype)
         caller = type(self).__name__
-        if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer))
-                                  or top_k < 1):
-            raise ValueError(f"{caller}: expected `top_k` to be a positive integer, received {top_k!r}")
-        if class_id is not None and (isinstance(class_id, bool)
-                                     or not isinstance(class_id, (int, np.integer)) or class_id < 0):
-            raise ValueError(f"{caller}: expected `class_id` to be a non-negative integer, "
-                             f"received {class_id!r}")
         self.init_thresholds = thresholds
-        self.top_k, self.class_id = top_k, class_id
+        self.top_k = None if top_k is None else check_integer(top_k, 1, caller, "top_k")
+        self.class_id = None if class_id is None else check_integer(class_id, 0, caller, "class_id")
         self.thresholds = parse_thresholds(thresholds, 0.5 if top_k is None else NEG_INF, caller)
         for attribute in self._counts:
             setattr(self, attribute, self.add_variable((len(self.thresholds),), name=attribute))
@@ -227,15 +223,15 @@ class AUC(Metric):
 
     _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negatives")
 
-    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None,
-                 dtype=None, thresholds=None, multi_label=False, num_labels=None, label_weights=None,
-                 from_logits=False):
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
+                 name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,
+                 label_weights=None, from_logits=False):
         super().__init__(name=name, dtype=dtype)
         if str(curve).upper() not in ("ROC", "PR"):
             raise ValueError(f"AUC: invalid `curve` value {curve!r}, expected one of ['ROC', 'PR']")
         if str(summation_method).lower() not in ("interpolation", "majoring", "minoring"):
-            raise ValueError(f"AUC: invalid `summation_method` value {summation_method!r}, expected "
-                             f"one of ['interpolation', 'majoring', 'minoring']")
+            raise ValueError(f"AUC: invalid `summation_method` value {summation_method!r}, "
+                             f"expected one of ['interpolation', 'majoring', 'minoring']")
         self.curve = str(curve).upper()
         self.summation_method = str(summation_method).lower()
         self._init_from_thresholds = thresholds is not None
@@ -243,20 +239,18 @@ class AUC(Metric):
             inner = sorted(parse_thresholds(thresholds, None, "AUC"))
             self._evenly_spaced = evenly_spaced([0.0] + inner + [1.0])
         else:
-            if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, (int, np.integer)) \
-                    or num_thresholds <= 1:
-                raise ValueError("AUC: argument `num_thresholds` must be an integer > 1, received "
-                                 f"num_thresholds={num_thresholds!r}")
+            num_thresholds = check_integer(num_thresholds, 2, "AUC", "num_thresholds")
             inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
             self._evenly_spaced = True
         self.num_thresholds = len(inner) + 2
         self._thresholds = np.array([-backend.epsilon()] + inner + [1.0 + backend.epsilon()])
         if num_labels and not multi_label:
-            raise ValueError("AUC: `num_labels` is needed only when `multi_label` is True, received "
-                             f"num_labels={num_labels!r}")
+            raise ValueError("AUC: `num_labels` is needed only when `multi_label` is True, "
+                             f"received num_labels={num_labels!r}")
         self.multi_label = bool(multi_label)
         self.num_labels = num_labels
-        self.label_weights = None if label_weights is None else np.asarray(label_weights, self.dtype)
+        self.label_weights = (None if label_weights is None
+                              else np.asarray(label_weights, self.dtype))
         self.from_logits = bool(from_logits)
         self._built = False
         if not self.multi_label or num_labels:
@@ -280,6 +274,9 @@ class AUC(Metric):
                 raise ValueError(f"{self.name}: multi_label needs y_pred of rank 2 (num_samples, "
                                  f"num_labels), received y_pred.shape={y_pred.shape}")
             self._build(y_pred.shape[-1])
+        if self.multi_label and y_pred.shape[-1:] != self.true_positives.shape[1:]:
+            raise ValueError(f"{self.name}: expected y_pred with {self.true_positives.shape[1]} "
+                             f"labels on its last axis, received y_pred.shape={y_pred.shape}")
         if self.from_logits:
             y_pred = _sigmoid(y_pred)
         counts = confusion_counts(
@@ -299,7 +296,8 @@ class AUC(Metric):
         intercept = tp[1:] - slope * p[1:]
         both_positive = (p[:-1] > 0) & (p[1:] > 0)
         ratio = np.where(both_positive, safe_divide(p[:-1], np.maximum(p[1:], 0)), 1.0)
-        return safe_divide(slope * (dtp + intercept * np.log(ratio)), np.maximum(tp[1:] + fn[1:], 0))
+        positives = np.maximum(tp[1:] + fn[1:], 0)
+        return safe_divide(slope * (dtp + intercept * np.log(ratio)), positives)
 
     def _riemann_areas(self, tp, fp, tn, fn):
         """Area per threshold interval: width along x times a height chosen by summation_method."""
@@ -333,11 +331,11 @@ class AUC(Metric):
                                            self.label_weights.sum()))
 
     def get_config(self):
-        config = {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve,
-                  "summation_method": self.summation_method, "multi_label": self.multi_label,
-                  "num_labels": self.num_labels,
-                  "label_weights": None if self.label_weights is None else self.label_weights.tolist(),
-                  "from_logits": self.from_logits}
+        label_weights = None if self.label_weights is None else self.label_weights.tolist()
+        config = {**super().get_config(), "num_thresholds": self.num_thresholds,
+                  "curve": self.curve, "summation_method": self.summation_method,
+                  "multi_label": self.multi_label, "num_labels": self.num_labels,
+                  "label_weights": label_weights, "from_logits": self.from_logits}
         if self._init_from_thresholds:
             config["thresholds"] = self.thresholds[1:-1]
         return config

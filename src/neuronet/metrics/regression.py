@@ -1,58 +1,59 @@
 """Regression metrics: per-sample error functions and the running means built on them.
 
-Each function averages over the last axis and returns one value per sample:
+Each function returns one value per sample, with the formula of the loss of the same
+name in `neuronet.losses` (averaged over the last axis), as NumPy values:
 
     mean_squared_error               mean((y_pred - y_true)^2)
     mean_absolute_error              mean(|y_pred - y_true|)
     mean_absolute_percentage_error   100 * mean(|y_true - y_pred| / max(|y_true|, eps))
-    mean_squared_logarithmic_error   mean((log(1 + max(y_pred, eps)) - log(1 + max(y_true, eps)))^2)
-    cosine_similarity                sum(y_true / ||y_true|| * y_pred / ||y_pred||)
+    mean_squared_logarithmic_error   mean((log(1 + y_pred) - log(1 + y_true))^2)
+    cosine_similarity                sum(y_true / ||y_true|| * y_pred / ||y_pred||)  (1: same way)
+
+As for the accuracy metrics, a pair of rank-1 arrays counts one sample per entry.
 """
 import numpy as np
 
-from .. import backend
+from .. import losses
 from .base import Mean, PresetMeanMetric, match_shapes
 
 
-def _errors(y_true, y_pred, caller):
-    y_true, y_pred = match_shapes(y_true, y_pred, caller, float_pred=True)
-    return y_pred - y_true
+def _per_sample(loss_fn, y_true, y_pred, caller, rank_1_as_column=True):
+    """The values of `loss_fn` on y_true, y_pred as an ndarray (no graph is recorded)."""
+    y_true, y_pred = match_shapes(y_true, y_pred, caller, float_pred=True,
+                                  rank_1_as_column=rank_1_as_column)
+    return loss_fn(y_true, y_pred).data
 
 
 def mean_squared_error(y_true, y_pred):
     """Mean of the squared errors of each sample."""
-    return np.square(_errors(y_true, y_pred, "mean_squared_error")).mean(axis=-1)
+    return _per_sample(losses.mean_squared_error, y_true, y_pred, "mean_squared_error")
 
 
 def mean_absolute_error(y_true, y_pred):
     """Mean of the absolute errors of each sample."""
-    return np.abs(_errors(y_true, y_pred, "mean_absolute_error")).mean(axis=-1)
+    return _per_sample(losses.mean_absolute_error, y_true, y_pred, "mean_absolute_error")
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
     """Mean absolute error of each sample relative to |y_true|, in percent."""
-    y_true, y_pred = match_shapes(y_true, y_pred, "mean_absolute_percentage_error", float_pred=True)
-    relative = np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), backend.epsilon())
-    return 100 * relative.mean(axis=-1)
+    return _per_sample(losses.mean_absolute_percentage_error, y_true, y_pred,
+                       "mean_absolute_percentage_error")
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
-    """Mean squared error of log(1 + y) for each sample (values below 0 count as 0)."""
-    y_true, y_pred = match_shapes(y_true, y_pred, "mean_squared_logarithmic_error", float_pred=True)
-    eps = backend.epsilon()
-    log_error = np.log1p(np.maximum(y_pred, eps)) - np.log1p(np.maximum(y_true, eps))
-    return np.square(log_error).mean(axis=-1)
-
-
-def _l2_normalize(x, axis):
-    return x / np.sqrt(np.maximum(np.square(x).sum(axis=axis, keepdims=True), 1e-12))
+    """Mean squared error of log(1 + y) for each sample (values below epsilon count as epsilon)."""
+    return _per_sample(losses.mean_squared_logarithmic_error, y_true, y_pred,
+                       "mean_squared_logarithmic_error")
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
-    """Cosine of the angle between y_true and y_pred along `axis` (1: same direction)."""
-    y_true, y_pred = match_shapes(y_true, y_pred, "cosine_similarity", float_pred=True,
-                                  rank_1_as_column=False)
-    return (_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis)).sum(axis=axis)
+    """Cosine of the angle between y_true and y_pred along `axis` (1: same direction).
+
+    A pair of rank-1 arrays is one pair of vectors. The loss of the same name is its negative.
+    """
+    def similarity(t, p):
+        return -losses.cosine_similarity(t, p, axis=axis)
+    return _per_sample(similarity, y_true, y_pred, "cosine_similarity", rank_1_as_column=False)
 
 
 class MeanSquaredError(PresetMeanMetric):
@@ -98,7 +99,8 @@ class RootMeanSquaredError(Mean):
         super().__init__(name=name, dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        squared = np.square(_errors(y_true, y_pred, self.name))
+        y_true, y_pred = match_shapes(y_true, y_pred, self.name, float_pred=True)
+        squared = np.square(y_pred - y_true)
         super().update_state(squared, sample_weight=sample_weight)
 
     def result(self):

@@ -1,9 +1,6 @@
 """What `compile` sets up: the loss of every output and the metrics to report."""
-import numpy as np
-
 from .. import losses as losses_module
 from .. import metrics as metrics_module
-from ..ops import math as m
 
 
 def _per_output(value, output_names, what):
@@ -26,7 +23,7 @@ class CompiledLoss:
     """Sum over outputs of loss_weight * loss(y_true, y_pred, sample_weight)."""
 
     def __init__(self, loss, loss_weights, output_names):
-        self.losses = [None if spec is None else losses_module.get(spec)
+        self.losses = [None if spec is None else _as_loss_object(losses_module.get(spec))
                        for spec in _per_output(loss, output_names, "losses")]
         weights = [1.0] * len(output_names) if loss_weights is None else \
             _per_output(loss_weights, output_names, "loss_weights")
@@ -37,21 +34,15 @@ class CompiledLoss:
         for loss, weight, target, output in zip(self.losses, self.weights, y_true, y_pred):
             if loss is None:
                 continue
-            value = _apply_loss(loss, target, output, sample_weight)
+            value = loss(target, output, sample_weight=sample_weight)
             value = value if weight == 1.0 else value * weight
             total = value if total is None else total + value
         return total
 
 
-def _apply_loss(loss, y_true, y_pred, sample_weight):
-    if isinstance(loss, losses_module.Loss):
-        return loss(y_true, y_pred, sample_weight=sample_weight)
-    per_sample = loss(y_true, y_pred)                  # a plain function: Keras' default reduction
-    if sample_weight is not None:
-        weight = np.asarray(sample_weight, per_sample.dtype).reshape(
-            per_sample.shape[:1] + (1,) * (per_sample.ndim - 1))
-        per_sample = per_sample * weight
-    return m.mean(per_sample)
+def _as_loss_object(loss):
+    """A Loss instance; a plain function is wrapped with Keras' default reduction."""
+    return loss if isinstance(loss, losses_module.Loss) else losses_module.LossFunctionWrapper(loss)
 
 
 def loss_name(loss):

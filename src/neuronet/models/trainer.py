@@ -99,11 +99,9 @@ class Trainer:
                 x, y, sample_weight, validation_split)
         train = self._batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, "fit")
         verbose = 1 if verbose == "auto" else verbose
-        history = callbacks_module.History()
         callback_list = callbacks_module.CallbackList(
-            [history] + list(callbacks or []), add_progbar=verbose != 0, model=self,
+            callbacks, add_history=True, add_progbar=verbose != 0, model=self,
             verbose=verbose, epochs=epochs, steps=len(train))
-        self.history = history
         self.stop_training = False
         callback_list.on_train_begin()
         epoch_logs = {}
@@ -112,17 +110,19 @@ class Trainer:
                 callback_list.on_epoch_begin(epoch)
                 epoch_logs = self._run_epoch(train, callback_list, class_weight)
                 if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self.evaluate(*_unpack_validation(validation_data),
+                    val_x, val_y, val_weight = _unpack_validation(validation_data)
+                    val_logs = self.evaluate(val_x, val_y, sample_weight=val_weight,
                                              batch_size=validation_batch_size or batch_size,
                                              steps=validation_steps, verbose=0, return_dict=True)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                epoch_logs = callbacks_module.pythonify_logs(epoch_logs)
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training or getattr(train, "exhausted", False):
                     break
         except KeyboardInterrupt:
             self.stop_training = True          # leave the model and the history usable
         callback_list.on_train_end(epoch_logs)
-        return history
+        return self.history
 
     def _run_epoch(self, batches, callback_list, class_weight):
         self.compiled_metrics.reset()
@@ -147,9 +147,10 @@ class Trainer:
         """Loss and metrics on the data: a float, a list (loss first) or a dict."""
         self._require_compiled("evaluate")
         batches = self._batches(x, y, sample_weight, batch_size, False, steps, "evaluate")
+        verbose = 1 if verbose == "auto" else verbose
         callback_list = callbacks_module.CallbackList(
-            list(callbacks or []), add_progbar=verbose not in (0, "auto"), model=self,
-            verbose=verbose, epochs=1, steps=len(batches))
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+            steps=len(batches))
         self.compiled_metrics.reset()
         total_loss, seen = 0.0, 0
         logs = {}

@@ -65,11 +65,12 @@ def class_indices(labels, logits_shape, axis, caller):
         raise ValueError(f"{caller}: expected integer labels of shape {expected} for "
                          f"predictions of shape {logits_shape}, received labels of shape "
                          f"{labels.shape}")
-    if not np.issubdtype(labels.dtype, np.integer):
-        if np.issubdtype(labels.dtype, np.bool_) or np.any(labels != np.round(labels)):
-            raise ValueError(f"{caller}: expected integer class labels, received values "
-                             f"of dtype {labels.dtype} such as {labels.ravel()[:5]}")
-        labels = labels.astype(np.intp)
+    whole = labels.dtype.kind in "iub" or (labels.dtype.kind == "f"
+                                           and np.all(labels == np.round(labels)))
+    if not whole:
+        raise ValueError(f"{caller}: expected integer class labels, received values "
+                         f"of dtype {labels.dtype} such as {labels.ravel()[:5]}")
+    labels = labels.astype(np.intp, copy=False)
     num_classes = logits_shape[axis]
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         bad = labels[(labels < 0) | (labels >= num_classes)].ravel()[0]

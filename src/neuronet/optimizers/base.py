@@ -23,7 +23,7 @@ from numbers import Real
 import numpy as np
 
 from .. import backend
-from ..autograd import Variable
+from ..autograd import Tensor, Variable
 from . import schedules
 
 
@@ -57,12 +57,21 @@ def check_hyperparameter(owner, name, value, low=0.0, high=math.inf):
 
 
 def _check_learning_rate(learning_rate):
+    """A number (a 0-D array or Tensor becomes a float), a schedule or a callable."""
+    if isinstance(learning_rate, (Tensor, np.ndarray)) and np.ndim(learning_rate) == 0:
+        learning_rate = float(learning_rate)
     if not (_is_number(learning_rate) or callable(learning_rate)):
         raise ValueError(
             "Argument `learning_rate` should be float, or an instance of "
             "LearningRateSchedule, or a callable (that takes in the current iteration "
             f"value and returns the corresponding learning rate value). Received instead: "
             f"learning_rate={learning_rate!r}")
+    return learning_rate
+
+
+def _path(variable):
+    """The variable's path with '/' replaced, to prefix the names of its slot variables."""
+    return (variable.path or variable.name or "variable").replace("/", "_")
 
 
 def _l2_norm(arrays):
@@ -104,9 +113,7 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}: `gradient_accumulation_steps` is not "
                              "supported; expected None, received "
                              f"gradient_accumulation_steps={gradient_accumulation_steps!r}")
-        clip_args = {"clipnorm": clipnorm, "clipvalue": clipvalue,
-                     "global_clipnorm": global_clipnorm}
-        if sum(v is not None for v in clip_args.values()) > 1:
+        if sum(arg is not None for arg in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can "
                              f"be set. Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
                              f"global_clipnorm={global_clipnorm}")
@@ -118,7 +125,7 @@ class Optimizer:
                     isinstance(ema_overwrite_frequency, int) and ema_overwrite_frequency >= 1):
                 raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. "
                                  f"Received: ema_overwrite_frequency={ema_overwrite_frequency}")
-        _check_learning_rate(learning_rate)
+        learning_rate = _check_learning_rate(learning_rate)
 
         self.name = name or type(self).__name__.lower()
         self.weight_decay = weight_decay
@@ -176,9 +183,7 @@ class Optimizer:
 
     def add_optimizer_variables(self, variables, name, initial_value=0.0):
         """One slot variable per trainable variable (same shape and dtype), as a list."""
-        return [self.add_variable(v.shape, initial_value, v.dtype,
-                                  name=f"{(v.path or v.name or 'variable').replace('/', '_')}"
-                                       f"_{name}")
+        return [self.add_variable(v.shape, initial_value, v.dtype, name=f"{_path(v)}_{name}")
                 for v in variables]
 
     def _get_variable_index(self, variable):
@@ -197,7 +202,7 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, learning_rate):
-        _check_learning_rate(learning_rate)
+        learning_rate = _check_learning_rate(learning_rate)
         if callable(learning_rate):       # a schedule or a callable replaces the variable
             self._variables = [v for v in self._variables if v is not self._learning_rate]
             self._learning_rate = learning_rate
