@@ -1,4 +1,6 @@
 """What `compile` sets up: the loss of every output and the metrics to report."""
+import numpy as np
+
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 
@@ -45,11 +47,6 @@ def _as_loss_object(loss):
     return loss if isinstance(loss, losses_module.Loss) else losses_module.LossFunctionWrapper(loss)
 
 
-def loss_name(loss):
-    """The Keras function name behind a loss (for resolving 'accuracy')."""
-    return getattr(loss, "name", None) or getattr(loss, "__name__", type(loss).__name__)
-
-
 class CompiledMetrics:
     """The metrics of every output, built on the first batch (shapes resolve 'accuracy')."""
 
@@ -58,20 +55,21 @@ class CompiledMetrics:
         self.output_names = output_names
         self.metrics = None         # [(key, output index, Metric)]
 
-    def build(self, compiled_loss, y_pred_shapes):
+    def build(self, compiled_loss, y_pred_shapes, y_true_shapes):
         self.metrics = []
         for index, specs in enumerate(self.specs):
             for spec in ([] if specs is None else specs if isinstance(specs, (list, tuple)) else [specs]):
-                metric = self._resolve(spec, compiled_loss.losses[index], y_pred_shapes[index])
+                metric = self._resolve(spec, compiled_loss.losses[index], y_pred_shapes[index],
+                                       y_true_shapes[index])
                 key = spec if isinstance(spec, str) else metric.name
                 if len(self.output_names) > 1:
                     key = f"{self.output_names[index]}_{key}"
                 self.metrics.append((key, index, metric))
 
     @staticmethod
-    def _resolve(spec, loss, output_shape):
+    def _resolve(spec, loss, output_shape, target_shape):
         if spec in ("accuracy", "acc"):
-            return metrics_module.resolve_accuracy(loss_name(loss), output_shape)()
+            return metrics_module.resolve_accuracy(loss, output_shape, target_shape)()
         return metrics_module.get(spec)
 
     def update(self, y_true, y_pred, sample_weight=None):
@@ -83,4 +81,9 @@ class CompiledMetrics:
             metric.reset_state()
 
     def results(self):
-        return {key: float(metric.result()) for key, _, metric in self.metrics or []}
+        return {key: _log_value(metric.result()) for key, _, metric in self.metrics or []}
+
+
+def _log_value(result):
+    """A scalar result as a Python float; a multi-valued one (several thresholds) as is."""
+    return float(result) if np.ndim(result) == 0 else result

@@ -80,11 +80,12 @@ class Trainer:
     def _update_metrics(self, y, y_pred, sample_weight):
         metrics = self.compiled_metrics
         outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
+        targets = [y[n] for n in self.output_names] if isinstance(y, dict) else \
+            y if isinstance(y, (list, tuple)) else [y]
         if metrics.metrics is None:
-            metrics.build(self.compiled_loss, [o.shape for o in outputs])
+            metrics.build(self.compiled_loss, [o.shape for o in outputs],
+                          [np.shape(t) for t in targets])
         if metrics.metrics:
-            targets = [y[n] for n in self.output_names] if isinstance(y, dict) else \
-                y if isinstance(y, (list, tuple)) else [y]
             metrics.update(targets, [o.data for o in outputs], sample_weight)
 
     # --- loops ---------------------------------------------------------------------------------
