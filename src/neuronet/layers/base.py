@@ -141,7 +141,13 @@ class Layer:
         self._check_inputs(_shapes(inputs))
         if "training" in kwargs and not _accepts(type(self).call, "training"):
             kwargs.pop("training")
+        mask = kwargs.get("mask", _mask_of(inputs))
+        if mask is not None and _accepts(type(self).call, "mask"):
+            kwargs["mask"] = mask
         outputs = self.call(inputs, *args, **kwargs)
+        output_mask = self.compute_mask(inputs, mask)
+        if output_mask is not None:
+            _attach_mask(outputs, output_mask)
         if self.activity_regularizer is not None:
             self._activity_losses = [self.activity_regularizer(outputs) / outputs.shape[0]]
         return outputs
@@ -178,6 +184,12 @@ class Layer:
         shapes = input_shapes if isinstance(input_shapes, list) else [input_shapes]
         for index, (spec, shape) in enumerate(zip(specs, shapes)):
             spec.check(self.name, shape, index)
+
+    supports_masking = False
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the outputs: the input mask passes through layers that support masking."""
+        return mask if self.supports_masking else None
 
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape` (batch axis may be None), by a dry run on zeros."""
@@ -228,6 +240,23 @@ def _any_symbolic(inputs):
     if isinstance(inputs, (list, tuple)):
         return any(isinstance(x, SymbolicTensor) for x in inputs)
     return isinstance(inputs, SymbolicTensor)
+
+
+def _mask_of(inputs):
+    """The boolean mask carried by the input Tensor(s) (`_keras_mask`), or None."""
+    if isinstance(inputs, (list, tuple)):
+        masks = [getattr(x, "_keras_mask", None) for x in inputs]
+        return None if all(m is None for m in masks) else masks
+    return getattr(inputs, "_keras_mask", None)
+
+
+def _attach_mask(outputs, mask):
+    if isinstance(outputs, (list, tuple)):
+        masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outputs)
+        for output, output_mask in zip(outputs, masks):
+            output._keras_mask = output_mask
+    else:
+        outputs._keras_mask = mask
 
 
 def _shapes(inputs):
