@@ -62,10 +62,9 @@ def _check_learning_rate(learning_rate):
         learning_rate = float(learning_rate)
     if not (_is_number(learning_rate) or callable(learning_rate)):
         raise ValueError(
-            "Argument `learning_rate` should be float, or an instance of "
-            "LearningRateSchedule, or a callable (that takes in the current iteration "
-            f"value and returns the corresponding learning rate value). Received instead: "
-            f"learning_rate={learning_rate!r}")
+            "Argument `learning_rate` should be a float, an instance of "
+            "LearningRateSchedule, or a callable that takes no arguments and returns the "
+            f"learning rate. Received instead: learning_rate={learning_rate!r}")
     return learning_rate
 
 
