@@ -1,6 +1,6 @@
 """Seconds per epoch of `model.fit`: neuronet, PyTorch, plain NumPy (and Keras if installed).
 
-    python benchmarks/fit.py
+    python benchmarks/fit.py [mlp] [small]
 
 Workloads: an MLP 784-256-128-10 (SGD, batch 128, 60,000 samples) and a 20-16-1 network
 (Adam, batch 32, 10,000 samples: per-step overhead). Also `import neuronet` time and the
@@ -159,7 +159,8 @@ def main():
         peers["PyTorch (hand-written loop)"] = epoch_times_torch
     except ImportError:
         print("PyTorch not installed: skipped")
-    for name, w in WORKLOADS.items():
+    chosen = sys.argv[1:] or list(WORKLOADS)
+    for name, w in ((n, WORKLOADS[n]) for n in chosen):
         results = {}
         for peer, measure in list(peers.items()) + ([("scikit-learn MLP", epoch_times_sklearn)]
                                                      if name == "small" else []):

@@ -52,4 +52,4 @@ def set_random_seed(seed):
 
 
 def is_float_dtype(dtype):
-    return np.issubdtype(np.dtype(dtype), np.floating)
+    return np.dtype(dtype).kind == "f"

@@ -37,23 +37,23 @@ def enable_grad():
 
 
 def _reverse_topological(root):
-    """Nodes reachable from `root` through tensors that require grad, outputs first."""
-    order, visited = [], set()
-    stack = [(root, False)]
+    """Nodes reachable from `root` through tensors that require grad, outputs first.
+
+    An op's output is created after its inputs, so sorting by creation order, newest
+    first, puts every node before the nodes it came from.
+    """
+    reached = {id(root): root}
+    stack = [root]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        for parent in node._parents:
-            if parent.requires_grad and id(parent) not in visited:
-                stack.append((parent, False))
-    order.reverse()
-    return order
+        for parent in stack.pop()._parents:
+            if parent.requires_grad and id(parent) not in reached:
+                reached[id(parent)] = parent
+                stack.append(parent)
+    return sorted(reached.values(), key=_creation_order_of, reverse=True)
+
+
+def _creation_order_of(node):
+    return node._order
 
 
 def _seed(output, grad):

@@ -4,6 +4,8 @@
     y = (x * x).sum()          # builds the graph
     y.backward()               # x.grad == 2 * x
 """
+import itertools
+
 import numpy as np
 
 from .. import backend
@@ -24,6 +26,9 @@ def as_array(value, dtype=None):
     return array
 
 
+_creation_order = itertools.count()  # ops run after their inputs: a topological order
+
+
 class Tensor:
     """An N-D array (0-D scalar up) with reverse-mode autodiff.
 
@@ -40,15 +45,22 @@ class Tensor:
         self.name = name
         self._parents = ()
         self._backward = None
+        self._order = next(_creation_order)
 
     @classmethod
     def from_op(cls, data, parents, backward):
         """The output of an op: records `parents` and `backward(g) -> grads` when needed."""
         out = cls.__new__(cls)
         out.data, out.grad, out.name = np.asarray(data), None, None
-        out.requires_grad = graph.is_grad_enabled() and any(p.requires_grad for p in parents)
-        out._parents = tuple(parents) if out.requires_grad else ()
-        out._backward = backward if out.requires_grad else None
+        out._order = next(_creation_order)
+        out.requires_grad = False
+        out._parents, out._backward = (), None
+        if graph.is_grad_enabled():
+            for parent in parents:
+                if parent.requires_grad:
+                    out.requires_grad = True
+                    out._parents, out._backward = tuple(parents), backward
+                    break
         return out
 
     # --- array facts -----------------------------------------------------------------

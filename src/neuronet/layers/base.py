@@ -73,10 +73,20 @@ class Layer:
             self._weight_regularizers.append((regularizer, variable))
         return variable
 
+    def __setattr__(self, name, value):
+        """Track attributes holding layers (directly or in a list), as Keras does."""
+        if isinstance(value, Layer) or (isinstance(value, (list, tuple)) and
+                                        any(isinstance(v, Layer) for v in value)):
+            tracked = self.__dict__.setdefault("_tracked", [])
+            if name not in tracked:
+                tracked.append(name)
+        object.__setattr__(self, name, value)
+
     def _sublayers(self):
         """Layers held as attributes (directly or in lists), in the order they were set."""
         found = []
-        for value in vars(self).values():
+        for name in self.__dict__.get("_tracked", ()):
+            value = self.__dict__.get(name)
             items = value if isinstance(value, (list, tuple)) else [value]
             found.extend(item for item in items if isinstance(item, Layer) and item is not self)
         return found
@@ -137,12 +147,14 @@ class Layer:
         if _any_symbolic(inputs):
             return self._call_symbolic(inputs, *args, **kwargs)
         inputs = self._as_tensors(inputs)
-        self._ensure_built(_shapes(inputs))
-        self._check_inputs(_shapes(inputs))
-        if "training" in kwargs and not _accepts(type(self).call, "training"):
-            kwargs.pop("training")
-        mask = kwargs.get("mask", _mask_of(inputs))
-        if mask is not None and _accepts(type(self).call, "mask"):
+        shapes = _shapes(inputs)
+        self._ensure_built(shapes)
+        self._check_inputs(shapes)
+        call = type(self).call
+        if "training" in kwargs and not _accepts(call, "training"):
+            del kwargs["training"]
+        mask = kwargs["mask"] if "mask" in kwargs else _mask_of(inputs)
+        if mask is not None and _accepts(call, "mask"):
             kwargs["mask"] = mask
         outputs = self.call(inputs, *args, **kwargs)
         output_mask = self.compute_mask(inputs, mask)
@@ -153,16 +165,16 @@ class Layer:
         return outputs
 
     def _as_tensors(self, inputs):
+        if isinstance(inputs, Tensor):
+            if inputs.dtype.kind == "f" and inputs.dtype != self.dtype:
+                return m.cast(inputs, self.dtype)
+            return inputs
         if isinstance(inputs, dict):
             return {key: self._as_tensors(x) for key, x in inputs.items()}
         if isinstance(inputs, (list, tuple)):
             return [self._as_tensors(x) for x in inputs]
-        if isinstance(inputs, Tensor):
-            if backend.is_float_dtype(inputs.dtype) and inputs.dtype != self.dtype:
-                return m.cast(inputs, self.dtype)
-            return inputs
         array = np.asarray(inputs)
-        if backend.is_float_dtype(array.dtype) or array.dtype == bool:
+        if array.dtype.kind in "fb":
             array = array.astype(self.dtype, copy=False)
             if not np.isfinite(array).all():
                 raise ValueError(f"Layer '{self.name}' received an input with NaN or inf values "

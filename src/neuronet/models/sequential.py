@@ -51,6 +51,9 @@ class Sequential(Model):
     def layers(self):
         return list(self._layers)
 
+    def _sublayers(self):
+        return list(self._layers)
+
     @property
     def output_names(self):
         return [self._layers[-1].name] if self._layers else ["output"]

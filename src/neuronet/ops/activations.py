@@ -35,7 +35,7 @@ _GELU_CUBIC = 0.044715
 def _float_tensor(x):
     """`x` as a float Tensor: float dtypes are kept, integers and booleans become floatx()."""
     x = tensor(x)
-    if not np.issubdtype(x.dtype, np.floating):
+    if x.dtype.kind != "f":
         x = Tensor(x.data.astype(backend.floatx()))
     return x
 
@@ -190,6 +190,9 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
         if max_value < 0:
             raise ValueError(f"relu: expected max_value >= 0 or None, received {max_value}")
     a = x.data
+    if not negative_slope and max_value is None and not threshold:
+        positive = a > 0                               # plain max(x, 0): one pass each way
+        return Tensor.from_op(np.maximum(a, 0), (x,), lambda g: (g * positive,))
     above = a > threshold
     out = np.where(above, a, 0)
     passes = above                                     # where the output follows x

@@ -22,7 +22,7 @@ __all__ = ["softmax_cross_entropy", "sparse_softmax_cross_entropy",
 def _float_tensor(x):
     """`x` as a Tensor of a float dtype (integers become floatx())."""
     x = tensor(x)
-    return x if np.issubdtype(x.dtype, np.floating) else cast(x, backend.floatx())
+    return x if x.dtype.kind == "f" else cast(x, backend.floatx())
 
 
 def _labels_like(labels, logits, op_name):

@@ -25,7 +25,7 @@ def tensor(value, like=None):
     if isinstance(value, Tensor):
         return value
     dtype = getattr(like, "dtype", None)
-    if dtype is not None and not np.issubdtype(dtype, np.floating):
+    if dtype is not None and dtype.kind != "f":
         dtype = None
     return Tensor(as_array(value, dtype))
 
@@ -188,11 +188,18 @@ def _expand_reduced(g, shape, axis, keepdims):
     return np.expand_dims(g, tuple(a % len(shape) for a in axes))
 
 
+def _spread(g, shape):
+    """`g` repeated over the axes it was reduced from: a fresh array of `shape`."""
+    out = np.empty(shape, g.dtype)
+    out[...] = g
+    return out
+
+
 def sum(x, axis=None, keepdims=False):
     x = tensor(x)
 
     def backward(g):                                   # every summed element gets g
-        return (np.broadcast_to(_expand_reduced(g, x.shape, axis, keepdims), x.shape),)
+        return (_spread(_expand_reduced(g, x.shape, axis, keepdims), x.shape),)
     return Tensor.from_op(np.sum(x.data, axis=axis, keepdims=keepdims), (x,), backward)
 
 
@@ -202,7 +209,7 @@ def mean(x, axis=None, keepdims=False):
     count = x.data.size // builtins.max(out.size, 1) if x.data.size else 1
 
     def backward(g):                                   # every averaged element gets g / count
-        return (np.broadcast_to(_expand_reduced(g, x.shape, axis, keepdims) / count, x.shape),)
+        return (_spread(_expand_reduced(g, x.shape, axis, keepdims) / count, x.shape),)
     return Tensor.from_op(out, (x,), backward)
 
 

@@ -13,7 +13,7 @@ def linear(x, kernel, bias=None):
     x: (..., in), kernel: (in, out), bias: (out,) -> (..., out)
     """
     x = tensor(x, like=kernel)
-    if x.dtype != kernel.dtype and not np.issubdtype(x.dtype, np.floating):
+    if x.dtype.kind != "f":
         x = Tensor(x.data.astype(kernel.dtype))            # integer features: no gradient
     out = x.data @ kernel.data
     if bias is not None:
