@@ -51,5 +51,20 @@ def set_random_seed(seed):
     np.random.seed(int(seed) % 2**32)
 
 
+_name_counts = {}
+
+
+def unique_name(base):
+    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers and models."""
+    count = _name_counts.get(base, 0)
+    _name_counts[base] = count + 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def clear_session():
+    """Forget generated names, so the next layers are named 'dense', 'dense_1', ... again."""
+    _name_counts.clear()
+
+
 def is_float_dtype(dtype):
     return np.dtype(dtype).kind == "f"

@@ -10,19 +10,10 @@ import re
 import numpy as np
 
 from .. import backend, initializers, regularizers
+from ..backend import unique_name
 from ..autograd import Tensor, Variable, no_grad
 from ..ops import math as m
 from .symbolic import Node, SymbolicTensor
-
-_name_counts = {}
-
-
-def unique_name(base):
-    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers."""
-    count = _name_counts.get(base, 0)
-    _name_counts[base] = count + 1
-    return base if count == 0 else f"{base}_{count}"
-
 
 def snake_case(name):
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
