@@ -8,13 +8,12 @@ array of that dtype (`backend.floatx()` by default). Unseeded initializers draw 
 `backend.rng()`, so `backend.set_random_seed` makes them reproducible; an initializer
 given `seed=` returns the same values at every call, as Keras' seeded initializers do.
 """
-import inspect
 import math
-import re
 
 import numpy as np
 
 from . import backend
+from .saving.serialization import deserialize_object, get_object, name_table, serialize_object
 
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "Identity", "RandomNormal", "RandomUniform",
@@ -353,87 +352,10 @@ glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
 he_uniform, he_normal, lecun_uniform, lecun_normal = HeUniform, HeNormal, LecunUniform, LecunNormal
 
 
-# --- names and Keras 3 serialization (regularizers use the same helpers) ---------------------
-
-def _snake_case(name):
-    """'GlorotUniform' -> 'glorot_uniform', by Keras' rule for string identifiers."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def _name_table(classes, aliases):
-    """Every accepted string identifier -> its class: class names, snake_case names, aliases."""
-    table = {cls.__name__: cls for cls in classes}
-    table.update({_snake_case(cls.__name__): cls for cls in classes})
-    table.update(aliases)
-    return table
-
-
-def _label(module):
-    """'keras.initializers' -> 'initializers', the prefix of error messages."""
-    return module.rsplit(".", 1)[-1]
-
-
-def _serialize_object(obj, module, names):
-    """`obj` as Keras 3 writes it: {'module', 'class_name', 'config', 'registered_name'}.
-
-    Built-in classes carry the public Keras module and no registered name; user classes
-    and plain functions carry their own module and name (load them with custom_objects).
-    """
-    if obj is None:
-        return None
-    if inspect.isfunction(obj):
-        return {"module": obj.__module__, "class_name": "function", "config": obj.__name__,
-                "registered_name": obj.__name__}
-    cls = type(obj)
-    if inspect.isclass(obj) or not hasattr(obj, "get_config"):
-        raise TypeError(f"{_label(module)}.serialize: expected an instance with get_config() "
-                        f"or a function, received {obj!r}")
-    built_in = names.get(cls.__name__) is cls
-    return {"module": module if built_in else cls.__module__, "class_name": cls.__name__,
-            "config": obj.get_config(), "registered_name": None if built_in else cls.__name__}
-
-
-def _deserialize_object(config, module, names, custom_objects=None):
-    """The object a name or a config dict (Keras 2 or 3 layout) describes."""
-    if isinstance(config, str):
-        config = {"class_name": config, "config": {}}
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"{_label(module)}.deserialize: expected a name or a dict with "
-                         f"'class_name' and 'config', received {config!r}")
-    custom_objects = custom_objects or {}
-    class_name, registered = config["class_name"], config.get("registered_name")
-    if class_name == "function":
-        name = registered or config.get("config")
-        if name not in custom_objects:
-            raise ValueError(f"{_label(module)}.deserialize: unknown function {name!r}; pass it in "
-                             f"custom_objects={{{name!r}: ...}}")
-        return custom_objects[name]
-    factory = (custom_objects.get(registered) or custom_objects.get(class_name)
-               or names.get(class_name))
-    if factory is None:
-        raise ValueError(f"{_label(module)}.deserialize: unknown identifier {class_name!r}; "
-                         f"valid names: {', '.join(sorted(names))}")
-    inner = config.get("config") or {}
-    return factory.from_config(inner) if hasattr(factory, "from_config") else factory(**inner)
-
-
-def _get_object(identifier, module, deserializer):
-    """Keras' `get`: None, a name, a config dict, a class (instantiated) or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserializer(identifier)
-    if inspect.isclass(identifier):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"{_label(module)}.get: could not interpret identifier {identifier!r}; "
-                     f"expected None, a name, a config dict or a callable")
-
+# --- names and Keras 3 serialization ------------------------------------------------------
 
 _MODULE = "keras.initializers"
-_NAMES = _name_table(
+_NAMES = name_table(
     [Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
      VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform,
      LecunNormal, Orthogonal],
@@ -443,15 +365,15 @@ _NAMES = _name_table(
 
 def serialize(initializer):
     """The initializer as a Keras 3 config dict (None stays None)."""
-    return _serialize_object(initializer, _MODULE, _NAMES)
+    return serialize_object(initializer, _MODULE, _NAMES)
 
 
 def deserialize(config, custom_objects=None):
     """An initializer from a name or a config dict; `custom_objects` maps names to classes."""
-    return _deserialize_object(config, _MODULE, _NAMES, custom_objects)
+    return deserialize_object(config, _MODULE, _NAMES, custom_objects)
 
 
 def get(identifier):
     """An initializer from None, a name ('glorot_uniform', 'HeNormal', ...), a config dict,
     a class, an Initializer or any callable(shape, dtype)."""
-    return _get_object(identifier, _MODULE, deserialize)
+    return get_object(identifier, _MODULE, deserialize)

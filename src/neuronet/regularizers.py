@@ -12,8 +12,8 @@ import numpy as np
 
 from . import backend
 from .autograd import Tensor
-from .initializers import _deserialize_object, _get_object, _name_table, _serialize_object
 from .ops import math as m
+from .saving.serialization import deserialize_object, get_object, name_table, serialize_object
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
            "orthogonal_regularizer", "get", "serialize", "deserialize"]
@@ -149,20 +149,20 @@ def l1_l2(l1=0.01, l2=0.01):
 l1, l2, orthogonal_regularizer = L1, L2, OrthogonalRegularizer
 
 _MODULE = "keras.regularizers"
-_NAMES = _name_table([L1, L2, L1L2, OrthogonalRegularizer], {"l1_l2": l1_l2})
+_NAMES = name_table([L1, L2, L1L2, OrthogonalRegularizer], {"l1_l2": l1_l2})
 
 
 def serialize(regularizer):
     """The regularizer as a Keras 3 config dict (None stays None)."""
-    return _serialize_object(regularizer, _MODULE, _NAMES)
+    return serialize_object(regularizer, _MODULE, _NAMES)
 
 
 def deserialize(config, custom_objects=None):
     """A regularizer from a name or a config dict; `custom_objects` maps names to classes."""
-    return _deserialize_object(config, _MODULE, _NAMES, custom_objects)
+    return deserialize_object(config, _MODULE, _NAMES, custom_objects)
 
 
 def get(identifier):
     """A regularizer from None, a name ('l1', 'l2', 'l1_l2', 'L1', ...), a config dict,
     a class, a Regularizer or any callable(x) returning a scalar Tensor."""
-    return _get_object(identifier, _MODULE, deserialize)
+    return get_object(identifier, _MODULE, deserialize)

@@ -20,3 +20,47 @@ from .softmax import Softmax
 __all__ = ["Layer", "Dense", "Input", "InputLayer", "InputSpec", "SymbolicTensor"]
 __all__ += ["Activation", "Dropout", "ELU", "Flatten", "GaussianNoise", "Lambda", "LeakyReLU",
             "Permute", "ReLU", "RepeatVector", "Reshape", "Softmax"]
+from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract,
+                      add, average, concatenate, dot, maximum, minimum, multiply, subtract)
+
+__all__ += ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract",
+            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
+from .average_pooling1d import AveragePooling1D
+from .average_pooling2d import AveragePooling2D
+from .batch_normalization import BatchNormalization
+from .conv1d import Conv1D
+from .conv2d import Conv2D
+from .conv2d_transpose import Conv2DTranspose
+from .cropping2d import Cropping2D
+from .global_pooling import (GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
+                             GlobalMaxPooling2D)
+from .max_pooling1d import MaxPooling1D
+from .max_pooling2d import MaxPooling2D
+from .spatial_dropout2d import SpatialDropout2D
+from .up_sampling2d import UpSampling2D
+from .zero_padding2d import ZeroPadding2D
+
+__all__ += ["AveragePooling1D", "AveragePooling2D", "BatchNormalization", "Conv1D", "Conv2D",
+            "Conv2DTranspose", "Cropping2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+            "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D",
+            "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D"]
+from .random_flip import RandomFlip
+from .random_rotation import RandomRotation
+from .random_translation import RandomTranslation
+from .random_zoom import RandomZoom
+from .rescaling import Rescaling
+from .resizing import Resizing
+
+__all__ += ["RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "Rescaling",
+            "Resizing"]
+from .embedding import Embedding
+from .masking import Masking
+from .simple_rnn import SimpleRNN
+from .lstm import LSTM
+from .gru import GRU
+from .bidirectional import Bidirectional
+from .time_distributed import TimeDistributed
+from .wrapper import Wrapper
+
+__all__ += ["Embedding", "Masking", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
+            "TimeDistributed", "Wrapper"]

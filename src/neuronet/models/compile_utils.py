@@ -1,45 +1,91 @@
-"""What `compile` sets up: the loss of every output and the metrics to report."""
+"""What `compile` sets up: the loss of every output and the metrics to report.
+
+A model with several outputs names them (`model.output_names`: the output layers' names,
+or the keys of a dict of outputs). Targets, sample weights, losses, loss weights and
+metrics may then be given per output as a list (in output order) or a dict (by name).
+The logs use Keras 3's keys: 'loss' (the total), '<output>_loss' (each output's loss,
+unweighted) and '<output>_<metric>' (each output's metrics).
+"""
 import numpy as np
 
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 
 
-def _per_output(value, output_names, what):
-    """A list with one entry per output from a single value, a list or a dict."""
+def per_output(value, output_names, what):
+    """`value` as a list with one entry per output, from a list/tuple or a dict by name.
+
+    A single output takes `value` itself (or the one entry of a list/dict of one). For
+    targets and sample weights (`what` 'y' or 'sample_weight'), one array for several
+    outputs is a mistake for 'y' and shared by all outputs for 'sample_weight'.
+    """
+    count = len(output_names)
     if isinstance(value, dict):
-        unknown = set(value) - set(output_names)
+        unknown = sorted(set(value) - set(output_names))
         if unknown:
-            raise ValueError(f"compile: {what} names unknown outputs {sorted(unknown)}; "
-                             f"the model's outputs are {output_names}")
+            raise ValueError(f"{what}: the key(s) {unknown} name no output of the model; "
+                             f"its outputs are {output_names}")
         return [value.get(name) for name in output_names]
-    if isinstance(value, (list, tuple)) and len(output_names) > 1:
-        if len(value) != len(output_names):
-            raise ValueError(f"compile: expected {len(output_names)} {what} (one per output), "
-                             f"received {len(value)}")
+    if isinstance(value, (list, tuple)) and (count > 1 or len(value) == 1):
+        if len(value) != count:
+            raise ValueError(f"{what}: expected {count} entries (one per output "
+                             f"{output_names}), received {len(value)}")
         return list(value)
-    return [value] + [value if what == "losses" else None] * (len(output_names) - 1)
+    if count > 1 and value is not None and what != "sample_weight":
+        raise ValueError(f"{what}: the model has {count} outputs {output_names}; pass a list "
+                         f"or a dict with one entry per output, received a single value")
+    return [value] * count
+
+
+def _batch_size(output):
+    return output.shape[0] if np.ndim(output) else 1
 
 
 class CompiledLoss:
-    """Sum over outputs of loss_weight * loss(y_true, y_pred, sample_weight)."""
+    """Sum over outputs of loss_weight * loss(y_true, y_pred, sample_weight).
+
+    With several losses, the unweighted loss of each output is also tracked by a Mean
+    metric named '<output>_loss' (`metrics`).
+    """
 
     def __init__(self, loss, loss_weights, output_names):
+        self.output_names = list(output_names)
         self.losses = [None if spec is None else _as_loss_object(losses_module.get(spec))
-                       for spec in _per_output(loss, output_names, "losses")]
-        weights = [1.0] * len(output_names) if loss_weights is None else \
-            _per_output(loss_weights, output_names, "loss_weights")
+                       for spec in _losses_per_output(loss, self.output_names)]
+        if all(loss is None for loss in self.losses):
+            raise ValueError(f"compile: `loss` gives no loss for any output of "
+                             f"{self.output_names}; received loss={loss!r}")
+        weights = [None] * len(self.output_names) if loss_weights is None else \
+            per_output(loss_weights, self.output_names, "compile(loss_weights=...)")
         self.weights = [1.0 if w is None else float(w) for w in weights]
+        named = [name for name, loss in zip(self.output_names, self.losses) if loss is not None]
+        self.metrics = ([metrics_module.Mean(name=f"{name}_loss") for name in named]
+                        if len(named) > 1 else [])
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        targets = per_output(y_true, self.output_names, "y")
+        outputs = per_output(y_pred, self.output_names, "y_pred")
+        weights = per_output(sample_weight, self.output_names, "sample_weight")
+        trackers = iter(self.metrics)
         total = None
-        for loss, weight, target, output in zip(self.losses, self.weights, y_true, y_pred):
+        for loss, loss_weight, target, output, weight in zip(
+                self.losses, self.weights, targets, outputs, weights):
             if loss is None:
                 continue
-            value = loss(target, output, sample_weight=sample_weight)
-            value = value if weight == 1.0 else value * weight
+            value = loss(target, output, sample_weight=weight)
+            tracker = next(trackers, None)
+            if tracker is not None:
+                tracker.update_state(value.data, sample_weight=_batch_size(output))
+            value = value if loss_weight == 1.0 else value * loss_weight
             total = value if total is None else total + value
         return total
+
+
+def _losses_per_output(loss, output_names):
+    """One loss spec per output: a single spec is shared by every output (Keras 3)."""
+    if isinstance(loss, (list, tuple, dict)):
+        return per_output(loss, output_names, "compile(loss=...)")
+    return [loss] * len(output_names)
 
 
 def _as_loss_object(loss):
@@ -48,40 +94,108 @@ def _as_loss_object(loss):
 
 
 class CompiledMetrics:
-    """The metrics of every output, built on the first batch (shapes resolve 'accuracy')."""
+    """The metrics of every output, as one metric whose result is a dict of named values.
 
-    def __init__(self, metrics, output_names):
-        self.specs = _per_output(metrics, output_names, "metrics")
-        self.output_names = output_names
-        self.metrics = None         # [(key, output index, Metric)]
+    `metrics` are computed without sample weights, `weighted_metrics` with them (Keras).
+    Built on the first batch, when the shapes are known ('accuracy' resolves from them
+    and the loss to binary, categorical or sparse categorical accuracy).
+    """
 
-    def build(self, compiled_loss, y_pred_shapes, y_true_shapes):
-        self.metrics = []
-        for index, specs in enumerate(self.specs):
-            for spec in ([] if specs is None else specs if isinstance(specs, (list, tuple)) else [specs]):
-                metric = self._resolve(spec, compiled_loss.losses[index], y_pred_shapes[index],
-                                       y_true_shapes[index])
-                key = spec if isinstance(spec, str) else metric.name
-                if len(self.output_names) > 1:
-                    key = f"{self.output_names[index]}_{key}"
-                self.metrics.append((key, index, metric))
+    name = "compile_metrics"
 
-    @staticmethod
-    def _resolve(spec, loss, output_shape, target_shape):
-        if spec in ("accuracy", "acc"):
-            return metrics_module.resolve_accuracy(loss, output_shape, target_shape)()
-        return metrics_module.get(spec)
+    def __init__(self, metrics, weighted_metrics, output_names, compiled_loss=None):
+        self.output_names = list(output_names)
+        self.specs = _metrics_per_output(metrics, self.output_names, "metrics")
+        self.weighted_specs = _metrics_per_output(weighted_metrics, self.output_names,
+                                                  "weighted_metrics")
+        self.compiled_loss = compiled_loss
+        self.metrics = None             # [(key, output index, Metric)], unweighted
+        self.weighted = None            # the same for `weighted_metrics`
 
-    def update(self, y_true, y_pred, sample_weight=None):
+    def build(self, y_pred_shapes, y_true_shapes):
+        taken = set()
+        self.metrics = self._build(self.specs, y_pred_shapes, y_true_shapes, taken, "")
+        self.weighted = self._build(self.weighted_specs, y_pred_shapes, y_true_shapes, taken,
+                                    "weighted_")
+
+    def _build(self, specs, y_pred_shapes, y_true_shapes, taken, clash_prefix):
+        built = []
+        for index, output_specs in enumerate(specs):
+            loss = self.compiled_loss.losses[index] if self.compiled_loss else None
+            for spec in output_specs:
+                metric = _resolve(spec, loss, y_pred_shapes[index], y_true_shapes[index])
+                name = spec if isinstance(spec, str) else metric.name
+                key = self._key(index, name)
+                if key in taken and clash_prefix:
+                    key = self._key(index, clash_prefix + name)
+                key = _unique(key, taken)
+                taken.add(key)
+                built.append((key, index, metric))
+        return built
+
+    def _key(self, index, name):
+        return f"{self.output_names[index]}_{name}" if len(self.output_names) > 1 else name
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        targets = per_output(y_true, self.output_names, "y")
+        outputs = [getattr(o, "data", o) for o in per_output(y_pred, self.output_names, "y_pred")]
+        if self.metrics is None:
+            self.build([np.shape(o) for o in outputs], [np.shape(t) for t in targets])
         for _, index, metric in self.metrics:
-            metric.update_state(y_true[index], y_pred[index], sample_weight=sample_weight)
+            metric.update_state(targets[index], outputs[index])
+        if self.weighted:
+            weights = per_output(sample_weight, self.output_names, "sample_weight")
+            for _, index, metric in self.weighted:
+                metric.update_state(targets[index], outputs[index], sample_weight=weights[index])
 
-    def reset(self):
-        for _, _, metric in self.metrics or []:
+    def _all(self):
+        return (self.metrics or []) + (self.weighted or [])
+
+    def reset_state(self):
+        for _, _, metric in self._all():
             metric.reset_state()
 
-    def results(self):
-        return {key: _log_value(metric.result()) for key, _, metric in self.metrics or []}
+    def result(self):
+        return {key: _log_value(metric.result()) for key, _, metric in self._all()}
+
+
+def _metrics_per_output(metrics, output_names, what):
+    """A list of metric specs for each output (Keras 3 rules for several outputs)."""
+    if metrics is None:
+        return [[] for _ in output_names]
+    if len(output_names) == 1:
+        flat = list(metrics.values()) if isinstance(metrics, dict) else metrics
+        if isinstance(metrics, dict):
+            per_output(metrics, output_names, f"compile({what}=...)")      # checks the keys
+        return [_as_spec_list(flat)]
+    if not isinstance(metrics, (list, tuple, dict)):
+        raise ValueError(f"compile: for a model with several outputs {output_names}, pass "
+                         f"`{what}` as a list (one entry per output) or a dict by output name; "
+                         f"received {metrics!r}")
+    return [_as_spec_list(spec) for spec in per_output(metrics, output_names,
+                                                        f"compile({what}=...)")]
+
+
+def _as_spec_list(spec):
+    if spec is None:
+        return []
+    specs = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+    return [s for s in specs if s is not None]
+
+
+def _resolve(spec, loss, output_shape, target_shape):
+    if isinstance(spec, str) and spec in ("accuracy", "acc"):
+        return metrics_module.resolve_accuracy(loss, output_shape, target_shape)()
+    return metrics_module.get(spec)
+
+
+def _unique(key, taken):
+    """`key`, or `key_1`, `key_2`, ... when a metric of that name already exists."""
+    candidate, count = key, 0
+    while candidate in taken:
+        count += 1
+        candidate = f"{key}_{count}"
+    return candidate
 
 
 def _log_value(result):

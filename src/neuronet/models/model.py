@@ -4,21 +4,41 @@ Three ways to make one, as in Keras:
 - functional: `Model(inputs, outputs)` over a graph of layer calls on `Input`s;
 - subclassing: `class MyModel(Model)` with layers set in `__init__` and a `call()`;
 - `Sequential` (see sequential.py), a plain stack.
+
+A functional model replays its graph on every call: each recorded layer call (a Node)
+runs once, in topological order, on the values of its input tensors. A layer called at
+several places (a shared layer) runs at each of them with the same weights, so
+backpropagation adds up the gradients of all its uses. A model is itself a layer: called
+on new tensors it becomes one node of a bigger graph.
 """
-from ..layers.base import Layer, unique_name
+import inspect
+
+import numpy as np
+
+from .. import saving
+from ..autograd import no_grad
+from ..layers.base import Layer, snake_case, unique_name
 from ..layers.input_layer import InputLayer
 from ..layers.symbolic import SymbolicTensor
+from ..ops import math as m
 from .summary import print_summary
 from .trainer import Trainer
 
 
 class Model(Trainer, Layer):
-    """A network of layers with Keras' training API (compile, fit, evaluate, predict)."""
+    """A network of layers with Keras' training API (compile, fit, evaluate, predict).
+
+    Functional: `Model(inputs, outputs, name=None)`, where `inputs` and `outputs` are a
+    tensor, a list or a dict of tensors from `neuronet.Input` and layer calls.
+    Subclassed: create the layers in `__init__` (after `super().__init__()`; attributes
+    holding layers are tracked) and compute in `call(inputs, training=None)`.
+    """
 
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
-        super().__init__(name=name or unique_name("functional" if inputs is not None else "model"),
-                         trainable=trainable, **kwargs)
+        default = "functional" if inputs is not None else snake_case(type(self).__name__)
+        super().__init__(name=name or unique_name(default), trainable=trainable, **kwargs)
         self._functional = inputs is not None
+        self.inputs = self.outputs = None
         if self._functional:
             if outputs is None:
                 raise ValueError(f"Model '{self.name}': pass both `inputs` and `outputs`")
@@ -27,44 +47,110 @@ class Model(Trainer, Layer):
     # --- the functional graph ---------------------------------------------------------------------
     def _init_graph(self, inputs, outputs):
         self._input_structure, self._output_structure = inputs, outputs
-        self.inputs = _as_list(inputs)
-        self.outputs = _as_list(outputs)
+        self.inputs, self.outputs = _flatten(inputs), _flatten(outputs)
         for tensor in self.inputs + self.outputs:
             if not isinstance(tensor, SymbolicTensor):
                 raise TypeError(f"Model '{self.name}': inputs and outputs must come from "
                                 f"neuronet.Input and layer calls, received {type(tensor).__name__}")
+        for tensor in self.inputs:
+            if tensor.node is not None:
+                raise ValueError(f"Model '{self.name}': every input must be made by "
+                                 f"neuronet.Input; {tensor} is the output of layer "
+                                 f"'{tensor.node.layer.name}'")
         self._nodes = _nodes_in_order(self.outputs, self.inputs, self.name)
-        self._layers = []
-        for node in self._nodes:
-            if node.layer not in self._layers:
-                self._layers.append(node.layer)
+        self._input_layers = []
+        for tensor in self.inputs:
+            layer = InputLayer(batch_shape=tensor.shape, dtype=tensor.dtype, name=tensor.name)
+            layer.output = tensor
+            self._input_layers.append(layer)
+        self._layers = _unique(self._input_layers + [node.layer for node in self._nodes])
         self.built = True
 
-    def _run_graph(self, inputs, training):
-        flat = _as_list(inputs) if not isinstance(inputs, dict) else \
-            [inputs[t.name] for t in self.inputs]
+    def _flat_inputs(self, inputs):
+        """The values for `self.inputs`, in order, from one value, a list or a dict (keyed
+        like the `inputs` given to Model(), or by the Input names)."""
+        if isinstance(inputs, dict):
+            keys = (list(self._input_structure) if isinstance(self._input_structure, dict)
+                    else [t.name for t in self.inputs])
+            missing = [key for key in keys if key not in inputs]
+            if missing:
+                raise ValueError(f"Model '{self.name}': no value for input(s) {missing}; the "
+                                 f"model's inputs are {keys}, received keys {sorted(inputs)}")
+            return [inputs[key] for key in keys]
+        flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         if len(flat) != len(self.inputs):
-            raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input(s), "
-                             f"received {len(flat)}")
+            raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input(s) "
+                             f"{[t.name for t in self.inputs]}, received {len(flat)}")
+        return flat
+
+    def _run_graph(self, inputs, training):
         values = {}
-        for tensor, value in zip(self.inputs, flat):
-            _check_input_shape(self.name, tensor, value)
-            values[id(tensor)] = value
+        for index, (tensor, value) in enumerate(zip(self.inputs, self._flat_inputs(inputs))):
+            values[id(tensor)] = self._conform_input(index, tensor, value)
         for node in self._nodes:
-            args = ([values[id(t)] for t in node.inputs] if isinstance(node.inputs, (list, tuple))
-                    else values[id(node.inputs)])
-            result = node.layer(args, training=training, **node.kwargs)
-            for tensor, value in zip(node.outputs, _as_list(result)):
+            args = _map(lambda t: values[id(t)], node.inputs)
+            kwargs = {"training": training, **node.kwargs}   # a training= given at build wins
+            result = node.layer(args, **kwargs)
+            for tensor, value in zip(node.outputs, _flatten(result)):
                 values[id(tensor)] = value
         results = [values[id(t)] for t in self.outputs]
-        if isinstance(self._output_structure, dict):
-            return dict(zip(self._output_structure, results))
-        return results if isinstance(self._output_structure, (list, tuple)) else results[0]
+        structure = self._output_structure
+        if isinstance(structure, dict):
+            return dict(zip(structure, results))
+        if isinstance(structure, (list, tuple)):
+            return type(structure)(results)
+        return results[0]
+
+    def _conform_input(self, index, expected, value):
+        """`value` for input `index`, checked against its Input's shape. As in Keras, a
+        missing trailing axis of size 1 is added and an extra one removed."""
+        shape, rank = tuple(value.shape), len(expected.shape)
+        if len(shape) == rank - 1 and expected.shape[-1] == 1:
+            value = m.expand_dims(value, -1)
+        elif len(shape) == rank + 1 and shape[-1] == 1:
+            value = m.squeeze(value, -1)
+        if value.ndim != rank or any(e is not None and e != s
+                                     for e, s in zip(expected.shape, value.shape)):
+            raise ValueError(f"Input {index} of model '{self.name}' is incompatible with it: "
+                             f"input '{expected.name}' expects shape {expected.shape}, "
+                             f"received an input of shape {shape}")
+        return value
+
+    def __call__(self, inputs, *args, **kwargs):
+        if self._functional and isinstance(inputs, dict):
+            inputs = self._flat_inputs(inputs)
+        outputs = super().__call__(inputs, *args, **kwargs)
+        if self._functional and isinstance(self._output_structure, dict) and \
+                isinstance(outputs, list):               # a symbolic call gives a list
+            return dict(zip(self._output_structure, outputs))
+        return outputs
 
     def call(self, inputs, training=None):
         if not self._functional:
             raise NotImplementedError(f"Model subclass {type(self).__name__} must implement call()")
         return self._run_graph(inputs, training)
+
+    def build(self, input_shape):
+        """Create the weights of a subclassed model by running `call` on inputs of
+        `input_shape` (a shape, or a list of shapes for several inputs).
+
+        The run is symbolic when `call` only calls layers (the layers then know their
+        output shapes, for `summary`), else on zeros, without recording gradients.
+        """
+        if self._functional:
+            return
+        shapes = input_shape if _is_shape_list(input_shape) else [tuple(input_shape)]
+        symbolic = [SymbolicTensor((None,) + tuple(s[1:]), self.dtype) for s in shapes]
+        kwargs = {"training": False} if "training" in inspect.signature(self.call).parameters \
+            else {}
+        try:
+            outputs = self.call(symbolic if len(shapes) > 1 else symbolic[0], **kwargs)
+            self.inputs, self.outputs = symbolic, _flatten(outputs)
+        except Exception:      # an op in call() that needs values: run it on zeros instead
+            zeros = [np.zeros((s[0] or 1,) + tuple(s[1:]), self.dtype) for s in shapes]
+            with no_grad():
+                self.call(self._as_tensors(zeros if len(shapes) > 1 else zeros[0]), **kwargs)
+        self.built = True
 
     def compute_output_shape(self, input_shape):
         if self._functional:
@@ -75,13 +161,60 @@ class Model(Trainer, Layer):
     # --- structure ---------------------------------------------------------------------------------
     @property
     def layers(self):
+        """The model's layers; for a functional model its InputLayers first, as in Keras."""
+        return list(self._layers) if self._functional else _unique(self._sublayers())
+
+    def _sublayers(self):
+        return list(self._layers) if self._functional else super()._sublayers()
+
+    @property
+    def weights(self):
+        return _unique(super().weights)        # a layer reached twice counts once
+
+    @property
+    def trainable_weights(self):
+        return _unique(super().trainable_weights)
+
+    trainable_variables = trainable_weights
+    variables = weights
+
+    @property
+    def input(self):
+        """The model's input tensor(s), as given to Model(), or of its latest symbolic call."""
         if self._functional:
-            return [layer for layer in self._layers if not isinstance(layer, InputLayer)]
-        return self._sublayers()
+            return self._input_structure
+        return self._endpoint(self.inputs, "_called_input", "input")
+
+    @input.setter
+    def input(self, value):            # set by Layer._call_symbolic when used as a layer
+        self.__dict__["_called_input"] = value
+
+    @property
+    def output(self):
+        """The model's output tensor(s), as given to Model(), or of its latest symbolic call."""
+        if self._functional:
+            return self._output_structure
+        return self._endpoint(self.outputs, "_called_output", "output")
+
+    @output.setter
+    def output(self, value):
+        self.__dict__["_called_output"] = value
+
+    def _endpoint(self, graph_tensors, called_key, what):
+        if graph_tensors:
+            return graph_tensors[0] if len(graph_tensors) == 1 else list(graph_tensors)
+        if called_key in self.__dict__:
+            return self.__dict__[called_key]
+        raise AttributeError(f"Model '{self.name}' has no {what} yet: it was never built on "
+                             "symbolic inputs (call build(input_shape) or use it on an Input)")
 
     @property
     def output_names(self):
-        if self._functional:
+        """The names of the outputs: the dict keys of dict outputs, else the names of the
+        layers that produce them."""
+        if self._functional and isinstance(self._output_structure, dict):
+            return list(self._output_structure)
+        if self.outputs:
             return [t.node.layer.name if t.node else t.name for t in self.outputs]
         return ["output"]
 
@@ -99,44 +232,108 @@ class Model(Trainer, Layer):
                          f"{[layer.name for layer in self.layers]}.")
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False):
-        """Print Keras' table: layer (type), output shape, param #; then the totals."""
-        print_summary(self, line_length=line_length, print_fn=print_fn)
+                show_trainable=False, layer_range=None):
+        """Print Keras' table: layer (type), output shape, param # (and, for a functional
+        model that is not a plain chain, what each layer is connected to); then the totals."""
+        print_summary(self, line_length=line_length, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    # --- saving (Keras 3 formats, see neuronet.saving) ----------------------------------------
+    def save(self, filepath, overwrite=True):
+        """Save the architecture, weights and optimizer state to a `.keras` file."""
+        saving.save_model(self, filepath, overwrite=overwrite)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Save the weights (and optimizer state) to a `.weights.h5` file."""
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        """Load weights from a `.weights.h5` or `.keras` file into this (built) model."""
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+    def to_json(self, **kwargs):
+        """The architecture (no weights) as a JSON string; see `models.model_from_json`."""
+        return saving.to_json(self, **kwargs)
+
+    def get_config(self):
+        if self._functional:
+            return saving.functional.functional_config(self)
+        return super().get_config()
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        if "input_layers" in config:
+            return saving.functional.functional_from_config(cls, config, custom_objects)
+        return cls(**config)
+
+    def get_build_config(self):
+        """{'input_shape': ...} to build the model again; None when its graph holds the shapes
+        (functional) or it was built by a call on data."""
+        if self._functional or not self.built or not self.inputs:
+            return None
+        shapes = [list(t.shape) for t in self.inputs]
+        return {"input_shape": shapes[0] if len(shapes) == 1 else shapes}
+
+    def build_from_config(self, config):
+        shape = (config or {}).get("input_shape")
+        if not self.built and shape is not None:
+            self.build(saving.serialization.as_shape(shape))
+
+    def get_compile_config(self):
+        """The arguments of `compile`, serialized (an empty dict if not compiled)."""
+        return saving.serialization.compile_config(self)
+
+    def compile_from_config(self, config):
+        """Compile from `get_compile_config()`'s dict; creates the optimizer's variables."""
+        saving.serialization.compile_from_config(self, config)
 
 
-def _as_list(structure):
+def _flatten(structure):
     if isinstance(structure, dict):
         return list(structure.values())
     return list(structure) if isinstance(structure, (list, tuple)) else [structure]
+
+
+def _map(fn, structure):
+    """`fn` applied to every tensor of a tensor, a list/tuple or a dict of tensors."""
+    if isinstance(structure, dict):
+        return {key: fn(value) for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return [fn(value) for value in structure]
+    return fn(structure)
+
+
+def _unique(items):
+    """`items` without repeats (by identity), in order."""
+    seen = set()
+    return [item for item in items if not (id(item) in seen or seen.add(id(item)))]
+
+
+def _is_shape_list(shape):
+    return isinstance(shape, list) and all(isinstance(s, (tuple, list)) for s in shape)
 
 
 def _nodes_in_order(outputs, inputs, model_name):
     """The layer calls between `inputs` and `outputs`, each after those it depends on."""
     input_ids = {id(t) for t in inputs}
     order, visited = [], set()
-    stack = [(t, False) for t in reversed(outputs)]
+    stack = [(t, False, index) for index, t in reversed(list(enumerate(outputs)))]
     while stack:
-        tensor, expanded = stack.pop()
-        node = tensor.node
+        tensor, expanded, output_index = stack.pop()
         if id(tensor) in input_ids:
             continue
-        if node is None or isinstance(node.layer, InputLayer):
-            raise ValueError(f"Model '{model_name}': output is not connected to the inputs; "
-                             f"{tensor} depends on an input that was not passed to Model()")
+        node = tensor.node
+        if node is None:
+            raise ValueError(
+                f"Model '{model_name}': output {output_index} ({outputs[output_index]}) is not "
+                f"connected to the inputs: it depends on {tensor}, which is not among the "
+                f"model's inputs {[t.name for t in inputs]}")
         if expanded:
             if id(node) not in visited:
                 visited.add(id(node))
                 order.append(node)
             continue
-        stack.append((tensor, True))
-        stack.extend((t, False) for t in reversed(node.input_tensors) if id(t.node) not in visited)
+        stack.append((tensor, True, output_index))
+        stack.extend((t, False, output_index) for t in reversed(node.input_tensors)
+                     if id(t.node) not in visited)
     return order
-
-
-def _check_input_shape(model_name, expected, value):
-    shape = value.shape
-    compatible = len(shape) == len(expected.shape) and all(
-        e is None or e == s for e, s in zip(expected.shape[1:], shape[1:]))
-    if not compatible:
-        raise ValueError(f"Model '{model_name}': input '{expected.name}' expects shape "
-                         f"{expected.shape}, received an input of shape {tuple(shape)}")

@@ -2,6 +2,8 @@
 from ..layers.base import Layer, unique_name
 from ..layers.input_layer import InputLayer
 from ..layers.symbolic import SymbolicTensor
+from ..saving.serialization import (deserialize_keras_object, dtype_policy, loading_scope,
+                                     serialize_keras_object)
 from .model import Model
 
 
@@ -82,6 +84,24 @@ class Sequential(Model):
         return (input_shape[0],) + self.outputs[0].shape[1:]
 
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
-                           for l in self._layers]}
+        """Keras 3's layout: the layers serialized, an InputLayer first when the input
+        shape is known."""
+        layers = [serialize_keras_object(layer) for layer in self._layers]
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": dtype_policy(self.dtype), "layers": layers}
+        if self._input_shape is not None:
+            input_layer = InputLayer(batch_shape=self._input_shape, dtype=self.dtype,
+                                     name="input_layer")
+            layers.insert(0, serialize_keras_object(input_layer))
+            config["build_input_shape"] = list(self._input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        with loading_scope(custom_objects):
+            model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+            for layer_config in config["layers"]:
+                model.add(deserialize_keras_object(layer_config))
+        if not model.built and config.get("build_input_shape"):
+            model.build(tuple(config["build_input_shape"]))
+        return model

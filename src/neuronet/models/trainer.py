@@ -6,6 +6,7 @@ backward, one optimizer step, metrics, callbacks.
 import numpy as np
 
 from .. import callbacks as callbacks_module
+from .. import metrics as metrics_module
 from .. import optimizers
 from ..autograd import Tensor, backpropagate, no_grad
 from ..ops import math as m
@@ -28,7 +29,8 @@ class Trainer:
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self.compiled_loss = CompiledLoss(loss, loss_weights, names) if loss is not None else None
-        self.compiled_metrics = CompiledMetrics(metrics, names)
+        self.compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names, self.compiled_loss)
+        self._loss_tracker = metrics_module.Mean(name="loss")
         self._trainable_at_compile = None      # taken when the model is built, see below
         self.compiled = True
         if self.built:
@@ -42,51 +44,71 @@ class Trainer:
     def _require_compiled(self, method):
         if not self.compiled:
             raise RuntimeError(f"You must call compile() before {method}() on model '{self.name}'")
-        if self.compiled_loss is None and method in ("fit", "train_on_batch"):
-            raise ValueError(f"Model '{self.name}' was compiled without a loss; pass "
-                             "loss=... to compile() before training")
+
+    # --- metrics -------------------------------------------------------------------------------
+    @property
+    def metrics(self):
+        """What fit/evaluate report: the loss, the compiled metrics, each output's loss."""
+        if not self.compiled:
+            return []
+        per_output_losses = self.compiled_loss.metrics if self.compiled_loss else []
+        return [self._loss_tracker, self.compiled_metrics] + per_output_losses
+
+    @property
+    def metrics_names(self):
+        return [metric.name for metric in self.metrics]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def get_metrics_result(self):
+        """The results of `metrics` as one dict (a metric returning a dict is spread out)."""
+        return _flat_logs({metric.name: metric.result() for metric in self.metrics})
 
     # --- one step ------------------------------------------------------------------------------
     def train_step(self, data):
-        """Forward, loss, backward and one optimizer step on a batch; returns the loss Tensor."""
-        x, y, sample_weight = data
+        """One training step on a batch; returns the logs (a dict of the metrics' results).
+
+        `data` is the batch as the data source yields it (Keras' contract): `x`, `(x,)`,
+        `(x, y)` or `(x, y, sample_weight)`; `unpack_x_y_sample_weight(data)` splits it.
+        Override it to customise `fit`.
+        """
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=True)
         loss = self.compute_loss(x, y, y_pred, sample_weight)
+        self._loss_tracker.update_state(loss.data, sample_weight=_batch_size(x))
         variables = self._compiled_trainable_weights()
         found = backpropagate(loss, wanted={id(v) for v in variables})
         grads = [found[id(v)][1] if id(v) in found else None for v in variables]
         self.optimizer.apply(grads, variables)
-        self._update_metrics(y, y_pred, sample_weight)
-        return loss
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
-        x, y, sample_weight = data
+        """One evaluation step on a batch (see `train_step`); returns the logs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight)
-        self._update_metrics(y, y_pred, sample_weight)
-        return loss
+        self._loss_tracker.update_state(loss.data, sample_weight=_batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss plus every regularization penalty of the model."""
-        outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
-        targets = y if isinstance(y, (list, tuple)) else [y]
-        if isinstance(y, dict):
-            targets = [y[name] for name in self.output_names]
-        loss = self.compiled_loss(targets, outputs, sample_weight)
-        for penalty in self.losses:
-            loss = loss + penalty
-        return loss
+        losses = list(self.losses)
+        if self.compiled_loss is not None:
+            losses.insert(0, self.compiled_loss(y, y_pred, sample_weight))
+        if not losses:
+            raise ValueError(f"Model '{self.name}': no loss to compute. Provide a `loss` "
+                             "argument in `compile()`.")
+        total = losses[0]
+        for penalty in losses[1:]:
+            total = total + penalty
+        return total
 
-    def _update_metrics(self, y, y_pred, sample_weight):
-        metrics = self.compiled_metrics
-        outputs = y_pred if isinstance(y_pred, (list, tuple)) else [y_pred]
-        targets = [y[n] for n in self.output_names] if isinstance(y, dict) else \
-            y if isinstance(y, (list, tuple)) else [y]
-        if metrics.metrics is None:
-            metrics.build(self.compiled_loss, [o.shape for o in outputs],
-                          [np.shape(t) for t in targets])
-        if metrics.metrics:
-            metrics.update(targets, [o.data for o in outputs], sample_weight)
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with a batch; returns `get_metrics_result()`."""
+        self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
 
     # --- loops ---------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -126,18 +148,13 @@ class Trainer:
         return self.history
 
     def _run_epoch(self, batches, callback_list, class_weight):
-        self.compiled_metrics.reset()
-        total_loss, seen = 0.0, 0
+        self.reset_metrics()
         logs = {}
         for step, (x, y, sample_weight) in enumerate(batches.epoch()):
             callback_list.on_train_batch_begin(step)
             if class_weight is not None:
                 sample_weight = _apply_class_weight(y, sample_weight, class_weight)
-            loss = self.train_step(self._prepare((x, y, sample_weight)))
-            size = _batch_size(x)
-            total_loss += float(loss.data) * size
-            seen += size
-            logs = {"loss": total_loss / seen, **self.compiled_metrics.results()}
+            logs = _flat_logs(self.train_step(self._prepare((x, y, sample_weight))))
             callback_list.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
@@ -152,18 +169,13 @@ class Trainer:
         callback_list = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=len(batches))
-        self.compiled_metrics.reset()
-        total_loss, seen = 0.0, 0
+        self.reset_metrics()
         logs = {}
         callback_list.on_test_begin()
         with no_grad():
             for step, batch in enumerate(batches.epoch()):
                 callback_list.on_test_batch_begin(step)
-                loss = self.test_step(self._prepare(batch))
-                size = _batch_size(batch[0])
-                total_loss += float(loss.data) * size
-                seen += size
-                logs = {"loss": total_loss / seen, **self.compiled_metrics.results()}
+                logs = _flat_logs(self.test_step(self._prepare(batch)))
                 callback_list.on_test_batch_end(step, logs)
         callback_list.on_test_end(logs)
         if return_dict:
@@ -180,6 +192,8 @@ class Trainer:
                 outputs.append(self.predict_on_batch(batch[0]))
         if not outputs:
             raise ValueError(f"predict: model '{self.name}' received no input batches")
+        if isinstance(outputs[0], dict):
+            return {key: np.concatenate([o[key] for o in outputs]) for key in outputs[0]}
         if isinstance(outputs[0], list):
             return [np.concatenate(parts) for parts in zip(*outputs)]
         return np.concatenate(outputs)
@@ -191,27 +205,19 @@ class Trainer:
         if class_weight is not None:
             sample_weight = _apply_class_weight(y, sample_weight, class_weight)
         data = self._prepare((x, y, sample_weight))
-        self.compiled_metrics.reset()
-        loss = self.train_step(data)
-        return self._batch_logs(loss, return_dict)
+        self.reset_metrics()
+        return _batch_logs(self.train_step(data), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._require_compiled("test_on_batch")
-        self.compiled_metrics.reset()
+        self.reset_metrics()
         with no_grad():
-            loss = self.test_step(self._prepare((x, y, sample_weight)))
-        return self._batch_logs(loss, return_dict)
+            return _batch_logs(self.test_step(self._prepare((x, y, sample_weight))), return_dict)
 
     def predict_on_batch(self, x):
         with no_grad():
-            out = self(self._prepare((x, None, None))[0], training=False)
-        return [o.data for o in out] if isinstance(out, (list, tuple)) else out.data
-
-    def _batch_logs(self, loss, return_dict):
-        logs = {"loss": float(loss.data), **self.compiled_metrics.results()}
-        if return_dict:
-            return logs
-        return logs["loss"] if len(logs) == 1 else list(logs.values())
+            out = self(self._inputs(x), training=False)
+        return data_adapter.map_structure(lambda o: o.data, out)
 
     # --- data ------------------------------------------------------------------------------------
     def _batches(self, x, y, sample_weight, batch_size, shuffle, steps, method):
@@ -224,16 +230,61 @@ class Trainer:
         return data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps)
 
     def _prepare(self, data):
-        """Inputs as Tensors of the model's float type; targets as arrays."""
+        """The batch for a step: inputs as Tensors of the model's float type, packed as
+        Keras packs them (`pack_x_y_sample_weight`)."""
         x, y, sample_weight = data
-        x = data_adapter.map_structure(self._as_input, x)
-        return x, y, sample_weight
+        return pack_x_y_sample_weight(self._inputs(x), y, sample_weight)
+
+    def _inputs(self, x):
+        return data_adapter.map_structure(self._as_input, x)
 
     def _as_input(self, array):
         array = np.asarray(array)
         if array.dtype.kind == "f" and array.dtype != self.dtype:
             array = array.astype(self.dtype)
         return Tensor(array)
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """`x` alone when there is no `y` (a tuple `(x,)` when `x` is itself a list or tuple),
+    else `(x, y)` or `(x, y, sample_weight)`: the batch a `train_step` receives."""
+    if y is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+def unpack_x_y_sample_weight(data):
+    """`(x, y, sample_weight)` from a batch `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`
+    (missing parts are None)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if not 1 <= len(data) <= 3:
+        raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+                         f"`(x, y, sample_weight)`, found a tuple of length {len(data)}")
+    return data + (None,) * (3 - len(data))
+
+
+def _flat_logs(logs):
+    """A step's logs with scalars as Python floats and nested dicts (several metrics in one)
+    spread out."""
+    flat = {}
+    for key, value in logs.items():
+        if isinstance(value, dict):
+            flat.update(_flat_logs(value))
+        else:
+            flat[key] = float(value) if np.ndim(value) == 0 else value
+    return flat
+
+
+def _batch_logs(logs, return_dict):
+    """The logs of one batch as Keras' one-batch methods return them."""
+    logs = _flat_logs(logs)
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
 
 
 def _batch_size(x):

@@ -5,3 +5,7 @@ from .plotting import plot_history
 from .progbar import Progbar
 
 __all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Progbar"]
+from ..preprocessing.sequence import pad_sequences  # noqa: E402
+from ..preprocessing.text_dataset import text_dataset_from_directory  # noqa: E402
+
+__all__ += ["pad_sequences", "text_dataset_from_directory"]

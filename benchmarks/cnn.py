@@ -1,0 +1,93 @@
+"""Seconds per epoch of a small CNN: neuronet `model.fit` against a PyTorch training loop.
+
+    python benchmarks/cnn.py [epochs]
+
+10,000 random 28x28x1 images, 10 classes: Conv2D 32 3x3 relu -> MaxPooling 2 ->
+Conv2D 64 3x3 relu -> MaxPooling 2 -> Flatten -> Dense 128 relu -> Dense 10 softmax,
+Adam, batch 64. Prints the median over the epochs (3 by default) of each, measured in
+the same run, and their ratio.
+"""
+import common  # noqa: F401  (must come first: fixes the BLAS environment)
+
+import statistics
+import sys
+import time
+
+import numpy as np
+
+SAMPLES, BATCH, LR = 10000, 64, 1e-3
+
+
+def data(seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.random((SAMPLES, 28, 28, 1), dtype=np.float32)
+    y = rng.integers(0, 10, SAMPLES)
+    return x, y
+
+
+def epoch_times_neuronet(epochs):
+    import neuronet as nn
+    layers = nn.layers
+    nn.backend.set_random_seed(0)
+    x, y = data()
+    model = nn.Sequential([
+        nn.Input((28, 28, 1)),
+        layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
+        layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
+        layers.Flatten(), layers.Dense(128, activation="relu"),
+        layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=nn.optimizers.Adam(LR), loss="sparse_categorical_crossentropy")
+    times = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def epoch_times_torch(epochs):
+    import torch
+    torch.manual_seed(0)
+    x, y = data()
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+    loss_fn = nn.CrossEntropyLoss()                    # softmax + cross-entropy, fused
+    xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()   # PyTorch wants NCHW
+    yt = torch.from_numpy(y)
+    times = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        order = torch.randperm(len(xt))
+        for i in range(0, len(xt), BATCH):
+            index = order[i:i + BATCH]
+            optimizer.zero_grad()
+            loss = loss_fn(model(xt[index]), yt[index])
+            loss.backward()
+            optimizer.step()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main():
+    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    print(f"BLAS: {common.blas_report()}")
+    results = {"neuronet fit": statistics.median(epoch_times_neuronet(epochs))}
+    try:
+        import torch
+        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
+        results["PyTorch (hand-written loop)"] = statistics.median(epoch_times_torch(epochs))
+    except ImportError:
+        print("PyTorch not installed: its column is skipped")
+    common.print_table(f"CNN on {SAMPLES} images 28x28x1, batch {BATCH}, Adam: seconds per "
+                       f"epoch (median of {epochs})", results, "neuronet fit")
+    if "PyTorch (hand-written loop)" in results:
+        ratio = results["neuronet fit"] / results["PyTorch (hand-written loop)"]
+        print(f"  neuronet time / PyTorch time: {ratio:.2f} (below 1: neuronet is faster)")
+
+
+if __name__ == "__main__":
+    main()

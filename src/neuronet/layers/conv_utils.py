@@ -1,0 +1,75 @@
+"""Arguments of the image layers (padding, cropping, data_format) and the channel axis.
+
+The ops compute channels-last; with data_format='channels_first' a layer moves the channel
+axis last before the op (`to_channels_last`) and back after it (`from_channels_last`).
+"""
+import numbers
+
+from ..ops import math as m
+
+DATA_FORMATS = ("channels_last", "channels_first")
+
+
+def normalize_padding(value, caller, allowed=("valid", "same")):
+    """The padding name in lower case; one of `allowed`."""
+    padding = value.lower() if isinstance(value, str) else value
+    if padding not in allowed:
+        raise ValueError(f"{caller}: expected one of {allowed} for argument 'padding', "
+                         f"received padding={value!r}")
+    return padding
+
+
+def normalize_data_format(value, caller):
+    """'channels_last' (the default, for None) or 'channels_first'."""
+    data_format = "channels_last" if value is None else value.lower() if isinstance(value, str) else value
+    if data_format not in DATA_FORMATS:
+        raise ValueError(f"{caller}: expected one of {DATA_FORMATS} for argument 'data_format', "
+                         f"received data_format={value!r}")
+    return data_format
+
+
+def normalize_pairs(value, name, caller):
+    """Padding/cropping of a 2-D layer as ((top, bottom), (left, right)).
+
+    Accepts an int (the same everywhere), a pair of ints (symmetric height, width) or a
+    pair of pairs.
+    """
+    if isinstance(value, numbers.Integral):
+        value = (value, value)
+    try:
+        pairs = tuple((v, v) if isinstance(v, numbers.Integral) else tuple(v) for v in value)
+    except TypeError:
+        pairs = ()
+    if len(pairs) != 2 or not all(len(p) == 2 and all(isinstance(v, numbers.Integral) and v >= 0
+                                                     for v in p) for p in pairs):
+        raise ValueError(f"{caller}: expected an int, a tuple of 2 ints or a tuple of 2 tuples "
+                         f"of 2 non-negative ints for argument '{name}', received {name}={value!r}")
+    return tuple(tuple(int(v) for v in p) for p in pairs)
+
+
+def to_channels_last(x, data_format):
+    """(batch, channels, *spatial) -> (batch, *spatial, channels) for 'channels_first'."""
+    if data_format == "channels_last":
+        return x
+    return m.transpose(x, (0, *range(2, x.ndim), 1))
+
+
+def from_channels_last(x, data_format):
+    """(batch, *spatial, channels) -> (batch, channels, *spatial) for 'channels_first'."""
+    if data_format == "channels_last":
+        return x
+    return m.transpose(x, (0, x.ndim - 1, *range(1, x.ndim - 1)))
+
+
+def split_shape(shape, data_format):
+    """(batch, spatial, channels) of a shape in `data_format`."""
+    if data_format == "channels_last":
+        return shape[0], tuple(shape[1:-1]), shape[-1]
+    return shape[0], tuple(shape[2:]), shape[1]
+
+
+def join_shape(batch, spatial, channels, data_format):
+    """The inverse of `split_shape`."""
+    if data_format == "channels_last":
+        return (batch, *spatial, channels)
+    return (batch, channels, *spatial)

@@ -1,0 +1,20 @@
+"""Maximum: the elementwise maximum of a list of inputs."""
+import functools
+
+from ...ops import math as m
+from .base_merge import Merge
+
+
+class Maximum(Merge):
+    """The elementwise maximum of a list of inputs (the gradient goes to the largest).
+
+    Input: a list of tensors of broadcastable shapes. Output: the broadcast shape.
+    """
+
+    def _merge_function(self, inputs):
+        return functools.reduce(m.maximum, inputs)
+
+
+def maximum(inputs, **kwargs):
+    """Functional form of `Maximum`."""
+    return Maximum(**kwargs)(inputs)

@@ -1,0 +1,59 @@
+"""Embedding lookup as one op: the forward gathers rows, the backward sums gradients per row."""
+import numpy as np
+
+from ..autograd.tensor import Tensor, as_array
+from .math import tensor
+
+__all__ = ["embedding", "check_indices"]
+
+
+def check_indices(indices, input_dim, who="embedding"):
+    """`indices` as an integer array; raises unless every index is in [0, input_dim)."""
+    indices = as_array(indices)
+    if indices.dtype.kind == "f":
+        whole = indices.astype(np.int64)
+        if not np.array_equal(whole, indices):
+            raise ValueError(f"{who}: expected integer indices, received non-integer values "
+                             f"such as {indices[whole != indices].flat[0]!r}")
+        indices = whole
+    elif indices.dtype.kind not in "iu":
+        raise TypeError(f"{who}: expected integer indices, received dtype {indices.dtype}")
+    if indices.size:
+        low, high = indices.min(), indices.max()
+        if low < 0 or high >= input_dim:
+            bad = low if low < 0 else high
+            raise ValueError(f"{who}: index {bad} is out of range; expected indices in "
+                             f"[0, {input_dim - 1}] (input_dim={input_dim})")
+    return indices
+
+
+def _row_sums(indices, grads, rows):
+    """Sum the rows of `grads` (n, dim) that share an index: (rows, dim), zeros elsewhere.
+
+    Sorting groups equal indices together; np.add.reduceat then sums each group at once.
+    """
+    order = np.argsort(indices, kind="stable")
+    sorted_indices = indices[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_indices[1:] != sorted_indices[:-1])))
+    out = np.zeros((rows, grads.shape[1]), grads.dtype)
+    out[sorted_indices[starts]] = np.add.reduceat(grads[order], starts, axis=0)
+    return out
+
+
+def embedding(indices, embeddings):
+    """Rows of `embeddings` picked by integer `indices`.
+
+    indices: any shape (...); embeddings: (input_dim, output_dim) -> (..., output_dim).
+    The indices get no gradient; repeated indices add their gradients.
+    """
+    embeddings = tensor(embeddings)
+    input_dim, output_dim = embeddings.shape
+    indices = check_indices(indices, input_dim)
+    flat = indices.reshape(-1)
+    out = np.take(embeddings.data, flat, axis=0).reshape(indices.shape + (output_dim,))
+
+    def backward(g):                                   # d out[k] / d embeddings[indices[k]] = 1
+        if flat.size == 0:
+            return (np.zeros(embeddings.shape, g.dtype),)
+        return (_row_sums(flat, g.reshape(-1, output_dim), input_dim),)
+    return Tensor.from_op(out, (embeddings,), backward)

@@ -1,0 +1,111 @@
+"""Batch normalization: one op with batch statistics (training), one with given ones (inference).
+
+Both compute  scale * (x - mean) / sqrt(variance + epsilon) + offset  for each feature
+along `axis`; the training op takes mean and variance over every other axis, and its
+backward pass includes their dependence on x.
+"""
+import numpy as np
+
+from ..autograd.tensor import Tensor
+from .math import tensor
+
+__all__ = ["batch_normalization", "batch_norm_train"]
+
+
+def _feature_axes(caller, ndim, axis):
+    """(feature axes, reduced axes) for `axis`: an int or a sequence of ints."""
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if not axes or any(not -ndim <= a < ndim for a in axes):
+        raise ValueError(f"{caller}: axis {axis!r} is out of range for an input of rank {ndim}")
+    axes = tuple(sorted(int(a) % ndim for a in axes))
+    reduced = tuple(a for a in range(ndim) if a not in axes)
+    return axes, reduced
+
+
+def _params(caller, x, axes, named):
+    """The Tensors among `named` {name: value}, and their data reshaped to broadcast with x."""
+    feature_shape = tuple(x.shape[a] for a in axes)
+    broadcast = tuple(x.shape[a] if a in axes else 1 for a in range(x.ndim))
+    tensors, arrays = {}, {}
+    for name, value in named.items():
+        if value is None:
+            continue
+        t = tensor(value, like=x)
+        if t.size != int(np.prod(feature_shape)):
+            raise ValueError(f"{caller}: expected '{name}' of shape {feature_shape} (the sizes of "
+                             f"axis {axes} of the input {x.shape}), received shape {t.shape}")
+        tensors[name], arrays[name] = t, t.data.reshape(broadcast)
+    return tensors, arrays
+
+
+def _grads_in_order(tensors, grads):
+    """One gradient per parent Tensor, reshaped to its own shape (None where not needed)."""
+    return tuple(None if grads.get(name) is None else grads[name].reshape(t.shape)
+                 for name, t in tensors.items())
+
+
+def batch_normalization(x, mean, variance, axis=-1, offset=None, scale=None, epsilon=1e-3):
+    """Normalise x with the given statistics: scale * (x - mean) / sqrt(variance + eps) + offset.
+
+    mean, variance, offset, scale: one value per feature along `axis` (offset, scale may be
+    None). Output: x's shape. Used by BatchNormalization at inference.
+    """
+    x = tensor(x)
+    axes, reduced = _feature_axes("batch_normalization", x.ndim, axis)
+    tensors, p = _params("batch_normalization", x, axes, {
+        "mean": mean, "variance": variance, "offset": offset, "scale": scale})
+    inv = 1 / np.sqrt(p["variance"] + epsilon)              # 1 / std, broadcastable
+    factor = inv * p["scale"] if "scale" in p else inv
+    out = (x.data - p["mean"]) * factor
+    if "offset" in p:
+        out += p["offset"]
+
+    def backward(g):
+        def total(a):
+            return a.sum(axis=reduced, keepdims=True)
+        needs = {name: t.requires_grad for name, t in tensors.items()}
+        grads = {"offset": total(g) if needs.get("offset") else None,
+                 "mean": -total(g) * factor if needs["mean"] else None}
+        if needs.get("scale") or needs["variance"]:
+            g_centered = total(g * (x.data - p["mean"]))    # sum g (x - mean)
+            if needs.get("scale"):                           # d out/d scale = (x - mean) / std
+                grads["scale"] = g_centered * inv
+            if needs["variance"]:                            # d out/d var = -scale (x-mean) / 2 std^3
+                grads["variance"] = -0.5 * g_centered * factor * inv * inv
+        gx = g * factor if x.requires_grad else None         # d out/d x = scale / std
+        return (gx,) + _grads_in_order(tensors, grads)
+    return Tensor.from_op(out, (x,) + tuple(tensors.values()), backward)
+
+
+def batch_norm_train(x, axis=-1, offset=None, scale=None, epsilon=1e-3):
+    """Normalise x with its own statistics over every axis except `axis` (training mode).
+
+    Returns (output Tensor, mean, variance): the batch statistics as arrays of one value per
+    feature, the variance biased (divided by the count), for the moving averages.
+    """
+    x = tensor(x)
+    axes, reduced = _feature_axes("batch_norm_train", x.ndim, axis)
+    tensors, p = _params("batch_norm_train", x, axes, {"offset": offset, "scale": scale})
+    count = x.size // int(np.prod([x.shape[a] for a in axes]))
+    mean = x.data.mean(axis=reduced, keepdims=True)
+    x_hat = x.data - mean
+    variance = np.mean(x_hat * x_hat, axis=reduced, keepdims=True)
+    inv = 1 / np.sqrt(variance + epsilon)
+    x_hat *= inv                                            # (x - mean) / std
+    out = x_hat * p["scale"] if "scale" in p else x_hat.copy()
+    if "offset" in p:
+        out += p["offset"]
+
+    def backward(g):
+        g_sum = g.sum(axis=reduced, keepdims=True)
+        g_dot = (g * x_hat).sum(axis=reduced, keepdims=True)
+        grads = {"offset": g_sum, "scale": g_dot}           # d out/d offset = 1, d/d scale = x_hat
+        gx = None
+        if x.requires_grad:
+            # dx = scale/std * (g - mean(g) - x_hat * mean(g x_hat)), the means over the batch
+            factor = inv * p["scale"] if "scale" in p else inv
+            gx = (g - g_sum / count - x_hat * (g_dot / count)) * factor
+        return (gx,) + _grads_in_order(tensors, grads)
+    out_tensor = Tensor.from_op(out, (x,) + tuple(tensors.values()), backward)
+    feature_shape = tuple(x.shape[a] for a in axes)
+    return out_tensor, mean.reshape(feature_shape), variance.reshape(feature_shape)

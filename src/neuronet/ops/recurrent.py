@@ -1,0 +1,475 @@
+"""Recurrent ops: a SimpleRNN, an LSTM and a GRU over a whole sequence, one op each.
+
+    outputs, h = simple_rnn(x, kernel, recurrent_kernel, bias)
+    outputs, h, c = lstm(x, kernel, recurrent_kernel, bias, mask=mask)
+
+Every op
+- projects the inputs of all time steps at once: one GEMM (time * batch, features) @ kernel;
+- loops over the time steps in Python, one GEMM per step with the recurrent kernel;
+- backpropagates through time by hand: one GEMM per step carries the gradient back to the
+  previous state; then one GEMM each, over all the steps stacked, gives the gradients of
+  the inputs, the kernel and the recurrent kernel.
+
+Arguments shared by the ops (Keras semantics):
+  x: (batch, time, features); kernel: (features, gates * units); recurrent_kernel:
+  (units, gates * units); every state: (batch, units).
+  initial_state: the state Tensor(s) at the first step (zeros when None).
+  mask: booleans (batch, time), False where a step is skipped: the states carry over
+  unchanged and the output repeats the previous output (zeros before the first kept
+  step), or is zeros with zero_output_for_mask=True.
+  go_backwards: run from the last step to the first; the outputs come in that order.
+  return_sequences: outputs (batch, time, units) for every step; else (batch, units), the
+  output of the last step.
+  recurrent_dropout_mask: (batch, units) factors applied to the state before every
+  recurrent GEMM (the same mask at every step), or None.
+  activation, recurrent_activation: names from ACTIVATIONS.
+Each op returns (outputs, *final_states).
+"""
+import numpy as np
+
+from ..autograd.tensor import Tensor, as_array
+from .math import getitem, tensor
+
+__all__ = ["simple_rnn", "lstm", "gru", "ACTIVATIONS"]
+
+
+# --- activations: an in-place forward and the derivative written with the output y ---------
+
+def _tanh(a, out):
+    np.tanh(a, out=out)
+
+
+def _sigmoid(a, out):
+    """1 / (1 + e^-a), computed as (1 + tanh(a / 2)) / 2: in place, and never overflows."""
+    np.multiply(a, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1
+    out *= 0.5
+
+
+def _hard_sigmoid(a, out):
+    """relu6(a + 3) / 6, as keras.activations.hard_sigmoid."""
+    np.add(a, 3, out=out)
+    np.clip(out, 0, 6, out=out)
+    out /= 6
+
+
+def _relu(a, out):
+    np.maximum(a, 0, out=out)
+
+
+def _linear(a, out):
+    np.copyto(out, a)
+
+
+def _flag(condition, y):
+    return condition.astype(y.dtype)
+
+
+ACTIVATIONS = {                        # name: (forward(a, out), f'(a) written with y = f(a))
+    "tanh": (_tanh, lambda y: 1 - y * y),
+    "sigmoid": (_sigmoid, lambda y: y * (1 - y)),
+    "hard_sigmoid": (_hard_sigmoid, lambda y: _flag((y > 0) & (y < 1), y) / 6),
+    "relu": (_relu, lambda y: _flag(y > 0, y)),
+    "linear": (_linear, np.ones_like),
+}
+
+
+def _activation(op, argument, name):
+    if name not in ACTIVATIONS:
+        raise ValueError(f"{op}: unknown {argument} {name!r}; expected one of "
+                         f"{', '.join(sorted(ACTIVATIONS))}")
+    return ACTIVATIONS[name]
+
+
+def _check_shape(op, argument, shape, expected):
+    if tuple(shape) != tuple(expected):
+        raise ValueError(f"{op}: expected {argument} of shape {tuple(expected)}, "
+                         f"received shape {tuple(shape)}")
+
+
+def _stacked(a):
+    """(time, batch, n) -> (time * batch, n): every step's rows, one GEMM operand."""
+    return a.reshape(-1, a.shape[-1])
+
+
+# --- what the three ops share -----------------------------------------------------------------
+
+class _Sequence:
+    """Checked arguments, the inputs in time-major step order, the step mask, the packed
+    outputs and the gradients of the inputs and the kernel."""
+
+    def __init__(self, op, x, kernel, recurrent_kernel, gates, bias, bias_shape, initial_state,
+                 state_count, mask, go_backwards, return_sequences, zero_output_for_mask,
+                 recurrent_dropout_mask):
+        kernel = tensor(kernel)
+        recurrent_kernel = tensor(recurrent_kernel, like=kernel)
+        x = tensor(x, like=kernel)
+        if x.dtype.kind != "f":
+            x = Tensor(x.data.astype(kernel.dtype))
+        if x.ndim != 3 or x.shape[1] == 0:
+            raise ValueError(f"{op}: expected x of shape (batch, time, features) with time >= 1, "
+                             f"received shape {x.shape}")
+        batch, time, features = x.shape
+        units = recurrent_kernel.shape[0]
+        self.op, self.dtype = op, kernel.dtype
+        self.batch, self.time, self.units = batch, time, units
+        _check_shape(op, "kernel", kernel.shape, (features, gates * units))
+        _check_shape(op, "recurrent_kernel", recurrent_kernel.shape, (units, gates * units))
+        if bias is not None:
+            bias = tensor(bias, like=kernel)
+            _check_shape(op, "bias", bias.shape, bias_shape)
+        self.x, self.kernel, self.recurrent_kernel, self.bias = x, kernel, recurrent_kernel, bias
+        self.initial_states, given = self._initial_states(initial_state, state_count)
+        self.parents = [x, kernel, recurrent_kernel] + ([bias] if bias is not None else []) + given
+        self.state_count, self.has_initial_state = state_count, bool(given)
+        self.go_backwards, self.return_sequences = go_backwards, return_sequences
+
+        steps = x.data.transpose(1, 0, 2)                              # (time, batch, features)
+        if go_backwards:
+            steps = steps[::-1]
+        self.inputs = _stacked(np.ascontiguousarray(steps, dtype=self.dtype))
+
+        self.keep = self.skip = self.output_scale = None               # no mask: every step counts
+        if mask is not None:
+            keep = as_array(mask).astype(bool)
+            _check_shape(op, "mask", keep.shape, (batch, time))
+            if not keep.all():
+                keep = keep.T[::-1] if go_backwards else keep.T
+                self.keep = np.ascontiguousarray(keep)[:, :, None]    # (time, batch, 1)
+                self.skip = ~self.keep
+                # outputs: zeros at skipped steps, or the previous output (zeros before the first)
+                shown = self.keep if zero_output_for_mask else np.logical_or.accumulate(self.keep)
+                self.output_scale = None if shown.all() else shown.astype(self.dtype)
+
+        self.recurrent_mask = None
+        if recurrent_dropout_mask is not None:
+            self.recurrent_mask = as_array(recurrent_dropout_mask, self.dtype)
+            _check_shape(op, "recurrent_dropout_mask", self.recurrent_mask.shape, (batch, units))
+
+    def _initial_states(self, initial_state, count):
+        shape = (self.batch, self.units)
+        if initial_state is None:
+            return [np.zeros(shape, self.dtype) for _ in range(count)], []
+        states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        if len(states) != count:
+            raise ValueError(f"{self.op}: expected {count} initial state(s) of shape {shape}, "
+                             f"received {len(states)}")
+        states = [tensor(s, like=self.kernel) for s in states]
+        for k, s in enumerate(states):
+            _check_shape(self.op, f"initial_state[{k}]", s.shape, shape)
+        return [s.data.astype(self.dtype, copy=False) for s in states], states
+
+    # forward helpers
+    def project(self, bias):
+        """x_t @ kernel + bias for every step at once: (time, batch, gates * units)."""
+        out = self.inputs @ self.kernel.data
+        if bias is not None:
+            out += bias
+        return out.reshape(self.time, self.batch, -1)
+
+    def state_buffer(self, k):
+        """(time + 1, batch, units), the initial state k in row 0; row t + 1 is set at step t."""
+        states = np.empty((self.time + 1, self.batch, self.units), self.dtype)
+        states[0] = self.initial_states[k]
+        return states
+
+    def recurrent_input(self, h):
+        """The state as the recurrent GEMM sees it (after recurrent dropout)."""
+        return h if self.recurrent_mask is None else h * self.recurrent_mask
+
+    def carry(self, t, states):
+        """At skipped steps the state keeps its previous value."""
+        if self.skip is not None:
+            np.copyto(states[t + 1], states[t], where=self.skip[t])
+
+    def finish(self, h, finals, backward):
+        """One packed Tensor (batch, steps + states, units), sliced into (outputs, *states)."""
+        scale = self.output_scale
+        n = len(finals)
+        if self.return_sequences:
+            outputs = h[1:] if scale is None else h[1:] * scale        # (time, batch, units)
+            packed = np.empty((self.batch, self.time + n, self.units), self.dtype)
+            packed[:, :self.time] = outputs.transpose(1, 0, 2)
+        else:
+            packed = np.empty((self.batch, 1 + n, self.units), self.dtype)
+            packed[:, 0] = h[-1] if scale is None else h[-1] * scale[-1]
+        for k, state in enumerate(finals):
+            packed[:, k - n] = state
+        core = Tensor.from_op(packed, self.parents, backward)
+        if self.return_sequences:
+            outputs = getitem(core, (slice(None), slice(0, self.time)))
+        else:
+            outputs = getitem(core, (slice(None), 0))
+        return (outputs,) + tuple(getitem(core, (slice(None), k - n)) for k in range(n))
+
+    # backward helpers
+    def output_grads(self, g):
+        """The packed gradient split: per-step output grads (time, batch, units) or None,
+        and the final states' grads (fresh arrays, the last output's grad added to h's)."""
+        n = self.state_count
+        finals = [np.array(g[:, k - n]) for k in range(n)]
+        scale = self.output_scale
+        if not self.return_sequences:
+            finals[0] += g[:, 0] if scale is None else g[:, 0] * scale[-1]
+            return None, finals
+        per_step = g[:, :self.time].transpose(1, 0, 2)
+        per_step = np.ascontiguousarray(per_step) if scale is None else per_step * scale
+        return per_step, finals
+
+    def mask_gates(self, derivatives):
+        """Skipped steps send no gradient through their gates."""
+        if self.keep is not None:
+            derivatives *= self.keep
+        return derivatives
+
+    def recurrent_grad(self, g):
+        """The gradient w.r.t. the state from that w.r.t. its recurrent-GEMM input."""
+        if self.recurrent_mask is not None:
+            g *= self.recurrent_mask
+        return g
+
+    def pass_skipped(self, t, grad_previous, grad):
+        """At skipped steps the state's gradient passes to the previous state unchanged."""
+        if self.skip is not None:
+            np.copyto(grad_previous, grad, where=self.skip[t])
+
+    def recurrent_inputs(self, states):
+        """The states before every step as the recurrent GEMM saw them: (time * batch, units)."""
+        previous = states[:-1]
+        if self.recurrent_mask is not None:
+            previous = previous * self.recurrent_mask
+        return _stacked(previous)
+
+    def needs(self, tensor_):
+        return tensor_ is not None and tensor_.requires_grad
+
+    def grads(self, d_projection, d_recurrent_kernel, d_bias, d_states):
+        """Gradients in parent order; one GEMM each for the inputs and the kernel."""
+        d_stacked = _stacked(d_projection)                   # (time * batch, gates * units)
+        dx = dk = None
+        if self.x.requires_grad:
+            steps = (d_stacked @ self.kernel.data.T).reshape(self.time, self.batch, -1)
+            if self.go_backwards:
+                steps = steps[::-1]
+            dx = np.ascontiguousarray(steps.transpose(1, 0, 2)).astype(self.x.dtype, copy=False)
+        if self.kernel.requires_grad:
+            dk = self.inputs.T @ d_stacked                   # (features, gates * units)
+        grads = [dx, dk, d_recurrent_kernel]
+        if self.bias is not None:
+            grads.append(d_bias)
+        if self.has_initial_state:
+            grads.extend(d_states)
+        return tuple(grads)
+
+
+# --- SimpleRNN ---------------------------------------------------------------------------------
+
+def simple_rnn(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
+               activation="tanh", go_backwards=False, return_sequences=True,
+               zero_output_for_mask=False, recurrent_dropout_mask=None):
+    """h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias).
+
+    kernel (features, units), recurrent_kernel (units, units), bias (units,).
+    Returns (outputs, h).
+    """
+    s = _Sequence("simple_rnn", x, kernel, recurrent_kernel, 1, bias, (np.shape(recurrent_kernel)[0],),
+                  initial_state, 1, mask, go_backwards, return_sequences, zero_output_for_mask,
+                  recurrent_dropout_mask)
+    act, act_grad = _activation("simple_rnn", "activation", activation)
+    u = s.recurrent_kernel.data
+    pre = s.project(None if s.bias is None else s.bias.data)   # (time, batch, units)
+    h = s.state_buffer(0)
+    for t in range(s.time):
+        pre[t] += s.recurrent_input(h[t]) @ u
+        act(pre[t], h[t + 1])
+        s.carry(t, h)
+
+    def backward(g):
+        d_out, (dh,) = s.output_grads(g)
+        slope = s.mask_gates(act_grad(h[1:]))                   # f'(pre), every step at once
+        d_pre = np.empty_like(pre)
+        for t in reversed(range(s.time)):
+            if d_out is not None:
+                dh += d_out[t]
+            np.multiply(dh, slope[t], out=d_pre[t])              # through the activation
+            dh_previous = s.recurrent_grad(d_pre[t] @ u.T)       # (batch, units)
+            s.pass_skipped(t, dh_previous, dh)
+            dh = dh_previous
+        du = s.recurrent_inputs(h).T @ _stacked(d_pre) if s.needs(s.recurrent_kernel) else None
+        db = d_pre.sum(axis=(0, 1)) if s.needs(s.bias) else None
+        return s.grads(d_pre, du, db, [dh])
+    return s.finish(h, [h[-1]], backward)
+
+
+# --- LSTM --------------------------------------------------------------------------------------
+
+def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
+         activation="tanh", recurrent_activation="sigmoid", go_backwards=False,
+         return_sequences=True, zero_output_for_mask=False, recurrent_dropout_mask=None):
+    """Long short-term memory, gates in Keras' order i, f, c, o:
+
+        [i, f, g, o] = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias
+        i, f, o = recurrent_activation(.), g = activation(.)
+        c_t = f c_{t-1} + i g,  h_t = o activation(c_t)
+
+    kernel (features, 4 units), recurrent_kernel (units, 4 units), bias (4 units,);
+    initial_state: (h0, c0). Returns (outputs, h, c).
+    """
+    n = np.shape(recurrent_kernel)[0]
+    s = _Sequence("lstm", x, kernel, recurrent_kernel, 4, bias, (4 * n,), initial_state, 2, mask,
+                  go_backwards, return_sequences, zero_output_for_mask, recurrent_dropout_mask)
+    act, act_grad = _activation("lstm", "activation", activation)
+    gate, gate_grad = _activation("lstm", "recurrent_activation", recurrent_activation)
+    u = s.recurrent_kernel.data
+    gates = s.project(None if s.bias is None else s.bias.data)  # (time, batch, 4n), then in place
+    h, c = s.state_buffer(0), s.state_buffer(1)
+    act_c = np.empty((s.time, s.batch, n), s.dtype)             # activation(c_t)
+    ig = np.empty((s.batch, n), s.dtype)
+    for t in range(s.time):
+        z = gates[t]
+        z += s.recurrent_input(h[t]) @ u                        # pre-activations (batch, 4n)
+        gate(z[:, :2 * n], z[:, :2 * n])                        # i, f
+        act(z[:, 2 * n:3 * n], z[:, 2 * n:3 * n])               # g
+        gate(z[:, 3 * n:], z[:, 3 * n:])                        # o
+        i, f, g, o = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
+        np.multiply(f, c[t], out=c[t + 1])                      # c_t = f c_{t-1} + i g
+        np.multiply(i, g, out=ig)
+        c[t + 1] += ig
+        act(c[t + 1], act_c[t])
+        np.multiply(o, act_c[t], out=h[t + 1])                  # h_t = o act(c_t)
+        s.carry(t, h)
+        s.carry(t, c)
+
+    def backward(grad):
+        d_out, (dh, dc) = s.output_grads(grad)
+        slopes = np.empty_like(gates)                           # each gate's f'(pre), all steps
+        slopes[..., :2 * n] = gate_grad(gates[..., :2 * n])
+        slopes[..., 2 * n:3 * n] = act_grad(gates[..., 2 * n:3 * n])
+        slopes[..., 3 * n:] = gate_grad(gates[..., 3 * n:])
+        s.mask_gates(slopes)
+        act_c_slope = act_grad(act_c)
+        d_pre = np.empty_like(gates)
+        dc_t = np.empty((s.batch, n), s.dtype)
+        for t in reversed(range(s.time)):
+            if d_out is not None:
+                dh += d_out[t]
+            z, dz = gates[t], d_pre[t]
+            i, f, g, o = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
+            np.multiply(dh, act_c[t], out=dz[:, 3 * n:])        # dL/do = dh act(c_t)
+            np.multiply(dh, o, out=dc_t)                        # dL/dc_t = dc + dh o act'(c_t)
+            dc_t *= act_c_slope[t]
+            dc_t += dc
+            np.multiply(dc_t, g, out=dz[:, :n])                 # dL/di = dc_t g
+            np.multiply(dc_t, c[t], out=dz[:, n:2 * n])         # dL/df = dc_t c_{t-1}
+            np.multiply(dc_t, i, out=dz[:, 2 * n:3 * n])        # dL/dg = dc_t i
+            dz *= slopes[t]                                     # through the gate activations
+            dh_previous = s.recurrent_grad(dz @ u.T)            # (batch, n)
+            dc_previous = dc_t * f
+            s.pass_skipped(t, dh_previous, dh)
+            s.pass_skipped(t, dc_previous, dc)
+            dh, dc = dh_previous, dc_previous
+        du = s.recurrent_inputs(h).T @ _stacked(d_pre) if s.needs(s.recurrent_kernel) else None
+        db = d_pre.sum(axis=(0, 1)) if s.needs(s.bias) else None
+        return s.grads(d_pre, du, db, [dh, dc])
+    return s.finish(h, [h[-1], c[-1]], backward)
+
+
+# --- GRU ---------------------------------------------------------------------------------------
+
+def gru(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None, activation="tanh",
+        recurrent_activation="sigmoid", go_backwards=False, return_sequences=True,
+        zero_output_for_mask=False, recurrent_dropout_mask=None, reset_after=True):
+    """Gated recurrent unit, gates in Keras' order z (update), r (reset), h (candidate):
+
+        z, r = recurrent_activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)[z, r]
+        reset_after=True:  hh = activation(x_t @ k_h + b_h + r (h_{t-1} @ u_h + b'_h))
+        reset_after=False: hh = activation(x_t @ k_h + b_h + (r h_{t-1}) @ u_h)
+        h_t = z h_{t-1} + (1 - z) hh
+
+    kernel (features, 3 units), recurrent_kernel (units, 3 units); bias (2, 3 units), the
+    input and the recurrent bias, with reset_after=True, else (3 units,). Returns (outputs, h).
+    """
+    n = np.shape(recurrent_kernel)[0]
+    s = _Sequence("gru", x, kernel, recurrent_kernel, 3, bias, (2, 3 * n) if reset_after else (3 * n,),
+                  initial_state, 1, mask, go_backwards, return_sequences, zero_output_for_mask,
+                  recurrent_dropout_mask)
+    act, act_grad = _activation("gru", "activation", activation)
+    gate, gate_grad = _activation("gru", "recurrent_activation", recurrent_activation)
+    b = None if s.bias is None else s.bias.data
+    input_bias, recurrent_bias = (b, None) if b is None or not reset_after else (b[0], b[1])
+    u = s.recurrent_kernel.data
+    u_zr, u_h = np.ascontiguousarray(u[:, :2 * n]), np.ascontiguousarray(u[:, 2 * n:])
+    gates = s.project(input_bias)                               # (time, batch, 3n), then in place
+    h = s.state_buffer(0)
+    # reset_after: h_{t-1} @ u_h + b'_h; otherwise r h_{t-1}: what the gradient of r needs
+    saved = np.empty((s.time, s.batch, n), s.dtype)
+    for t in range(s.time):
+        z, r, hh = gates[t][:, :n], gates[t][:, n:2 * n], gates[t][:, 2 * n:]
+        h_in = s.recurrent_input(h[t])
+        if reset_after:
+            inner = h_in @ u                                    # (batch, 3n)
+            if recurrent_bias is not None:
+                inner += recurrent_bias
+            gates[t][:, :2 * n] += inner[:, :2 * n]
+            gate(gates[t][:, :2 * n], gates[t][:, :2 * n])      # z, r
+            saved[t] = inner[:, 2 * n:]
+            hh += r * saved[t]
+        else:
+            gates[t][:, :2 * n] += h_in @ u_zr
+            gate(gates[t][:, :2 * n], gates[t][:, :2 * n])      # z, r
+            np.multiply(r, h_in, out=saved[t])
+            hh += saved[t] @ u_h
+        act(hh, hh)
+        np.subtract(h[t], hh, out=h[t + 1])                     # h_t = hh + z (h_{t-1} - hh)
+        h[t + 1] *= z
+        h[t + 1] += hh
+        s.carry(t, h)
+
+    def backward(grad):
+        d_out, (dh,) = s.output_grads(grad)
+        slopes = np.empty_like(gates)
+        slopes[..., :2 * n] = gate_grad(gates[..., :2 * n])
+        slopes[..., 2 * n:] = act_grad(gates[..., 2 * n:])
+        s.mask_gates(slopes)
+        d_pre = np.empty_like(gates)                            # grads of the input projections
+        d_inner = np.empty_like(gates) if reset_after else None  # ... of h_{t-1} @ u + b'
+        for t in reversed(range(s.time)):
+            if d_out is not None:
+                dh += d_out[t]
+            z, r, hh = gates[t][:, :n], gates[t][:, n:2 * n], gates[t][:, 2 * n:]
+            dp = d_pre[t]
+            np.subtract(h[t], hh, out=dp[:, :n])                # dL/dz = dh (h_{t-1} - hh)
+            dp[:, :n] *= dh
+            dh_previous = dh * z                                # the direct path z h_{t-1}
+            np.subtract(dh, dh_previous, out=dp[:, 2 * n:])     # dL/dhh = dh (1 - z)
+            dp[:, 2 * n:] *= slopes[t][:, 2 * n:]               # through the activation
+            if reset_after:
+                np.multiply(dp[:, 2 * n:], saved[t], out=dp[:, n:2 * n])   # dL/dr
+                dp[:, :2 * n] *= slopes[t][:, :2 * n]
+                di = d_inner[t]
+                di[:, :2 * n] = dp[:, :2 * n]
+                np.multiply(dp[:, 2 * n:], r, out=di[:, 2 * n:])
+                d_h_in = di @ u.T
+            else:
+                d_rh = dp[:, 2 * n:] @ u_h.T                    # dL/d(r h_{t-1})
+                np.multiply(d_rh, s.recurrent_input(h[t]), out=dp[:, n:2 * n])  # dL/dr
+                dp[:, :2 * n] *= slopes[t][:, :2 * n]
+                d_h_in = d_rh * r + dp[:, :2 * n] @ u_zr.T
+            dh_previous += s.recurrent_grad(d_h_in)
+            s.pass_skipped(t, dh_previous, dh)
+            dh = dh_previous
+        du = db = None
+        if s.needs(s.recurrent_kernel):
+            h_in = s.recurrent_inputs(h)
+            if reset_after:
+                du = h_in.T @ _stacked(d_inner)
+            else:
+                du = np.concatenate([h_in.T @ _stacked(d_pre[..., :2 * n]),
+                                     _stacked(saved).T @ _stacked(d_pre[..., 2 * n:])], axis=1)
+        if s.needs(s.bias):
+            db = d_pre.sum(axis=(0, 1))
+            if reset_after:
+                db = np.stack([db, d_inner.sum(axis=(0, 1))])
+        return s.grads(d_pre, du, db, [dh])
+    return s.finish(h, [h[-1]], backward)

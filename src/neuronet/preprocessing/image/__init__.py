@@ -1,0 +1,14 @@
+"""Pictures for models: loading and saving files, iterators over folders and arrays, augmentation.
+
+Both eras' names live here: tf.keras 2's `keras.preprocessing.image` (ImageDataGenerator,
+the iterators, load_img, ...) and Keras 3's `image_dataset_from_directory`.
+"""
+from .dataset import ImageDataset, image_dataset_from_directory
+from .directory_iterator import DirectoryIterator
+from .generator import ImageDataGenerator
+from .iterator import Iterator, NumpyArrayIterator
+from .utils import array_to_img, img_to_array, load_img, save_img
+
+__all__ = ["ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIterator",
+           "ImageDataset", "image_dataset_from_directory", "load_img", "img_to_array",
+           "array_to_img", "save_img"]

@@ -1,0 +1,32 @@
+"""Atomic file writes: a file is either the old one or the complete new one, never half."""
+import contextlib
+import os
+import tempfile
+
+
+@contextlib.contextmanager
+def atomic_write(path):
+    """Open a temporary binary file beside `path`; when the block ends without error it
+    replaces `path` in one step (os.replace), otherwise it is removed and `path` is left
+    as it was."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",
+                                             suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(temporary)
+        raise
+
+
+def check_overwrite(path, overwrite, caller):
+    """Raise FileExistsError when `path` exists and `overwrite` is False."""
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"{caller}: {os.fspath(path)!r} already exists; pass "
+                              "overwrite=True to replace it")

@@ -1,0 +1,125 @@
+"""`.keras` files (Keras 3's format): a zip archive holding
+
+    metadata.json       versions and the date of saving
+    config.json         the model's architecture, build and compile configs
+    model.weights.h5    the weights and the optimizer state (see weights_file.py)
+
+Saving writes a temporary file beside the target and renames it over the target in one
+step, so a failed save leaves the previous file intact. Loading reads data only.
+"""
+import contextlib
+import datetime
+import io
+import json
+import os
+import zipfile
+
+import h5py
+
+from .atomic import atomic_write, check_overwrite
+from .serialization import deserialize_keras_object, serialize_keras_object
+from .weights_file import read_state, state_bytes
+
+CONFIG_FILENAME = "config.json"
+METADATA_FILENAME = "metadata.json"
+WEIGHTS_FILENAME = "model.weights.h5"
+
+
+def _metadata():
+    from .. import __version__
+    return {"neuronet_version": __version__,
+            "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
+
+
+def _write_archive(file, model):
+    """The three entries of a .keras archive, written into the open binary `file`."""
+    config = json.dumps(serialize_keras_object(model))
+    weights = state_bytes(model)
+    with zipfile.ZipFile(file, "w") as archive:
+        archive.writestr(METADATA_FILENAME, json.dumps(_metadata()))
+        archive.writestr(CONFIG_FILENAME, config)
+        archive.writestr(WEIGHTS_FILENAME, weights)
+
+
+def save_model(model, filepath, overwrite=True):
+    """Save `model` (architecture, weights, optimizer state) to a `.keras` file."""
+    filepath = os.fspath(filepath)
+    if not filepath.endswith(".keras"):
+        raise ValueError("save_model: the filename must end in `.keras` (the weights alone go "
+                         f"to a `.weights.h5` file with save_weights). Received: "
+                         f"filepath={filepath!r}")
+    check_overwrite(filepath, overwrite, "save_model")
+    with atomic_write(filepath) as file:
+        _write_archive(file, model)
+
+
+@contextlib.contextmanager
+def open_archive(filepath, caller):
+    """The .keras file as an open ZipFile; a clear error if it is missing or not a zip."""
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"{caller}: no such file: {filepath!r}")
+    try:
+        archive = zipfile.ZipFile(filepath, "r")
+    except zipfile.BadZipFile as error:
+        raise ValueError(f"{caller}: {filepath!r} is not a valid .keras file: it is not a "
+                         f"zip archive, or it is truncated ({error})") from None
+    with archive:
+        yield archive
+
+
+def _read_entry(archive, name, source):
+    if name not in archive.namelist():
+        raise ValueError(f"{source} is not a valid .keras file: the archive has no "
+                         f"'{name}' (it has {archive.namelist()})")
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, OSError, EOFError) as error:    # truncated or damaged entry
+        raise ValueError(f"{source}: the entry '{name}' of the archive is damaged "
+                         f"({error})") from None
+
+
+@contextlib.contextmanager
+def weights_h5(archive, source):
+    """The archive's model.weights.h5 as an open, read-only h5py File."""
+    data = _read_entry(archive, WEIGHTS_FILENAME, source)
+    try:
+        h5file = h5py.File(io.BytesIO(data), "r")
+    except OSError as error:
+        raise ValueError(f"{source}: '{WEIGHTS_FILENAME}' in the archive is not a readable "
+                         f"HDF5 file ({error})") from None
+    with h5file:
+        yield h5file
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """The model saved in a `.keras` file, with its weights and (if `compile`) its
+    optimizer state.
+
+    custom_objects: {name: class or function} for the user classes and functions the
+    file names. safe_mode: when True (default), Lambda layers are refused; with False, a
+    Lambda's function is taken from `custom_objects` by name (code stored in a file is
+    never run).
+    """
+    filepath = os.fspath(filepath)
+    source = f"load_model: {filepath!r}"
+    if not filepath.endswith(".keras"):
+        raise ValueError(f"load_model: expected a `.keras` file (use load_weights for "
+                         f"`.weights.h5` files). Received: filepath={filepath!r}")
+    with open_archive(filepath, "load_model") as archive:
+        try:
+            config = json.loads(_read_entry(archive, CONFIG_FILENAME, source))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{source}: '{CONFIG_FILENAME}' is not valid JSON "
+                             f"({error})") from None
+        if not isinstance(config, dict) or "class_name" not in config:
+            raise ValueError(f"{source}: '{CONFIG_FILENAME}' does not describe a model "
+                             "(expected a dict with 'class_name' and 'config')")
+        if not compile:
+            config = {key: value for key, value in config.items() if key != "compile_config"}
+        try:
+            model = deserialize_keras_object(config, custom_objects, safe_mode)
+        except (ValueError, TypeError) as error:
+            raise type(error)(f"{source}: {error}") from None
+        with weights_h5(archive, source) as h5file:
+            read_state(model, h5file, source)
+    return model

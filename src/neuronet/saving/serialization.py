@@ -1,0 +1,489 @@
+"""Keras 3's serialized layout of objects, and the registry that reads it back.
+
+Every object is written as Keras 3 writes it, so that the files of one load in the other:
+
+    {"module": "keras.layers", "class_name": "Dense", "config": {...},
+     "registered_name": None, "build_config": {"input_shape": [None, 4]}}
+
+Built-in classes carry their public Keras module; user classes carry their own module
+and name and are found again through `custom_objects` only. Reading never imports a
+module, unpickles, or runs code named in a config.
+"""
+import contextlib
+import contextvars
+import inspect
+import re
+import types
+
+import numpy as np
+
+# --- names ---------------------------------------------------------------------------------
+
+def snake_case(name):
+    """'GlorotUniform' -> 'glorot_uniform', 'MaxPooling2D' -> 'max_pooling2d' (Keras' rule)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def name_table(classes, aliases):
+    """Every accepted string identifier -> its class: class names, snake_case names, aliases."""
+    table = {cls.__name__: cls for cls in classes}
+    table.update({snake_case(cls.__name__): cls for cls in classes})
+    table.update(aliases)
+    return table
+
+
+def _label(module):
+    """'keras.initializers' -> 'initializers', the prefix of error messages."""
+    return module.rsplit(".", 1)[-1]
+
+
+# --- options of the load in progress (custom objects, safe mode) ----------------------------
+
+_LOADING = contextvars.ContextVar("neuronet_loading", default=({}, True))
+
+
+@contextlib.contextmanager
+def loading_scope(custom_objects=None, safe_mode=None):
+    """Within it, every deserialization also sees `custom_objects` and `safe_mode`."""
+    objects, safe = _LOADING.get()
+    token = _LOADING.set(({**objects, **(custom_objects or {})},
+                          safe if safe_mode is None else bool(safe_mode)))
+    try:
+        yield
+    finally:
+        _LOADING.reset(token)
+
+
+def _custom_objects(extra=None):
+    return {**_LOADING.get()[0], **(extra or {})}
+
+
+# --- configs written by another version or by Keras -----------------------------------------
+
+# Keras options that neuronet does not have, with the value that means "not used".
+_KERAS_ONLY_DEFAULTS = {"data_format": "channels_last", "autocast": True}
+
+
+def init_parameters(cls):
+    """Names the constructor of `cls` takes, following **kwargs up the base classes."""
+    names = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        parameters = inspect.signature(init).parameters.values()
+        names.update(p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+        if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+            break
+    return names
+
+
+def accepted_config(config, accepted, owner, who):
+    """`config` without the options not in `accepted` that are switched off (None, False,
+    Keras' default); such an option that is switched on raises ValueError."""
+    kept = {}
+    for key, value in config.items():
+        if key in accepted:
+            kept[key] = value
+        elif key != "shared_object_id" and not (value is None or value is False or value == ()
+                                                or _KERAS_ONLY_DEFAULTS.get(key, ...) == value):
+            raise ValueError(f"{who}: option {key}={value!r} of {owner} is not supported "
+                             f"by neuronet (its options: {', '.join(sorted(accepted))})")
+    return kept
+
+
+# --- objects with a table of built-in names (initializers, regularizers) ---------------------
+
+def serialize_object(obj, module, names):
+    """`obj` as Keras 3 writes it: {'module', 'class_name', 'config', 'registered_name'}.
+
+    Built-in classes carry the public Keras module and no registered name; user classes
+    and plain functions carry their own module and name (load them with custom_objects).
+    """
+    if obj is None:
+        return None
+    if inspect.isfunction(obj):
+        return {"module": obj.__module__, "class_name": "function", "config": obj.__name__,
+                "registered_name": obj.__name__}
+    cls = type(obj)
+    if inspect.isclass(obj) or not hasattr(obj, "get_config"):
+        raise TypeError(f"{_label(module)}.serialize: expected an instance with get_config() "
+                        f"or a function, received {obj!r}")
+    built_in = names.get(cls.__name__) is cls
+    return {"module": module if built_in else cls.__module__, "class_name": cls.__name__,
+            "config": obj.get_config(), "registered_name": None if built_in else cls.__name__}
+
+
+def deserialize_object(config, module, names, custom_objects=None):
+    """The object a name or a config dict (Keras 2 or 3 layout) describes."""
+    if isinstance(config, str):
+        config = {"class_name": config, "config": {}}
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"{_label(module)}.deserialize: expected a name or a dict with "
+                         f"'class_name' and 'config', received {config!r}")
+    custom_objects = _custom_objects(custom_objects)
+    class_name, registered = config["class_name"], config.get("registered_name")
+    if class_name == "function":
+        name = registered or config.get("config")
+        if name not in custom_objects:
+            raise ValueError(f"{_label(module)}.deserialize: unknown function {name!r}; pass it in "
+                             f"custom_objects={{{name!r}: ...}}")
+        return custom_objects[name]
+    factory = (custom_objects.get(registered) or custom_objects.get(class_name)
+               or names.get(class_name))
+    if factory is None:
+        raise ValueError(f"{_label(module)}.deserialize: unknown identifier {class_name!r}; "
+                         f"valid names: {', '.join(sorted(names))}")
+    inner = config.get("config") or {}
+    if inspect.isclass(factory):
+        inner = accepted_config(inner, init_parameters(factory), factory.__name__,
+                                f"{_label(module)}.deserialize")
+    return factory.from_config(inner) if hasattr(factory, "from_config") else factory(**inner)
+
+
+def get_object(identifier, module, deserializer):
+    """Keras' `get`: None, a name, a config dict, a class (instantiated) or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        return deserializer(identifier)
+    if inspect.isclass(identifier):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"{_label(module)}.get: could not interpret identifier {identifier!r}; "
+                     f"expected None, a name, a config dict or a callable")
+
+
+# --- the registry: Keras module -> {class name: neuronet class} ------------------------------
+
+_FUNCTIONAL_MODULE = "keras.src.models.functional"
+_CATEGORIES = ("schedules", "layers", "losses", "metrics", "optimizers", "initializers",
+               "regularizers", "activations", "models")
+
+
+def _public(module, base):
+    """The classes `module` exports (its `__all__`, else all) that derive from `base`."""
+    found = {}
+    for name in getattr(module, "__all__", list(vars(module))):
+        obj = getattr(module, name, None)
+        if inspect.isclass(obj) and issubclass(obj, base):
+            found[obj.__name__] = obj
+    return found
+
+
+def registry():
+    """{category: {Keras class name: neuronet class}} of everything a file may name."""
+    from .. import initializers, layers, losses, metrics, models, optimizers, regularizers
+    from ..optimizers import schedules
+    return {
+        "layers": _public(layers, layers.Layer),
+        "models": {"Sequential": models.Sequential, "Functional": models.Model,
+                   "Model": models.Model},
+        "optimizers": _public(optimizers, optimizers.Optimizer),
+        "schedules": _public(schedules, schedules.LearningRateSchedule),
+        "losses": _public(losses, losses.Loss),
+        "metrics": dict(metrics.CLASSES),
+        "initializers": _public(initializers, initializers.Initializer),
+        "regularizers": _public(regularizers, regularizers.Regularizer),
+    }
+
+
+def _functions():
+    """{category: {name: function}} of the built-in functions a config may name."""
+    from .. import activations, losses, metrics
+    return {
+        "activations": {name: getattr(activations, name) for name in activations.__all__
+                        if name not in ("get", "serialize", "deserialize")},
+        "losses": {name: getattr(losses, name) for name in losses.__all__
+                   if inspect.isfunction(getattr(losses, name))},
+        "metrics": dict(metrics.FUNCTIONS),
+    }
+
+
+def _keras_module(category):
+    return {"models": "keras", "schedules": "keras.optimizers.schedules"}.get(
+        category, f"keras.{category}")
+
+
+def _category(module):
+    """The category a module path names ('keras.src.layers.core' -> 'layers'), or None."""
+    parts = (module or "").split(".")
+    if "functional" in parts or module == "keras":
+        return "models"
+    return next((c for c in _CATEGORIES if c in parts), None)
+
+
+def _is_library_module(module):
+    return module is None or module.split(".")[0] in ("keras", "tf", "neuronet")
+
+
+def _public_name(obj):
+    """(module, class_name, registered_name) under which `obj` is written."""
+    cls = type(obj)
+    if getattr(obj, "_functional", False) and cls.__name__ == "Model":
+        return _FUNCTIONAL_MODULE, "Functional", "Functional"
+    for category, table in registry().items():
+        if table.get(cls.__name__) is cls:
+            return _keras_module(category), cls.__name__, None
+    return cls.__module__, cls.__name__, cls.__name__
+
+
+def find_class(module, class_name, registered_name=None, where="load_model"):
+    """The class a config names: from `custom_objects` first, then neuronet's built-ins."""
+    custom = _custom_objects()
+    for key in (registered_name, class_name):
+        if key is not None and key in custom:
+            return custom[key]
+    tables = registry()
+    category = _category(module)
+    if _is_library_module(module):
+        for table in ([tables[category]] if category in tables else tables.values()):
+            if class_name in table:
+                return table[class_name]
+    known = sorted(tables[category] if category in tables else
+                   {name for table in tables.values() for name in table})
+    raise ValueError(f"{where}: unknown class {class_name!r} (module {module!r}). Known "
+                     f"{category or 'classes'}: {', '.join(known)}. If it is a custom class, "
+                     f"pass it to the loading function as custom_objects={{{class_name!r}: "
+                     f"{class_name}}}.")
+
+
+def _find_function(config, where):
+    name = config.get("registered_name") or config.get("config")
+    custom = _custom_objects()
+    if name in custom:
+        return custom[name]
+    module = config.get("module")
+    if _is_library_module(module):
+        functions = _functions()
+        for category in ([_category(module)] if _category(module) in functions else functions):
+            if name in functions[category]:
+                return functions[category][name]
+    raise ValueError(f"{where}: unknown function {name!r} (module {module!r}); pass it to "
+                     f"the loading function as custom_objects={{{name!r}: {name}}}")
+
+
+# --- dtype policies ----------------------------------------------------------------------------
+
+def dtype_policy(name):
+    """The DTypePolicy dict Keras 3 writes for a layer's dtype."""
+    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name},
+            "registered_name": None}
+
+
+def dtype_name(value, where="load_model"):
+    """A dtype as neuronet takes it from a plain name or a DTypePolicy dict."""
+    if isinstance(value, dict):
+        value = (value.get("config") or {}).get("name")
+    if isinstance(value, str) and value.startswith("mixed_"):
+        raise ValueError(f"{where}: mixed precision dtype policy {value!r} is not supported; "
+                         "expected a plain float type such as 'float32'")
+    return value
+
+
+# --- serialize ---------------------------------------------------------------------------------
+
+def _serialize_function(fn):
+    name = fn.__name__
+    if name == "<lambda>":
+        raise ValueError("serialize_keras_object: cannot save an anonymous lambda function "
+                         "(its code would have to be stored and run on load); define it with "
+                         "`def`, and pass it as custom_objects={'name': function} when loading")
+    for category, table in _functions().items():
+        if table.get(name) is fn:
+            return {"module": _keras_module(category), "class_name": "function",
+                    "config": name, "registered_name": name}
+    return {"module": fn.__module__, "class_name": "function", "config": name,
+            "registered_name": name}
+
+
+def serialize_keras_object(obj):
+    """`obj` (a layer, model, optimizer, loss, metric, initializer, function, or plain data)
+    as a JSON-ready structure in Keras 3's layout."""
+    from ..layers import InputLayer, Layer
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return {"class_name": "__numpy__",
+                "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
+    if isinstance(obj, (list, tuple)):
+        return [serialize_keras_object(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: serialize_keras_object(value) for key, value in obj.items()}
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+        return _serialize_function(obj)
+    if not hasattr(obj, "get_config"):
+        raise TypeError(f"serialize_keras_object: cannot serialize {obj!r} of type "
+                        f"{type(obj).__name__}: it has no get_config()")
+    module, class_name, registered_name = _public_name(obj)
+    config = serialize_keras_object(obj.get_config())
+    if isinstance(obj, Layer):
+        config.pop("batch_input_shape", None)       # a model's InputLayer holds the shape
+        if not isinstance(obj, InputLayer) and isinstance(config.get("dtype"), str):
+            config["dtype"] = dtype_policy(config["dtype"])
+    result = {"module": module, "class_name": class_name, "config": config,
+              "registered_name": registered_name}
+    build_config = get_build_config(obj) if isinstance(obj, Layer) else None
+    if build_config is not None:
+        result["build_config"] = serialize_keras_object(build_config)
+    if hasattr(obj, "get_compile_config"):
+        result["compile_config"] = serialize_keras_object(obj.get_compile_config())
+    return result
+
+
+# --- deserialize -------------------------------------------------------------------------------
+
+def deserialize_keras_object(config, custom_objects=None, safe_mode=None):
+    """The object `serialize_keras_object` (or Keras 3) wrote: lists and dicts are walked,
+    class dicts are instantiated, built (build_config) and compiled (compile_config)."""
+    with loading_scope(custom_objects, safe_mode):
+        return _deserialize(config)
+
+
+def _deserialize(config):
+    if isinstance(config, list):
+        return [_deserialize(item) for item in config]
+    if not isinstance(config, dict):
+        return config
+    if "class_name" not in config:
+        return {key: _deserialize(value) for key, value in config.items()}
+    class_name = config["class_name"]
+    inner = config.get("config")
+    if class_name == "__lambda__":
+        raise ValueError(_LAMBDA_CODE_REFUSED)
+    if class_name == "__numpy__":
+        return np.array(inner["value"], dtype=inner["dtype"])
+    if class_name == "__tuple__":
+        return tuple(_deserialize(inner["value"]))
+    if class_name == "function":
+        return _find_function(config, "deserialize_keras_object")
+    if class_name == "DTypePolicy":
+        return dtype_name(config)
+    cls = find_class(config.get("module"), class_name, config.get("registered_name"))
+    obj = _instantiate(cls, inner or {})
+    if config.get("build_config"):
+        build_from_config(obj, config["build_config"])
+    if config.get("compile_config") and hasattr(obj, "compile_from_config"):
+        obj.compile_from_config(config["compile_config"])
+    return obj
+
+
+_LAMBDA_CODE_REFUSED = (
+    "load_model: the file holds the bytecode of a Python lambda; neuronet never runs code "
+    "from a file, even with safe_mode=False. Re-create the Lambda layer with a named "
+    "function and pass it as custom_objects={'name': function}.")
+
+
+def _instantiate(cls, config):
+    from ..layers import Lambda, Layer
+    if inspect.isclass(cls) and issubclass(cls, Layer):
+        config = dict(config)
+        if "dtype" in config:
+            config["dtype"] = dtype_name(config["dtype"], f"layer {config.get('name')!r}")
+        if issubclass(cls, Lambda):
+            config = _lambda_config(config)
+        if "layers" not in config:                    # models read their own configs
+            config = accepted_config(config, init_parameters(cls), cls.__name__,
+                                     f"layer {config.get('name')!r}")
+    if hasattr(cls, "from_config"):
+        return cls.from_config(config)
+    return cls(**config)
+
+
+def _lambda_config(config):
+    """A Lambda's config with its function taken from custom_objects (safe_mode=False only)."""
+    name = config.get("name")
+    if _LOADING.get()[1]:
+        raise ValueError(
+            f"load_model: refusing to load Lambda layer {name!r} in safe mode: a Lambda runs "
+            "arbitrary Python code. If you trust the file, pass safe_mode=False and the "
+            "function itself as custom_objects={'function_name': function}.")
+    config = dict(config)
+    for key in ("function", "output_shape"):
+        value = config.get(key)
+        if isinstance(value, dict) and value.get("class_name") == "__lambda__":
+            raise ValueError(_LAMBDA_CODE_REFUSED)
+        if isinstance(value, dict) and value.get("class_name") == "function":
+            function_name = value.get("registered_name") or value.get("config")
+            custom = _custom_objects()
+            if function_name not in custom:
+                raise ValueError(f"load_model: Lambda layer {name!r} needs the function "
+                                 f"{function_name!r}; pass it as custom_objects="
+                                 f"{{{function_name!r}: {function_name}}}")
+            config[key] = custom[function_name]
+        elif isinstance(value, list):
+            config[key] = tuple(value)
+    config["arguments"] = _deserialize(config.get("arguments") or {})
+    return config
+
+
+# --- build configs -----------------------------------------------------------------------------
+
+def _shape_of(tensors):
+    if isinstance(tensors, (list, tuple)):
+        return [list(t.shape) for t in tensors]
+    return list(tensors.shape)
+
+
+def get_build_config(layer):
+    """{'input_shape': ...} from which a layer is built again, or None if unknown."""
+    if hasattr(layer, "get_build_config"):
+        return layer.get_build_config()
+    symbolic_input = getattr(layer, "input", None)
+    if not layer.built or symbolic_input is None:
+        return None
+    return {"input_shape": _shape_of(symbolic_input)}
+
+
+def as_shape(shape):
+    """A JSON shape as a tuple, or a list of tuples for several inputs."""
+    if shape and all(isinstance(s, (list, tuple)) for s in shape):
+        return [tuple(s) for s in shape]
+    return tuple(shape)
+
+
+def build_from_config(layer, build_config):
+    """Build `layer` (creating its weights) for the input shape a build config records."""
+    if hasattr(layer, "build_from_config"):
+        layer.build_from_config(build_config)
+        return
+    shape = (build_config or {}).get("input_shape")
+    if layer.built or shape is None:
+        return
+    layer.build(as_shape(shape))
+    layer.built = True
+
+
+# --- compile configs ---------------------------------------------------------------------------
+
+def compile_config(model):
+    """The arguments `model` was compiled with, in Keras 3's compile_config layout."""
+    if not model.compiled:
+        return {}
+    names = model.output_names
+    specs = model.compiled_metrics.specs
+    metrics = specs[0] if len(names) == 1 else {
+        name: spec for name, spec in zip(names, specs) if spec is not None}
+    weights = model.compiled_loss.weights if model.compiled_loss is not None else []
+    loss_weights = None if all(w == 1.0 for w in weights) else (
+        weights[0] if len(weights) == 1 else weights)
+    return {"optimizer": serialize_keras_object(model.optimizer),
+            "loss": serialize_keras_object(model.loss), "loss_weights": loss_weights,
+            "metrics": serialize_keras_object(metrics or None), "weighted_metrics": None,
+            "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False}
+
+
+def compile_from_config(model, config):
+    """Compile `model` from a compile_config and create its optimizer's variables."""
+    arguments = _deserialize(config)
+    accepted = set(inspect.signature(model.compile).parameters)
+    model.compile(**accepted_config(arguments, accepted, "compile",
+                                    f"model {model.name!r} compile_config"))
+    if model.built:
+        model.optimizer.build(model._compiled_trainable_weights())
+

@@ -1,0 +1,262 @@
+"""Weights in Keras 3's HDF5 layout: `model.weights.h5` inside a `.keras` file, or a
+`.weights.h5` file of its own.
+
+    layers/dense/vars/0         first weight of the first Dense in model.layers
+    layers/dense_1/vars/0       ... of the second Dense
+    layers/lstm/cell/vars/0     a weight of a layer held by a layer (attribute `cell`)
+    optimizer/vars/0            the optimizer's variables (step counter first)
+    vars                        the model's own weights (usually none)
+
+A group is named after the class of its layer and its place in the list, never after the
+layer's name; each `vars` group has the object's name as attribute 'name'. A layer's
+weights are numbered trainable ones first, then the others, each in creation order.
+"""
+import io
+import os
+import warnings
+
+import h5py
+import numpy as np
+
+from .atomic import atomic_write, check_overwrite
+from .serialization import snake_case
+
+WEIGHTS_SUFFIX = ".weights.h5"
+
+
+# --- the walk: which object goes to which group -------------------------------------------
+
+def _name_key(name):
+    """Keras visits private attributes after public ones."""
+    return f"~{name}" if name.startswith("_") else name
+
+
+def _unique(base, used):
+    """'dense', then 'dense_1', 'dense_2', ... within one list."""
+    count = used.get(base)
+    used[base] = 0 if count is None else count + 1
+    return base if count is None else f"{base}_{count + 1}"
+
+
+def _children(layer):
+    """(attribute, layer or list) under `layer`: a model's layers first, then the layers
+    held as attributes, sorted by name."""
+    from .functional import layer_order
+    children = []
+    if getattr(layer, "_functional", False):
+        children.append(("layers", layer_order(layer)))
+    elif hasattr(layer, "add") and hasattr(layer, "layers"):          # Sequential
+        children.append(("layers", layer.layers))
+    for name in sorted(layer.__dict__.get("_tracked", ()), key=_name_key):
+        children.append((name, layer.__dict__.get(name)))
+    return children
+
+
+def saveables(model):
+    """[(group path, object)] for the model, every layer under it (each once) and its
+    optimizer, in the order Keras visits them."""
+    from ..layers import Layer
+    found, seen = [], set()
+
+    def visit(obj, path):
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        found.append((path, obj))
+        if not isinstance(obj, Layer):
+            return
+        for name, child in _children(obj):
+            child_path = f"{path}/{name}" if path else name
+            if isinstance(child, (list, tuple)):
+                visit_list(child, child_path)
+            elif isinstance(child, Layer):
+                visit(child, child_path)
+
+    def visit_list(items, path):
+        used = {}
+        for item in items:
+            if isinstance(item, (list, tuple)):
+                visit_list(item, f"{path}/{_unique('container', used)}")
+            elif isinstance(item, Layer):
+                visit(item, f"{path}/{_unique(snake_case(type(item).__name__), used)}")
+
+    visit(model, "")
+    if getattr(model, "optimizer", None) is not None:
+        found.append(("optimizer", model.optimizer))
+    return found
+
+
+def own_variables(layer):
+    """The weights a layer holds itself (not through sublayers): trainable ones first."""
+    own = getattr(layer, "_weights", [])
+    return [w for w in own if w.trainable] + [w for w in own if not w.trainable]
+
+
+def _vars_path(path):
+    return f"{path}/vars" if path else "vars"
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def write_state(model, h5file):
+    """Write the weights of `model` and its optimizer's variables into an open h5py File."""
+    for path, obj in saveables(model):
+        group = h5file.create_group(_vars_path(path))
+        group.attrs["name"] = str(obj.name)
+        if hasattr(obj, "save_own_variables"):
+            store = {}
+            obj.save_own_variables(store)
+        else:
+            store = {str(i): w.data for i, w in enumerate(own_variables(obj))}
+        for key, value in store.items():
+            group.create_dataset(key, data=np.asarray(value))
+
+
+def state_bytes(model):
+    """The weights file of `model` as bytes."""
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as h5file:
+        write_state(model, h5file)
+    return buffer.getvalue()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def _group(h5file, path, source):
+    """The h5py Group at `path`, or None; links to other files or places are refused."""
+    node = h5file
+    for part in path.split("/"):
+        if part not in node:
+            return None
+        link = node.get(part, getlink=True)
+        if isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
+            raise ValueError(f"{source}: refusing to follow the link at '{path}' in the weights "
+                             "file (links to other places or files are not allowed)")
+        node = node[part]
+        if not isinstance(node, h5py.Group):
+            raise ValueError(f"{source}: corrupt weights file: '{path}' is not a group")
+    return node
+
+
+def read_vars(h5file, path, source):
+    """{'0': array, ...} stored for the object at `path`, or None if there is no group."""
+    group = _group(h5file, _vars_path(path), source)
+    if group is None:
+        return None
+    store = {}
+    for key in group:
+        link = group.get(key, getlink=True)
+        dataset = group[key] if not isinstance(link, (h5py.SoftLink, h5py.ExternalLink)) else None
+        if not isinstance(dataset, h5py.Dataset) or dataset.external or dataset.is_virtual:
+            raise ValueError(f"{source}: corrupt weights file: '{_vars_path(path)}/{key}' is "
+                             "not a plain dataset")
+        store[key] = dataset[()]
+    return store
+
+
+def _mismatch(message, skip_mismatch):
+    if not skip_mismatch:
+        raise ValueError(message)
+    warnings.warn(f"{message}; skipped (skip_mismatch=True)", stacklevel=4)
+
+
+def _checked(layer, path, store, source, skip_mismatch):
+    """[(variable, array)] for a layer, after checking count and shapes against the file."""
+    variables = own_variables(layer)
+    where = f"'{_vars_path(path)}' in {source}"
+    if store is None:
+        store = {}
+        if not variables:
+            return []
+    if len(store) != len(variables):
+        _mismatch(f"Layer {layer.name!r} ({type(layer).__name__}) expects {len(variables)} "
+                  f"weights, the file has {len(store)} at {where}", skip_mismatch)
+        return []
+    pairs = []
+    for i, variable in enumerate(variables):
+        value = store.get(str(i))
+        if value is None or value.shape != variable.shape:
+            found = None if value is None else value.shape
+            _mismatch(f"Layer {layer.name!r} ({type(layer).__name__}): weight "
+                      f"{variable.name!r} has shape {variable.shape}, the file has shape "
+                      f"{found} at {where}/{i}", skip_mismatch)
+            return []
+        pairs.append((variable, value))
+    return pairs
+
+
+def read_state(model, h5file, source, skip_mismatch=False):
+    """Load the weights (and optimizer variables) of `model` from an open h5py File.
+
+    Every layer is checked before any weight is written, so a mismatch leaves the model
+    as it was. Optimizer state that does not fit is skipped with a warning, as in Keras.
+    """
+    if not model.built:
+        raise ValueError(f"{source}: model {model.name!r} is not built, so it has no weights "
+                         "to load into; call it on a batch of data or build it first")
+    assignments, custom_loads, optimizer = [], [], None
+    for path, obj in saveables(model):
+        if obj is getattr(model, "optimizer", None):
+            optimizer = (obj, read_vars(h5file, path, source))
+        elif hasattr(obj, "load_own_variables"):
+            custom_loads.append((obj, read_vars(h5file, path, source) or {}))
+        else:
+            assignments += _checked(obj, path, read_vars(h5file, path, source), source,
+                                    skip_mismatch)
+    for variable, value in assignments:
+        variable.assign(value)
+    for obj, store in custom_loads:
+        obj.load_own_variables(store)
+    if optimizer is not None and optimizer[1] is not None:
+        _load_optimizer(model, *optimizer, source)
+
+
+def _load_optimizer(model, optimizer, store, source):
+    if not optimizer.built:
+        optimizer.build(model._compiled_trainable_weights())
+    variables = optimizer.variables
+    shapes = [np.shape(store.get(str(i))) for i in range(len(store))]
+    if shapes != [v.shape for v in variables]:
+        warnings.warn(f"{source}: skipping the optimizer state: optimizer {optimizer.name!r} "
+                      f"has {len(variables)} variables of shapes {[v.shape for v in variables]}, "
+                      f"the file has {len(store)} of shapes {shapes}", stacklevel=3)
+        return
+    optimizer.load_own_variables(store)
+
+
+# --- .weights.h5 files ----------------------------------------------------------------------
+
+def save_weights(model, filepath, overwrite=True):
+    """Write the weights of `model` (and its optimizer's state) to a `.weights.h5` file;
+    the write is atomic."""
+    filepath = os.fspath(filepath)
+    if not filepath.endswith(WEIGHTS_SUFFIX):
+        raise ValueError(f"save_weights: the filename must end in `{WEIGHTS_SUFFIX}`. "
+                         f"Received: filepath={filepath!r}")
+    check_overwrite(filepath, overwrite, "save_weights")
+    data = state_bytes(model)
+    with atomic_write(filepath) as file:
+        file.write(data)
+
+
+def load_weights(model, filepath, skip_mismatch=False):
+    """Load weights saved by `save_weights` (a `.weights.h5` file) or inside a `.keras` file."""
+    filepath = os.fspath(filepath)
+    source = f"load_weights: {filepath!r}"
+    if filepath.endswith(".keras"):
+        from .keras_file import open_archive, weights_h5
+        with open_archive(filepath, "load_weights") as archive:
+            with weights_h5(archive, source) as h5file:
+                read_state(model, h5file, source, skip_mismatch)
+        return
+    if not filepath.endswith(WEIGHTS_SUFFIX):
+        raise ValueError(f"load_weights: expected a `{WEIGHTS_SUFFIX}` or `.keras` file. "
+                         f"Received: filepath={filepath!r}")
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"load_weights: no such file: {filepath!r}")
+    try:
+        h5file = h5py.File(filepath, "r")
+    except OSError as error:
+        raise ValueError(f"{source} is not a readable HDF5 weights file ({error})") from None
+    with h5file:
+        read_state(model, h5file, source, skip_mismatch)
