@@ -307,6 +307,9 @@ def test_apply_transform_flips_and_brightness_on_the_right_axes():
     np.testing.assert_allclose(gen.apply_transform(img, {"flip_horizontal": True}), img[:, ::-1])
     np.testing.assert_allclose(gen.apply_transform(img, {"flip_vertical": True}), img[::-1])
     np.testing.assert_allclose(gen.apply_transform(img, {"brightness": 0.5}), img * 0.5)
+    every = {"theta": 10, "tx": 0.5, "shear": 3, "zx": 0.9, "channel_shift_intensity": 1.0,
+             "flip_horizontal": True, "brightness": 0.9}
+    assert gen.apply_transform(img.astype(np.float32), every).dtype == np.float32
     first = ImageDataGenerator(data_format="channels_first")
     chw = img.transpose(2, 0, 1)
     np.testing.assert_allclose(first.apply_transform(chw, {"flip_horizontal": True}),

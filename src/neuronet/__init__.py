@@ -7,7 +7,7 @@ Its public API mirrors Keras, so that `import neuronet as keras` runs Keras code
     model.fit(x, y, epochs=5)
 """
 from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics,
-               models, ops, optimizers, regularizers, testing, utils)
+               models, ops, optimizers, preprocessing, regularizers, testing, utils)
 from .autograd import GradientTape, Tensor, Variable, no_grad
 from .layers import Input, InputLayer, Layer
 from .models import Model, Sequential
@@ -17,4 +17,4 @@ __version__ = "0.1.0"
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "Tensor", "Variable",
            "GradientTape", "no_grad", "activations", "backend", "callbacks", "datasets",
            "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
-           "regularizers", "testing", "utils"]
+           "preprocessing", "regularizers", "testing", "utils"]

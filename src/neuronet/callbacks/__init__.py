@@ -13,3 +13,8 @@ from .terminate_on_nan import TerminateOnNaN
 __all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History",
            "LambdaCallback", "LearningRateScheduler", "ProgbarLogger", "ReduceLROnPlateau",
            "TerminateOnNaN"]
+
+from .backup_and_restore import BackupAndRestore
+from .model_checkpoint import ModelCheckpoint
+
+__all__ += ["BackupAndRestore", "ModelCheckpoint"]

@@ -1,7 +1,7 @@
 """Resizing: resizes images to a fixed height and width (bilinear or nearest)."""
 import numpy as np
 
-from ..ops import math as m
+from ..autograd import Tensor
 from ..preprocessing.image.utils import check_choice
 from .image_preprocessing import ImagePreprocessingLayer
 
@@ -17,7 +17,7 @@ class Resizing(ImagePreprocessingLayer):
     crop_to_aspect_ratio: resize the largest centred crop with the target aspect ratio
     instead of stretching the whole image.
     Resizing is linear and separable: out = A_rows @ image @ A_cols^T for two small
-    interpolation matrices, so the gradient flows back to the inputs.
+    interpolation matrices; the gradient flows back to the inputs through their transposes.
     Input shape: (batch, height, width, channels) or one image (height, width, channels);
     channels first with data_format='channels_first'. Output shape: the same with the new
     height and width.
@@ -42,9 +42,7 @@ class Resizing(ImagePreprocessingLayer):
                                       self.interpolation, images.dtype)   # (height, rows)
         a_cols = interpolation_matrix(cols, self.width, col_start, col_count,
                                       self.interpolation, images.dtype)   # (width, cols)
-        x = m.transpose(images, (0, 3, 1, 2))                             # (b, c, rows, cols)
-        x = m.matmul(m.matmul(a_rows, x), a_cols.T)                       # (b, c, height, width)
-        return m.transpose(x, (0, 2, 3, 1))
+        return resize(images, a_rows, a_cols)
 
     def _window(self, rows, cols):
         """(start, count) of the rows and of the columns that are resized."""
@@ -64,6 +62,18 @@ class Resizing(ImagePreprocessingLayer):
         return {**super().get_config(), "height": self.height, "width": self.width,
                 "interpolation": self.interpolation,
                 "crop_to_aspect_ratio": self.crop_to_aspect_ratio}
+
+
+def resize(images, a_rows, a_cols):
+    """out[b, i, j, c] = sum over p, q of a_rows[i, p] * images[b, p, q, c] * a_cols[j, q].
+
+    images: a Tensor (batch, rows, cols, channels); a_rows (height, rows) and a_cols
+    (width, cols): interpolation matrices. Returns (batch, height, width, channels).
+    """
+    def backward(g):                  # a linear map: the gradient goes through its transpose
+        return (np.einsum("ip,bijc,jq->bpqc", a_rows, g, a_cols, optimize=True),)
+    out = np.einsum("ip,bpqc,jq->bijc", a_rows, images.data, a_cols, optimize=True)
+    return Tensor.from_op(out, (images,), backward)
 
 
 def interpolation_matrix(size, new_size, start, count, interpolation, dtype):

@@ -95,16 +95,18 @@ class ArrayBatches:
 class SequenceBatches:
     """Batches from a Sequence-like object (`__len__`, `__getitem__`, `on_epoch_end`)."""
 
-    def __init__(self, sequence, shuffle=False):
+    def __init__(self, sequence, shuffle=False, steps=None):
         self.sequence = sequence
         self.shuffle = shuffle
+        self.steps = steps
 
     def __len__(self):
-        return len(self.sequence)
+        return len(self.sequence) if self.steps is None else min(self.steps, len(self.sequence))
 
     def epoch(self):
         count = len(self.sequence)
         order = backend.rng().permutation(count) if self.shuffle else range(count)
+        order = order[:len(self)]
         for index in order:
             yield unpack_batch(self.sequence[int(index)], f"{type(self.sequence).__name__}[{index}]")
         if hasattr(self.sequence, "on_epoch_end"):
@@ -150,7 +152,7 @@ def unpack_batch(batch, where):
 def make_batches(x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None):
     """The batch source for `x`: arrays, a Sequence-like object or a generator."""
     if hasattr(x, "__getitem__") and hasattr(x, "__len__") and not is_array_data(x):
-        return SequenceBatches(x, shuffle)
+        return SequenceBatches(x, shuffle, steps)
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not is_array_data(x)):
         return GeneratorBatches(x, steps)
     return ArrayBatches(x, y, sample_weight, batch_size or 32, shuffle)

@@ -21,6 +21,8 @@ from ..layers.base import Layer, snake_case, unique_name
 from ..layers.input_layer import InputLayer
 from ..layers.symbolic import SymbolicTensor
 from ..ops import math as m
+from ..saving.functional import functional_config, functional_from_config
+from ..saving.serialization import as_shape, compile_config, compile_from_config
 from .summary import print_summary
 from .trainer import Trainer
 
@@ -257,13 +259,13 @@ class Model(Trainer, Layer):
 
     def get_config(self):
         if self._functional:
-            return saving.functional.functional_config(self)
+            return functional_config(self)
         return super().get_config()
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         if "input_layers" in config:
-            return saving.functional.functional_from_config(cls, config, custom_objects)
+            return functional_from_config(cls, config, custom_objects)
         return cls(**config)
 
     def get_build_config(self):
@@ -277,15 +279,15 @@ class Model(Trainer, Layer):
     def build_from_config(self, config):
         shape = (config or {}).get("input_shape")
         if not self.built and shape is not None:
-            self.build(saving.serialization.as_shape(shape))
+            self.build(as_shape(shape))
 
     def get_compile_config(self):
         """The arguments of `compile`, serialized (an empty dict if not compiled)."""
-        return saving.serialization.compile_config(self)
+        return compile_config(self)
 
     def compile_from_config(self, config):
         """Compile from `get_compile_config()`'s dict; creates the optimizer's variables."""
-        saving.serialization.compile_from_config(self, config)
+        compile_from_config(self, config)
 
 
 def _flatten(structure):

@@ -63,7 +63,7 @@ def _custom_objects(extra=None):
 # --- configs written by another version or by Keras -----------------------------------------
 
 # Keras options that neuronet does not have, with the value that means "not used".
-_KERAS_ONLY_DEFAULTS = {"data_format": "channels_last", "autocast": True}
+_KERAS_ONLY_DEFAULTS = {"data_format": "channels_last", "autocast": True, "renorm_momentum": 0.99}
 
 
 def init_parameters(cls):
@@ -73,7 +73,7 @@ def init_parameters(cls):
         init = klass.__dict__.get("__init__")
         if init is None:
             continue
-        parameters = inspect.signature(init).parameters.values()
+        parameters = list(inspect.signature(init).parameters.values())[1:]      # after self
         names.update(p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
         if not any(p.kind is p.VAR_KEYWORD for p in parameters):
             break

@@ -96,6 +96,13 @@ def _vars_path(path):
     return f"{path}/vars" if path else "vars"
 
 
+def _keeps_weights_in_cell(layer):
+    """Keras' SimpleRNN, LSTM and GRU hold their weights in a `cell` sublayer, so their
+    weights go to '<layer>/cell/vars' (and '<layer>/vars' stays empty)."""
+    from ..layers.rnn_base import RecurrentLayer
+    return isinstance(layer, RecurrentLayer)
+
+
 # --- writing -------------------------------------------------------------------------------
 
 def write_state(model, h5file):
@@ -103,6 +110,9 @@ def write_state(model, h5file):
     for path, obj in saveables(model):
         group = h5file.create_group(_vars_path(path))
         group.attrs["name"] = str(obj.name)
+        if _keeps_weights_in_cell(obj):
+            group = h5file.create_group(_vars_path(f"{path}/cell"))
+            group.attrs["name"] = f"{snake_case(type(obj).__name__)}_cell"
         if hasattr(obj, "save_own_variables"):
             store = {}
             obj.save_own_variables(store)
@@ -201,6 +211,8 @@ def read_state(model, h5file, source, skip_mismatch=False):
         elif hasattr(obj, "load_own_variables"):
             custom_loads.append((obj, read_vars(h5file, path, source) or {}))
         else:
+            if _keeps_weights_in_cell(obj):
+                path = f"{path}/cell"
             assignments += _checked(obj, path, read_vars(h5file, path, source), source,
                                     skip_mismatch)
     for variable, value in assignments:

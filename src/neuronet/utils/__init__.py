@@ -9,3 +9,7 @@ from ..preprocessing.sequence import pad_sequences  # noqa: E402
 from ..preprocessing.text_dataset import text_dataset_from_directory  # noqa: E402
 
 __all__ += ["pad_sequences", "text_dataset_from_directory"]
+from ..preprocessing.image.dataset import image_dataset_from_directory
+from ..preprocessing.image.utils import array_to_img, img_to_array, load_img, save_img
+
+__all__ += ["image_dataset_from_directory", "load_img", "img_to_array", "array_to_img", "save_img"]

@@ -73,30 +73,26 @@ def warp(images, matrices, fill_mode="nearest", fill_value=0.0, interpolation="b
     points = np.stack([x_out.ravel(), y_out.ravel(), np.ones(height * width)])   # (3, h*w)
     x_in, y_in = (matrices @ points).reshape(n, 2, height, width).transpose(1, 0, 2, 3)
 
-    cols, col_weights, col_inside = _taps(x_in, width, fill_mode, interpolation)
-    rows, row_weights, row_inside = _taps(y_in, height, fill_mode, interpolation)
+    cols, col_weights = _taps(x_in, width, fill_mode, interpolation)
+    rows, row_weights = _taps(y_in, height, fill_mode, interpolation)
     flat = images.reshape(n * height * width, channels).astype(dtype, copy=False)
     base = (np.arange(n) * (height * width))[:, None, None]
     out = np.zeros((n, height, width, channels), dtype)
-    filled = np.zeros((n, height, width), np.float64)     # weight of the taps beyond the border
     for i in range(rows.shape[-1]):                       # the 1 or 2 taps along y ...
         for j in range(cols.shape[-1]):                   # ... times the 1 or 2 along x
-            weight = row_weights[..., i] * col_weights[..., j]
-            inside = row_inside[..., i] & col_inside[..., j]
-            filled += np.where(inside, 0.0, weight)
-            weight = np.where(inside, weight, 0.0).astype(dtype)
+            weight = (row_weights[..., i] * col_weights[..., j]).astype(dtype)
             out += weight[..., None] * flat[base + rows[..., i] * width + cols[..., j]]
-    if fill_mode == "constant":
-        out += (filled * fill_value).astype(dtype)[..., None]
+    if fill_mode == "constant":         # the weight of the taps beyond the border goes to cval
+        kept = row_weights.sum(axis=-1) * col_weights.sum(axis=-1)
+        out += ((1.0 - kept) * fill_value).astype(dtype)[..., None]
     return out
 
 
 def _taps(coords, size, fill_mode, interpolation):
     """The input pixels that interpolate each coordinate along one axis of `size` pixels.
 
-    Returns (indices, weights, inside), each of shape coords.shape + (taps,): indices folded
-    into 0..size-1 by `fill_mode`, and whether the unfolded index lies inside the image (for
-    'constant', whose taps outside take the fill value).
+    Returns (indices, weights), of shape coords.shape + (taps,): the indices folded into
+    0..size-1 by `fill_mode`; with 'constant', the taps beyond the border weigh 0.
     """
     if interpolation == "nearest":
         indices = np.floor(coords + 0.5)[..., None]
@@ -107,17 +103,17 @@ def _taps(coords, size, fill_mode, interpolation):
         indices = np.stack([low, low + 1], axis=-1)
         weights = np.stack([1.0 - frac, frac], axis=-1)
     indices = indices.astype(np.int64)
-    inside = (indices >= 0) & (indices < size)
-    if fill_mode == "reflect":                # period 2*size: a b c d | d c b a
+    if fill_mode == "constant":
+        weights = np.where((indices >= 0) & (indices < size), weights, 0.0)
+        indices = np.clip(indices, 0, size - 1)
+    elif fill_mode == "reflect":              # period 2*size: a b c d | d c b a
         indices = indices % (2 * size)
         indices = np.where(indices < size, indices, 2 * size - 1 - indices)
     elif fill_mode == "wrap":
         indices = indices % size
-    else:                                     # 'nearest' (and a safe index for 'constant')
+    else:                                     # 'nearest'
         indices = np.clip(indices, 0, size - 1)
-    if fill_mode != "constant":
-        inside = np.ones_like(inside)
-    return indices, weights, inside
+    return indices, weights
 
 
 def apply_affine_transform(x, theta=0, tx=0, ty=0, shear=0, zx=1, zy=1, row_axis=1, col_axis=2,

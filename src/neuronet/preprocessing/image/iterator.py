@@ -141,12 +141,14 @@ class Iterator:
             seeds = ([None] * len(batch_x) if self.seed is None
                      else self._rng(1).integers(2**31, size=len(batch_x)).tolist())
             for i, seed in enumerate(seeds):
-                batch_x[i] = generator.standardize(generator.random_transform(batch_x[i], seed=seed))
+                x = generator.random_transform(batch_x[i], seed=seed)
+                batch_x[i] = generator.standardize(x)
         if self.save_to_dir:
             for x, index in zip(batch_x, index_array):
                 tag = backend.rng().integers(10**7)
                 name = f"{self.save_prefix}_{index}_{tag}.{self.save_format}"
-                array_to_img(x, self.data_format, scale=True).save(os.path.join(self.save_to_dir, name))
+                picture = array_to_img(x, self.data_format, scale=True)
+                picture.save(os.path.join(self.save_to_dir, name))
         return batch_x
 
 

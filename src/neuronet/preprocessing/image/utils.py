@@ -6,7 +6,6 @@ Decoding, resizing and encoding use Pillow, the optional 'image' extra
 import io
 import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -143,7 +142,8 @@ def img_to_array(img, data_format=None, dtype=None):
     if x.ndim == 2:
         x = x[:, :, None]
     elif x.ndim != 3:
-        raise ValueError(f"img_to_array: expected an image of rank 2 or 3, received shape {x.shape}")
+        raise ValueError("img_to_array: expected an image of rank 2 or 3, "
+                         f"received shape {x.shape}")
     return x.transpose(2, 0, 1) if data_format == "channels_first" else x
 
 
@@ -205,6 +205,7 @@ def _decoder_pool():
     """Threads shared by every batch: Pillow releases the GIL while it decodes and resizes."""
     global _pool
     if _pool is None:
+        from concurrent.futures import ThreadPoolExecutor
         _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
                                    thread_name_prefix="neuronet-image")
     return _pool

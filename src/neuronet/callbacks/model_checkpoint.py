@@ -1,0 +1,103 @@
+"""ModelCheckpoint: save the model (or its weights) during training."""
+import os
+
+from .callback import Callback
+from .monitor import is_improvement, monitor_direction, monitored_value
+
+
+class ModelCheckpoint(Callback):
+    """Save the model, or only its weights, at the end of every epoch or every
+    `save_freq` batches.
+
+    Args:
+        filepath: where to save; may hold `str.format` fields filled with the epoch
+            (from 1) and the logs, e.g. 'model-{epoch:02d}-{val_loss:.2f}.keras'. It must
+            end in '.keras', or in '.weights.h5' with save_weights_only=True.
+        monitor: the log key that decides which save is the best, e.g. 'val_loss'.
+        verbose: 1 prints a line at each save (or skipped save).
+        save_best_only: save only when `monitor` improves on the best value so far.
+        save_weights_only: save with `save_weights` instead of `save`.
+        mode: 'min', 'max', or 'auto' to infer the direction from the name of `monitor`.
+        save_freq: 'epoch', or an integer: save every that many batches.
+        initial_value_threshold: the value `monitor` must beat for the first save
+            (with save_best_only).
+    """
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=False, mode="auto", save_freq="epoch",
+                 initial_value_threshold=None):
+        super().__init__()
+        self.filepath = os.fspath(filepath)
+        suffix = ".weights.h5" if save_weights_only else ".keras"
+        if not self.filepath.endswith(suffix):
+            what = "with save_weights_only=True " if save_weights_only else ""
+            raise ValueError(f"ModelCheckpoint: {what}the filepath must end in `{suffix}`. "
+                             f"Received: filepath={self.filepath!r}")
+        if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
+            raise ValueError("ModelCheckpoint: expected save_freq='epoch' or a positive integer, "
+                             f"received save_freq={save_freq!r}")
+        self.monitor = monitor
+        self.verbose = verbose
+        self.save_best_only = save_best_only
+        self.save_weights_only = save_weights_only
+        self.save_freq = save_freq
+        self.direction = monitor_direction(monitor, mode, "ModelCheckpoint")
+        if initial_value_threshold is not None:
+            self.best = float(initial_value_threshold)
+        else:
+            self.best = float("inf") if self.direction == "min" else -float("inf")
+        self._current_epoch = 0
+        self._batches_since_save = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current_epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        self._batches_since_save += 1
+        if self._batches_since_save >= self.save_freq:
+            self._batches_since_save = 0
+            self._save(self._current_epoch, batch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.save_freq == "epoch":
+            self._save(epoch, None, logs)
+
+    def _save(self, epoch, batch, logs):
+        logs = logs or {}
+        filepath = self._file_path(epoch, batch, logs)
+        if self.save_best_only:
+            current = monitored_value(logs, self.monitor, "Can save best model only")
+            if current is None:
+                return
+            if not is_improvement(current, self.best, self.direction, 0):
+                if self.verbose > 0:
+                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from "
+                          f"{self.best:.5f}")
+                return
+            if self.verbose > 0:
+                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
+                      f"{current:.5f}, saving model to {filepath}")
+            self.best = current
+        elif self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
+        folder = os.path.dirname(filepath)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        if self.save_weights_only:
+            self.model.save_weights(filepath, overwrite=True)
+        else:
+            self.model.save(filepath, overwrite=True)
+
+    def _file_path(self, epoch, batch, logs):
+        """`filepath` with its fields filled: epoch (from 1), batch (from 1) and the logs."""
+        fields = {"epoch": epoch + 1, **logs}
+        if batch is not None and "batch" not in logs:
+            fields["batch"] = batch + 1
+        try:
+            return self.filepath.format(**fields)
+        except (KeyError, IndexError, ValueError) as error:
+            raise KeyError(f"ModelCheckpoint: failed to format the filepath {self.filepath!r} "
+                           f"with epoch, batch and the log keys {sorted(logs)}: "
+                           f"{error!r}") from None
