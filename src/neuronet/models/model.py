@@ -127,6 +127,10 @@ class Model(Trainer, Layer):
             return dict(zip(self._output_structure, outputs))
         return outputs
 
+    def _call_symbolic(self, inputs, *args, **kwargs):
+        super()._call_symbolic(inputs, *args, **kwargs)
+        return self.__dict__["_called_output"]   # the new node's outputs (see `output`)
+
     def call(self, inputs, training=None):
         if not self._functional:
             raise NotImplementedError(f"Model subclass {type(self).__name__} must implement call()")
@@ -286,7 +290,7 @@ class Model(Trainer, Layer):
         return compile_config(self)
 
     def compile_from_config(self, config):
-        """Compile from `get_compile_config()`'s dict; creates the optimizer's variables."""
+        """Compile from `get_compile_config()`'s dict."""
         compile_from_config(self, config)
 
 
@@ -328,8 +332,9 @@ def _nodes_in_order(outputs, inputs, model_name):
         if node is None:
             raise ValueError(
                 f"Model '{model_name}': output {output_index} ({outputs[output_index]}) is not "
-                f"connected to the inputs: it depends on {tensor}, which is not among the "
-                f"model's inputs {[t.name for t in inputs]}")
+                f"connected to the inputs: it depends on Input '{tensor.name}' of shape "
+                f"{tensor.shape}, which is not among the model's inputs "
+                f"{[t.name for t in inputs]}")
         if expanded:
             if id(node) not in visited:
                 visited.add(id(node))

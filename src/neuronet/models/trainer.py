@@ -127,6 +127,7 @@ class Trainer:
             verbose=verbose, epochs=epochs, steps=len(train))
         self.stop_training = False
         callback_list.on_train_begin()
+        initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch  # BackupAndRestore
         epoch_logs = {}
         try:
             for epoch in range(initial_epoch, epochs):

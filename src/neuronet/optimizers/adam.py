@@ -42,8 +42,8 @@ class Adam(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._momentums = self.add_optimizer_variables(variables, "momentum")
-        self._velocities = self.add_optimizer_variables(variables, "velocity")
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            variables, ["momentum", "velocity"])
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
 

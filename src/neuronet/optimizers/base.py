@@ -180,10 +180,20 @@ class Optimizer:
         value = np.full(shape, initial_value, dtype=dtype or backend.floatx())
         return self._track(Variable(value, trainable=False, name=f"{self.name}/{name}"))
 
-    def add_optimizer_variables(self, variables, name, initial_value=0.0):
-        """One slot variable per trainable variable (same shape and dtype), as a list."""
-        return [self.add_variable(v.shape, initial_value, v.dtype, name=f"{_path(v)}_{name}")
-                for v in variables]
+    def add_optimizer_variables(self, variables, names, initial_value=0.0):
+        """Slot variables of each trainable variable (same shape and dtype).
+
+        `names` is one name (returns one list) or several (returns one list per name);
+        they are created variable by variable, all names at a time, in Keras' order.
+        """
+        single = isinstance(names, str)
+        names = [names] if single else list(names)
+        slots = [[] for _ in names]
+        for v in variables:
+            for slot, name in zip(slots, names):
+                slot.append(self.add_variable(v.shape, initial_value, v.dtype,
+                                              name=f"{_path(v)}_{name}"))
+        return slots[0] if single else slots
 
     def _get_variable_index(self, variable):
         return self._trainable_variables_indices[id(variable)]

@@ -479,11 +479,10 @@ def compile_config(model):
 
 
 def compile_from_config(model, config):
-    """Compile `model` from a compile_config and create its optimizer's variables."""
+    """Compile `model` from a compile_config (the optimizer's variables are made when its
+    state is loaded, or at the first training step)."""
     arguments = _deserialize(config)
     accepted = set(inspect.signature(model.compile).parameters)
     model.compile(**accepted_config(arguments, accepted, "compile",
                                     f"model {model.name!r} compile_config"))
-    if model.built:
-        model.optimizer.build(model._compiled_trainable_weights())
 

@@ -224,7 +224,9 @@ def read_state(model, h5file, source, skip_mismatch=False):
 
 
 def _load_optimizer(model, optimizer, store, source):
-    if not optimizer.built:
+    """Load the optimizer's state; its slot variables are made first when the file has them
+    (a state saved before any training step has none)."""
+    if not optimizer.built and len(store) != len(optimizer.variables):
         optimizer.build(model._compiled_trainable_weights())
     variables = optimizer.variables
     shapes = [np.shape(store.get(str(i))) for i in range(len(store))]
