@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 
@@ -168,6 +170,14 @@ def test_conv1d_matches_torch(stride, padding, dilation):
     _close(gk, gkt.transpose(2, 1, 0))
 
 
+def _keras_transpose_length(length, kernel, stride, padding, output_padding):
+    """Conv2DTranspose's output length, from Keras' documentation of the layer."""
+    if output_padding is None:
+        return length * stride + (max(kernel - stride, 0) if padding == "valid" else 0)
+    pad = kernel // 2 if padding == "same" else 0
+    return (length - 1) * stride + kernel - 2 * pad + output_padding
+
+
 @pytest.mark.parametrize("strides, padding, output_padding", [
     (1, "valid", None), (2, "valid", None), (2, "same", None), (2, "valid", 1), (2, "same", 1),
     (3, "same", None), (3, "valid", 2)])
@@ -183,12 +193,7 @@ def test_conv_transpose2d_matches_torch(strides, padding, output_padding):
 
     # torch computes the full transposed convolution (no padding); Keras' output is a window
     # of it: it starts after the convolution's top/left padding and may run past its end
-    out_h = (h * strides + max(k - strides, 0) if output_padding is None and padding == "valid"
-             else h * strides if output_padding is None
-             else (h - 1) * strides + k - 2 * (k // 2 if padding == "same" else 0) + output_padding)
-    out_w = (w * strides + max(k - strides, 0) if output_padding is None and padding == "valid"
-             else w * strides if output_padding is None
-             else (w - 1) * strides + k - 2 * (k // 2 if padding == "same" else 0) + output_padding)
+    out_h, out_w = (_keras_transpose_length(n, k, strides, padding, output_padding) for n in (h, w))
     assert out.shape == (2, out_h, out_w, 6)
     top = _tf_same_pads(out_h, k, strides, 1)[0] if padding == "same" else 0
     left = _tf_same_pads(out_w, k, strides, 1)[0] if padding == "same" else 0
@@ -196,8 +201,10 @@ def test_conv_transpose2d_matches_torch(strides, padding, output_padding):
     kt = torch.tensor(kernel.transpose(3, 2, 0, 1), requires_grad=True)     # (in, out, kh, kw)
     bt = torch.tensor(bias, requires_grad=True)
     full = F.conv_transpose2d(xt, kt, stride=strides)
-    full = F.pad(full, (0, max(left + out_w - full.shape[3], 0), 0, max(top + out_h - full.shape[2], 0)))
-    expected = (full[:, :, top:top + out_h, left:left + out_w] + bt[:, None, None]).permute(0, 2, 3, 1)
+    full = F.pad(full, (0, max(left + out_w - full.shape[3], 0),
+                        0, max(top + out_h - full.shape[2], 0)))
+    expected = full[:, :, top:top + out_h, left:left + out_w] + bt[:, None, None]
+    expected = expected.permute(0, 2, 3, 1)
     _close(out.data, expected.detach().numpy())
 
     g = _normal(*out.shape, seed=6).astype(np.float32)
@@ -208,10 +215,33 @@ def test_conv_transpose2d_matches_torch(strides, padding, output_padding):
     _close(gb, gbt)
 
 
+def _keras():
+    """Keras 3 on its JAX backend (CPU), or skip."""
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    return pytest.importorskip("keras")
+
+
+@pytest.mark.parametrize("kernel_size, strides, padding, output_padding", [
+    (4, 2, "same", None), ((3, 2), (2, 1), "valid", (1, 0)), (5, 2, "same", 0)])
+def test_conv2d_transpose_layer_matches_keras(kernel_size, strides, padding, output_padding):
+    keras = _keras()
+    x = _normal(2, 5, 6, 3, seed=7).astype(np.float32)
+    kwargs = dict(filters=4, kernel_size=kernel_size, strides=strides, padding=padding,
+                  output_padding=output_padding)
+    theirs = keras.layers.Conv2DTranspose(**kwargs)
+    expected = np.asarray(theirs(x))
+    ours = Conv2DTranspose(**kwargs)
+    ours(x)
+    ours.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    np.testing.assert_allclose(ours(x).data, expected, rtol=1e-5, atol=1e-5)
+
+
 # --- op errors ------------------------------------------------------------------------------
 
 def test_conv_op_errors():
-    x, kernel = Tensor(np.zeros((1, 4, 4, 3), np.float32)), Tensor(np.zeros((3, 3, 2, 5), np.float32))
+    x = Tensor(np.zeros((1, 4, 4, 3), np.float32))
+    kernel = Tensor(np.zeros((3, 3, 2, 5), np.float32))
     with pytest.raises(ValueError, match=r"conv2d: the input has 3 channels .* expects 2"):
         conv2d(x, kernel)
     with pytest.raises(ValueError, match=r"conv2d: expected x of rank 4"):

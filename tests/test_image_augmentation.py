@@ -8,8 +8,9 @@ from neuronet import backend
 from neuronet.autograd import Tensor
 from neuronet.layers import (Dense, Flatten, Input, RandomFlip, RandomRotation, RandomTranslation,
                              RandomZoom, Rescaling, Resizing)
-from neuronet.preprocessing.image.affine import (affine_matrix, apply_affine_transform,
-                                                 apply_brightness_shift, apply_channel_shift, warp)
+from neuronet.ops.image import affine_matrix, warp
+from neuronet.preprocessing.image import (apply_affine_transform, apply_brightness_shift,
+                                          apply_channel_shift)
 from neuronet.preprocessing.image.generator import ImageDataGenerator
 from neuronet.testing import gradcheck, run_layer_test
 

@@ -1,4 +1,5 @@
-"""Array backend: the NumPy namespace, the default float type and the random generator.
+"""Array backend: the NumPy namespace, the default float type, the image data format and the
+random generator, with the argument checks every package layer shares.
 
 Every module takes arrays, dtypes and random draws from here, so that a seed set once
 makes every later draw reproducible and the float type is chosen in one place.
@@ -12,6 +13,8 @@ _EPSILON = 1e-7
 _rng = np.random.default_rng()
 
 _VALID_FLOATX = ("float16", "float32", "float64")
+DATA_FORMATS = ("channels_last", "channels_first")
+_IMAGE_DATA_FORMAT = "channels_last"
 
 
 def floatx():
@@ -35,6 +38,38 @@ def epsilon():
 def set_epsilon(value):
     global _EPSILON
     _EPSILON = float(value)
+
+
+def image_data_format():
+    """The default layout of images: 'channels_last' (height, width, channels) unless changed."""
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    """Set the default image layout: 'channels_last' or 'channels_first'."""
+    global _IMAGE_DATA_FORMAT
+    _IMAGE_DATA_FORMAT = _checked_data_format(data_format, "set_image_data_format")
+
+
+def standardize_data_format(data_format, caller):
+    """`data_format` in lower case and checked; `image_data_format()` when it is None."""
+    return image_data_format() if data_format is None else _checked_data_format(data_format, caller)
+
+
+def _checked_data_format(data_format, caller):
+    value = data_format.lower() if isinstance(data_format, str) else data_format
+    if value not in DATA_FORMATS:
+        raise ValueError(f"{caller}: expected one of {DATA_FORMATS} for argument 'data_format', "
+                         f"received data_format={data_format!r}")
+    return value
+
+
+def check_choice(caller, name, value, valid):
+    """Return `value` when it is one of `valid`, else raise a ValueError listing them."""
+    if value not in valid:
+        listed = ", ".join(repr(v) for v in valid)
+        raise ValueError(f"{caller}: invalid {name}={value!r}; expected one of {listed}")
+    return value
 
 
 def rng():

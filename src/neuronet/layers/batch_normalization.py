@@ -72,8 +72,9 @@ class BatchNormalization(Layer):
                                            trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight(shape, self.moving_variance_initializer,
                                                trainable=False, name="moving_variance")
+        given = [self.axis] if isinstance(self.axis, int) else self.axis
         self.input_spec = InputSpec(ndim=len(input_shape),
-                                    axes={a: input_shape[a] for a in axes})
+                                    axes={a: input_shape[a] for a in given})
 
     def call(self, inputs, training=False):
         axes = self._axes(inputs.ndim)

@@ -21,7 +21,8 @@ def normalize_padding(value, caller, allowed=("valid", "same")):
 
 def normalize_data_format(value, caller):
     """'channels_last' (the default, for None) or 'channels_first'."""
-    data_format = "channels_last" if value is None else value.lower() if isinstance(value, str) else value
+    data_format = "channels_last" if value is None else value
+    data_format = data_format.lower() if isinstance(data_format, str) else data_format
     if data_format not in DATA_FORMATS:
         raise ValueError(f"{caller}: expected one of {DATA_FORMATS} for argument 'data_format', "
                          f"received data_format={value!r}")
@@ -34,10 +35,9 @@ def normalize_pairs(value, name, caller):
     Accepts an int (the same everywhere), a pair of ints (symmetric height, width) or a
     pair of pairs.
     """
-    if isinstance(value, numbers.Integral):
-        value = (value, value)
+    given = (value, value) if isinstance(value, numbers.Integral) else value
     try:
-        pairs = tuple((v, v) if isinstance(v, numbers.Integral) else tuple(v) for v in value)
+        pairs = tuple((v, v) if isinstance(v, numbers.Integral) else tuple(v) for v in given)
     except TypeError:
         pairs = ()
     if len(pairs) != 2 or not all(len(p) == 2 and all(isinstance(v, numbers.Integral) and v >= 0

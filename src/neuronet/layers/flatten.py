@@ -1,30 +1,25 @@
 """Flatten: merges all axes but the batch axis into one."""
 import math
 
+from ..backend import standardize_data_format
 from ..ops import math as m
 from .base import Layer
 from .input_spec import InputSpec
-
-_DATA_FORMATS = ("channels_last", "channels_first")
 
 
 class Flatten(Layer):
     """Flattens each sample: (batch, d1, ..., dn) -> (batch, d1 * ... * dn).
 
-    data_format: 'channels_last' (default) or 'channels_first'; with 'channels_first' the
-    channel axis (axis 1) is moved last before flattening, so that the order of the values
-    is the same as for the channels-last version of the input.
+    data_format: 'channels_last' or 'channels_first' (None: `backend.image_data_format()`);
+    with 'channels_first' the channel axis (axis 1) is moved last before flattening, so that
+    the order of the values is the same as for the channels-last version of the input.
     Input shape: (batch, ...) with at least one axis. Output shape: (batch, product of the rest);
     a (batch,) input gives (batch, 1).
     """
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        data_format = "channels_last" if data_format is None else data_format
-        if data_format not in _DATA_FORMATS:
-            raise ValueError(f"Flatten: expected one of {_DATA_FORMATS} for argument "
-                             f"'data_format', received {data_format!r}")
-        self.data_format = data_format
+        self.data_format = standardize_data_format(data_format, "Flatten")
         self.input_spec = InputSpec(min_ndim=1)
 
     def call(self, inputs):

@@ -10,9 +10,9 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Tensor
+from ..backend import check_choice, standardize_data_format
 from ..ops import math as m
-from ..preprocessing.image.affine import FILL_MODES, INTERPOLATIONS, warp
-from ..preprocessing.image.utils import check_choice, standardize_data_format
+from ..ops.image import FILL_MODES, INTERPOLATIONS, warp
 from .base import Layer
 
 
@@ -79,7 +79,7 @@ class RandomImageLayer(ImagePreprocessingLayer):
 
 class RandomAffineLayer(RandomImageLayer):
     """Base of RandomRotation, RandomZoom and RandomTranslation: one random affine warp
-    per image (see `neuronet.preprocessing.image.affine`).
+    per image (see `neuronet.ops.image`).
 
     Subclasses implement `_random_matrices(batch, height, width, rng)` -> (batch, 2, 3).
     The warped images are constants: no gradient flows back to the inputs.

@@ -1,6 +1,6 @@
 """RandomFlip: during training, flips images left-right and/or upside down at random."""
 from ..ops import math as m
-from ..preprocessing.image.utils import check_choice
+from ..backend import check_choice
 from .image_preprocessing import RandomImageLayer
 
 HORIZONTAL = "horizontal"

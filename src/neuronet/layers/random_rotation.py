@@ -1,5 +1,5 @@
 """RandomRotation: during training, rotates each image by a random angle about its centre."""
-from ..preprocessing.image.affine import affine_matrix
+from ..ops.image import affine_matrix
 from .image_preprocessing import RandomAffineLayer, factor_bounds
 
 

@@ -1,5 +1,5 @@
 """RandomTranslation: during training, shifts each image by a random offset."""
-from ..preprocessing.image.affine import affine_matrix
+from ..ops.image import affine_matrix
 from .image_preprocessing import RandomAffineLayer, factor_bounds
 
 

@@ -1,5 +1,5 @@
 """RandomZoom: during training, zooms each image in or out by a random factor."""
-from ..preprocessing.image.affine import affine_matrix
+from ..ops.image import affine_matrix
 from .image_preprocessing import RandomAffineLayer, factor_bounds
 
 

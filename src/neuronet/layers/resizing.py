@@ -1,11 +1,9 @@
 """Resizing: resizes images to a fixed height and width (bilinear or nearest)."""
 import numpy as np
 
-from ..autograd import Tensor
-from ..preprocessing.image.utils import check_choice
+from ..backend import check_choice
+from ..ops.image import INTERPOLATIONS, interpolation_matrix, resize
 from .image_preprocessing import ImagePreprocessingLayer
-
-INTERPOLATIONS = ("bilinear", "nearest")
 
 
 class Resizing(ImagePreprocessingLayer):
@@ -62,37 +60,3 @@ class Resizing(ImagePreprocessingLayer):
         return {**super().get_config(), "height": self.height, "width": self.width,
                 "interpolation": self.interpolation,
                 "crop_to_aspect_ratio": self.crop_to_aspect_ratio}
-
-
-def resize(images, a_rows, a_cols):
-    """out[b, i, j, c] = sum over p, q of a_rows[i, p] * images[b, p, q, c] * a_cols[j, q].
-
-    images: a Tensor (batch, rows, cols, channels); a_rows (height, rows) and a_cols
-    (width, cols): interpolation matrices. Returns (batch, height, width, channels).
-    """
-    def backward(g):                  # a linear map: the gradient goes through its transpose
-        return (np.einsum("ip,bijc,jq->bpqc", a_rows, g, a_cols, optimize=True),)
-    out = np.einsum("ip,bpqc,jq->bijc", a_rows, images.data, a_cols, optimize=True)
-    return Tensor.from_op(out, (images,), backward)
-
-
-def interpolation_matrix(size, new_size, start, count, interpolation, dtype):
-    """The (new_size, size) matrix resizing the `count` pixels from `start` to `new_size`.
-
-    Output pixel i has its centre at (i + 0.5) * count / new_size in the window: 'nearest'
-    takes the pixel under it; 'bilinear' mixes the two pixels around it (clamped to the
-    window's edge pixels).
-    """
-    centres = (np.arange(new_size) + 0.5) * (count / new_size)
-    matrix = np.zeros((new_size, size), np.float64)
-    rows = np.arange(new_size)
-    if interpolation == "nearest":
-        matrix[rows, start + np.minimum(np.floor(centres).astype(np.int64), count - 1)] = 1.0
-    else:
-        source = np.clip(centres - 0.5, 0, count - 1)
-        low = np.floor(source).astype(np.int64)
-        high = np.minimum(low + 1, count - 1)
-        frac = source - low
-        matrix[rows, start + low] += 1.0 - frac
-        matrix[rows, start + high] += frac          # low == high at the last pixel: adds 0
-    return matrix.astype(dtype)

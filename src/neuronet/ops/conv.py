@@ -72,6 +72,21 @@ def check_output_size(caller, input_size, output_size, kernel_size, padding):
             "padding='same' or a larger input")
 
 
+def window_geometry(caller, spatial, kernel_size, strides, padding, dilation):
+    """(pads, out_size) of a 2-D convolution; padding: a name or explicit pairs."""
+    if isinstance(padding, str):
+        pads = tuple(padding_amounts(n, k, s, padding, d)
+                     for n, k, s, d in zip(spatial, kernel_size, strides, dilation))
+    else:
+        pads = padding
+    out_size = tuple((n + before + after - (k - 1) * d - 1) // s + 1
+                     for n, (before, after), k, s, d in zip(spatial, pads, kernel_size, strides,
+                                                            dilation))
+    spans = tuple((k - 1) * d + 1 for k, d in zip(kernel_size, dilation))
+    check_output_size(caller, spatial, out_size, spans, padding)
+    return pads, out_size
+
+
 def as_tuple(value, n, name, caller, allow_zero=False):
     """An int or n ints as a tuple of n ints, each positive (or >= 0 with allow_zero)."""
     values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
@@ -85,6 +100,7 @@ def as_tuple(value, n, name, caller, allow_zero=False):
 
 
 def check_padding(padding, caller, valid=PADDINGS):
+    """Raise a ValueError naming `caller` unless `padding` is one of `valid`."""
     if padding not in valid:
         raise ValueError(f"{caller}: expected one of {valid} for argument 'padding', "
                          f"received padding={padding!r}")
@@ -144,27 +160,14 @@ def _scatter(g2, kernel, padded_shape, strides, dilation, out_size):
     for i in range(kh):
         rows = window_slice(i, dh, sh, oh)
         for j in range(kw):
-            out[:, rows, window_slice(j, dw, sw, ow)] += (g2 @ kernel[i, j].T).reshape(n, oh, ow, c)
+            part = g2 @ kernel[i, j].T                     # (n*oh*ow, c)
+            out[:, rows, window_slice(j, dw, sw, ow)] += part.reshape(n, oh, ow, c)
     return out
 
 
 def _sum_rows(a2):
     """a2 (m, k) summed over its rows: as a GEMV, far faster than a2.sum(axis=0) for large m."""
     return np.ones(len(a2), a2.dtype) @ a2
-
-
-def window_geometry(caller, spatial, kernel_size, strides, padding, dilation):
-    """(pads, out_size) of a 2-D convolution; padding: a name or explicit pairs."""
-    if isinstance(padding, str):
-        pads = tuple(padding_amounts(n, k, s, padding, d)
-                     for n, k, s, d in zip(spatial, kernel_size, strides, dilation))
-    else:
-        pads = padding
-    out_size = tuple((n + before + after - (k - 1) * d - 1) // s + 1 for n, (before, after), k, s, d
-                     in zip(spatial, pads, kernel_size, strides, dilation))
-    spans = tuple((k - 1) * d + 1 for k, d in zip(kernel_size, dilation))
-    check_output_size(caller, spatial, out_size, spans, padding)
-    return pads, out_size
 
 
 # --- convolution ---------------------------------------------------------------------------
@@ -245,6 +248,21 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     return reshape(out, (n, out.shape[2], out.shape[3]))
 
 
+def _transpose_geometry(in_size, kernel_size, strides, padding, output_padding, dilation):
+    """(pads, out_size) of conv_transpose2d: its output size (Keras' rule), and the padding of
+    the convolution it transposes, which maps an input of out_size back onto in_size."""
+    out_size = tuple(conv_transpose_output_length(n, k, s, padding, p, d) for n, k, s, p, d in
+                     zip(in_size, kernel_size, strides, output_padding or (None, None), dilation))
+    pads, conv_out = window_geometry("conv_transpose2d", out_size, kernel_size, strides, padding,
+                                     dilation)
+    if conv_out != tuple(in_size):
+        raise ValueError(f"conv_transpose2d: with kernel {kernel_size}, strides {strides}, "
+                         f"padding={padding!r} and output_padding={output_padding} the output "
+                         f"size {out_size} does not map back to the input size {in_size}; "
+                         "choose another output_padding")
+    return pads, out_size
+
+
 def conv_transpose2d(x, kernel, bias=None, strides=1, padding="valid", output_padding=None,
                      dilation_rate=1):
     """Transposed 2-D convolution: the gradient of conv2d with respect to its input.
@@ -272,16 +290,8 @@ def conv_transpose2d(x, kernel, bias=None, strides=1, padding="valid", output_pa
         raise ValueError(f"conv_transpose2d: the input has {x.shape[3]} channels (last axis), "
                          f"the kernel expects {c} (kernel.shape[3]); kernel shape {kernel.shape}")
     n, h, w, _ = x.shape
-    out_hw = tuple(conv_transpose_output_length(
-        length, k, s, padding, None if output_padding is None else p, d)
-        for length, k, s, p, d in zip((h, w), (kh, kw), strides, output_padding or (0, 0), dilation))
-    # the convolution this op transposes maps an input of out_hw onto one of (h, w)
-    pads, conv_out = window_geometry("conv_transpose2d", out_hw, (kh, kw), strides, padding, dilation)
-    if conv_out != (h, w):
-        raise ValueError(f"conv_transpose2d: with kernel {(kh, kw)}, strides {strides}, "
-                         f"padding={padding!r} and output_padding={output_padding} the output "
-                         f"size {out_hw} does not map back to the input size {(h, w)}; choose "
-                         "another output_padding")
+    pads, out_hw = _transpose_geometry((h, w), (kh, kw), strides, padding, output_padding,
+                                       dilation)
     (top, bottom), (left, right) = pads
     padded_shape = (n, out_hw[0] + top + bottom, out_hw[1] + left + right, f)
     x2 = x.data.reshape(n * h * w, c)
@@ -294,7 +304,7 @@ def conv_transpose2d(x, kernel, bias=None, strides=1, padding="valid", output_pa
     parents = (x, kernel) if bias is None else (x, kernel, bias)
 
     def backward(g):                                       # g: (n, out_h, out_w, f)
-        cols = _im2col(pad_array(g, pads), (kh, kw), strides, dilation, (h, w))  # (n*h*w, kh*kw*f)
+        cols = _im2col(pad_array(g, pads), (kh, kw), strides, dilation, (h, w))  # (nhw, kh*kw*f)
         gx = (cols @ k2).reshape(x.shape) if x.requires_grad else None
         gk = (cols.T @ x2).reshape(kernel.shape) if kernel.requires_grad else None
         if bias is None:

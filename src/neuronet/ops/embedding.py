@@ -28,15 +28,23 @@ def check_indices(indices, input_dim, who="embedding"):
 
 
 def _row_sums(indices, grads, rows):
-    """Sum the rows of `grads` (n, dim) that share an index: (rows, dim), zeros elsewhere.
+    """(rows, dim): row k holds the sum of the rows of `grads` (n, dim) whose index is k.
 
-    Sorting groups equal indices together; np.add.reduceat then sums each group at once.
+    Sorting puts equal indices next to each other: an index that occurs once has its row
+    copied, and the run of rows of each repeated index is summed by np.add.reduceat.
     """
     order = np.argsort(indices, kind="stable")
-    sorted_indices = indices[order]
-    starts = np.flatnonzero(np.concatenate(([True], sorted_indices[1:] != sorted_indices[:-1])))
+    ordered, ordered_grads = indices[order], grads[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    counts = np.diff(np.append(starts, ordered.size))
     out = np.zeros((rows, grads.shape[1]), grads.dtype)
-    out[sorted_indices[starts]] = np.add.reduceat(grads[order], starts, axis=0)
+    once = counts == 1
+    out[ordered[starts[once]]] = ordered_grads[starts[once]]
+    if not once.all():
+        repeated = ~once
+        runs = ordered_grads[np.repeat(repeated, counts)]      # the rows of repeated indices
+        run_starts = np.concatenate(([0], np.cumsum(counts[repeated])[:-1]))
+        out[ordered[starts[repeated]]] = np.add.reduceat(runs, run_starts, axis=0)
     return out
 
 

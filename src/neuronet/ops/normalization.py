@@ -70,7 +70,7 @@ def batch_normalization(x, mean, variance, axis=-1, offset=None, scale=None, eps
             g_centered = total(g * (x.data - p["mean"]))    # sum g (x - mean)
             if needs.get("scale"):                           # d out/d scale = (x - mean) / std
                 grads["scale"] = g_centered * inv
-            if needs["variance"]:                            # d out/d var = -scale (x-mean) / 2 std^3
+            if needs["variance"]:                            # d/d var = -scale (x-mean) / 2 std^3
                 grads["variance"] = -0.5 * g_centered * factor * inv * inv
         gx = g * factor if x.requires_grad else None         # d out/d x = scale / std
         return (gx,) + _grads_in_order(tensors, grads)

@@ -33,10 +33,16 @@ from .math import getitem, tensor
 __all__ = ["simple_rnn", "lstm", "gru", "ACTIVATIONS"]
 
 
-# --- activations: an in-place forward and the derivative written with the output y ---------
+# --- activations: forward(a, out) and derivative(y, out), the derivative written with the
+# output y = f(a); both write into `out` (which may be `a` itself) ---------------------------
 
 def _tanh(a, out):
     np.tanh(a, out=out)
+
+
+def _tanh_slope(y, out):                   # tanh' = 1 - tanh^2
+    np.multiply(y, y, out=out)
+    np.subtract(1, out, out=out)
 
 
 def _sigmoid(a, out):
@@ -47,6 +53,11 @@ def _sigmoid(a, out):
     out *= 0.5
 
 
+def _sigmoid_slope(y, out):                # sigmoid' = s (1 - s)
+    np.subtract(1, y, out=out)
+    out *= y
+
+
 def _hard_sigmoid(a, out):
     """relu6(a + 3) / 6, as keras.activations.hard_sigmoid."""
     np.add(a, 3, out=out)
@@ -54,24 +65,33 @@ def _hard_sigmoid(a, out):
     out /= 6
 
 
+def _hard_sigmoid_slope(y, out):           # 1/6 where 0 < y < 1, else 0
+    np.copyto(out, (y > 0) & (y < 1))
+    out /= 6
+
+
 def _relu(a, out):
     np.maximum(a, 0, out=out)
+
+
+def _relu_slope(y, out):                   # 1 where y > 0, else 0
+    np.greater(y, 0, out=out)
 
 
 def _linear(a, out):
     np.copyto(out, a)
 
 
-def _flag(condition, y):
-    return condition.astype(y.dtype)
+def _linear_slope(y, out):
+    out[...] = 1
 
 
-ACTIVATIONS = {                        # name: (forward(a, out), f'(a) written with y = f(a))
-    "tanh": (_tanh, lambda y: 1 - y * y),
-    "sigmoid": (_sigmoid, lambda y: y * (1 - y)),
-    "hard_sigmoid": (_hard_sigmoid, lambda y: _flag((y > 0) & (y < 1), y) / 6),
-    "relu": (_relu, lambda y: _flag(y > 0, y)),
-    "linear": (_linear, np.ones_like),
+ACTIVATIONS = {
+    "tanh": (_tanh, _tanh_slope),
+    "sigmoid": (_sigmoid, _sigmoid_slope),
+    "hard_sigmoid": (_hard_sigmoid, _hard_sigmoid_slope),
+    "relu": (_relu, _relu_slope),
+    "linear": (_linear, _linear_slope),
 }
 
 
@@ -91,6 +111,14 @@ def _check_shape(op, argument, shape, expected):
 def _stacked(a):
     """(time, batch, n) -> (time * batch, n): every step's rows, one GEMM operand."""
     return a.reshape(-1, a.shape[-1])
+
+
+def _blocks(matrix, gates):
+    """(rows, gates * units) -> (gates, rows, units): one block per gate (a view).
+
+    The ops keep per-step gate values gate-major, so that each gate of a step is one
+    contiguous (batch, units) array: NumPy runs elementwise work fastest on those."""
+    return matrix.reshape(matrix.shape[0], gates, -1).transpose(1, 0, 2)
 
 
 # --- what the three ops share -----------------------------------------------------------------
@@ -161,12 +189,14 @@ class _Sequence:
         return [s.data.astype(self.dtype, copy=False) for s in states], states
 
     # forward helpers
-    def project(self, bias):
-        """x_t @ kernel + bias for every step at once: (time, batch, gates * units)."""
-        out = self.inputs @ self.kernel.data
+    def project(self, gates, bias):
+        """x_t @ kernel + bias for every step at once, gate-major: (gates, time, batch, units).
+
+        One GEMM call: (time * batch, features) @ (gates, features, units)."""
+        out = np.matmul(self.inputs, _blocks(self.kernel.data, gates))
         if bias is not None:
-            out += bias
-        return out.reshape(self.time, self.batch, -1)
+            out += bias.reshape(gates, 1, -1)
+        return out.reshape(gates, self.time, self.batch, self.units)
 
     def state_buffer(self, k):
         """(time + 1, batch, units), the initial state k in row 0; row t + 1 is set at step t."""
@@ -217,11 +247,10 @@ class _Sequence:
         per_step = np.ascontiguousarray(per_step) if scale is None else per_step * scale
         return per_step, finals
 
-    def mask_gates(self, derivatives):
-        """Skipped steps send no gradient through their gates."""
+    def mask_slopes(self, t, slopes):
+        """A skipped step sends no gradient through its gates: zero slopes in its rows."""
         if self.keep is not None:
-            derivatives *= self.keep
-        return derivatives
+            slopes *= self.keep[t]
 
     def recurrent_grad(self, g):
         """The gradient w.r.t. the state from that w.r.t. its recurrent-GEMM input."""
@@ -278,7 +307,7 @@ def simple_rnn(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=
                   recurrent_dropout_mask)
     act, act_grad = _activation("simple_rnn", "activation", activation)
     u = s.recurrent_kernel.data
-    pre = s.project(None if s.bias is None else s.bias.data)   # (time, batch, units)
+    pre = s.project(1, None if s.bias is None else s.bias.data)[0]   # (time, batch, units)
     h = s.state_buffer(0)
     for t in range(s.time):
         pre[t] += s.recurrent_input(h[t]) @ u
@@ -287,13 +316,15 @@ def simple_rnn(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=
 
     def backward(g):
         d_out, (dh,) = s.output_grads(g)
-        slope = s.mask_gates(act_grad(h[1:]))                   # f'(pre), every step at once
+        u_t = np.ascontiguousarray(u.T)
         d_pre = np.empty_like(pre)
         for t in reversed(range(s.time)):
             if d_out is not None:
                 dh += d_out[t]
-            np.multiply(dh, slope[t], out=d_pre[t])              # through the activation
-            dh_previous = s.recurrent_grad(d_pre[t] @ u.T)       # (batch, units)
+            act_grad(h[t + 1], d_pre[t])                         # f'(pre) from h_t = f(pre)
+            s.mask_slopes(t, d_pre[t])
+            d_pre[t] *= dh                                       # through the activation
+            dh_previous = s.recurrent_grad(d_pre[t] @ u_t)       # (batch, units)
             s.pass_skipped(t, dh_previous, dh)
             dh = dh_previous
         du = s.recurrent_inputs(h).T @ _stacked(d_pre) if s.needs(s.recurrent_kernel) else None
@@ -322,17 +353,21 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
     act, act_grad = _activation("lstm", "activation", activation)
     gate, gate_grad = _activation("lstm", "recurrent_activation", recurrent_activation)
     u = s.recurrent_kernel.data
-    gates = s.project(None if s.bias is None else s.bias.data)  # (time, batch, 4n), then in place
+    u_blocks = np.ascontiguousarray(_blocks(u, 4))              # (4, n, n)
+    # (4, time, batch, n): the input part of the pre-activations, then the gate values
+    gates = s.project(4, None if s.bias is None else s.bias.data)
     h, c = s.state_buffer(0), s.state_buffer(1)
     act_c = np.empty((s.time, s.batch, n), s.dtype)             # activation(c_t)
+    recurrent = np.empty((4, s.batch, n), s.dtype)
     ig = np.empty((s.batch, n), s.dtype)
     for t in range(s.time):
-        z = gates[t]
-        z += s.recurrent_input(h[t]) @ u                        # pre-activations (batch, 4n)
-        gate(z[:, :2 * n], z[:, :2 * n])                        # i, f
-        act(z[:, 2 * n:3 * n], z[:, 2 * n:3 * n])               # g
-        gate(z[:, 3 * n:], z[:, 3 * n:])                        # o
-        i, f, g, o = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
+        z = gates[:, t]                                         # (4, batch, n)
+        np.matmul(s.recurrent_input(h[t]), u_blocks, out=recurrent)
+        z += recurrent                                          # pre-activations
+        gate(z[:2], z[:2])                                      # i, f
+        act(z[2], z[2])                                         # g
+        gate(z[3], z[3])                                        # o
+        i, f, g, o = z
         np.multiply(f, c[t], out=c[t + 1])                      # c_t = f c_{t-1} + i g
         np.multiply(i, g, out=ig)
         c[t + 1] += ig
@@ -343,28 +378,30 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
 
     def backward(grad):
         d_out, (dh, dc) = s.output_grads(grad)
-        slopes = np.empty_like(gates)                           # each gate's f'(pre), all steps
-        slopes[..., :2 * n] = gate_grad(gates[..., :2 * n])
-        slopes[..., 2 * n:3 * n] = act_grad(gates[..., 2 * n:3 * n])
-        slopes[..., 3 * n:] = gate_grad(gates[..., 3 * n:])
-        s.mask_gates(slopes)
-        act_c_slope = act_grad(act_c)
-        d_pre = np.empty_like(gates)
+        u_t = np.ascontiguousarray(u.T)
+        d_pre = np.empty((s.time, s.batch, 4 * n), s.dtype)     # dL/d pre-activations
+        dz = np.empty((4, s.batch, n), s.dtype)                 # ... of one step, gate-major
+        slopes = np.empty_like(dz)                              # each gate's f'(pre) at a step
         dc_t = np.empty((s.batch, n), s.dtype)
         for t in reversed(range(s.time)):
             if d_out is not None:
                 dh += d_out[t]
-            z, dz = gates[t], d_pre[t]
-            i, f, g, o = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
-            np.multiply(dh, act_c[t], out=dz[:, 3 * n:])        # dL/do = dh act(c_t)
-            np.multiply(dh, o, out=dc_t)                        # dL/dc_t = dc + dh o act'(c_t)
-            dc_t *= act_c_slope[t]
+            z = gates[:, t]
+            i, f, g, o = z
+            gate_grad(z, slopes)                                # i, f, o (g is overwritten)
+            act_grad(g, slopes[2])
+            s.mask_slopes(t, slopes)
+            np.multiply(dh, act_c[t], out=dz[3])                # dL/do = dh act(c_t)
+            act_grad(act_c[t], dc_t)                            # dL/dc_t = dc + dh o act'(c_t)
+            dc_t *= o
+            dc_t *= dh
             dc_t += dc
-            np.multiply(dc_t, g, out=dz[:, :n])                 # dL/di = dc_t g
-            np.multiply(dc_t, c[t], out=dz[:, n:2 * n])         # dL/df = dc_t c_{t-1}
-            np.multiply(dc_t, i, out=dz[:, 2 * n:3 * n])        # dL/dg = dc_t i
-            dz *= slopes[t]                                     # through the gate activations
-            dh_previous = s.recurrent_grad(dz @ u.T)            # (batch, n)
+            np.multiply(dc_t, g, out=dz[0])                     # dL/di = dc_t g
+            np.multiply(dc_t, c[t], out=dz[1])                  # dL/df = dc_t c_{t-1}
+            np.multiply(dc_t, i, out=dz[2])                     # dL/dg = dc_t i
+            dz *= slopes                                        # through the activations
+            _blocks(d_pre[t], 4)[...] = dz
+            dh_previous = s.recurrent_grad(d_pre[t] @ u_t)      # (batch, n)
             dc_previous = dc_t * f
             s.pass_skipped(t, dh_previous, dh)
             s.pass_skipped(t, dc_previous, dc)
@@ -399,63 +436,69 @@ def gru(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None, a
     b = None if s.bias is None else s.bias.data
     input_bias, recurrent_bias = (b, None) if b is None or not reset_after else (b[0], b[1])
     u = s.recurrent_kernel.data
-    u_zr, u_h = np.ascontiguousarray(u[:, :2 * n]), np.ascontiguousarray(u[:, 2 * n:])
-    gates = s.project(input_bias)                               # (time, batch, 3n), then in place
+    u_blocks = np.ascontiguousarray(_blocks(u, 3))              # (3, n, n)
+    gates = s.project(3, input_bias)                            # (3, time, batch, n), then in place
     h = s.state_buffer(0)
-    # reset_after: h_{t-1} @ u_h + b'_h; otherwise r h_{t-1}: what the gradient of r needs
-    saved = np.empty((s.time, s.batch, n), s.dtype)
+    # reset_after: h_{t-1} @ u + b' for every step; otherwise r h_{t-1} (what d/dr needs)
+    saved = np.empty((s.time, 3, s.batch, n) if reset_after else (s.time, s.batch, n), s.dtype)
+    recurrent = np.empty((2, s.batch, n), s.dtype)
     for t in range(s.time):
-        z, r, hh = gates[t][:, :n], gates[t][:, n:2 * n], gates[t][:, 2 * n:]
+        z = gates[:, t]                                         # (3, batch, n): z, r, hh
         h_in = s.recurrent_input(h[t])
         if reset_after:
-            inner = h_in @ u                                    # (batch, 3n)
+            inner = saved[t]
+            np.matmul(h_in, u_blocks, out=inner)
             if recurrent_bias is not None:
-                inner += recurrent_bias
-            gates[t][:, :2 * n] += inner[:, :2 * n]
-            gate(gates[t][:, :2 * n], gates[t][:, :2 * n])      # z, r
-            saved[t] = inner[:, 2 * n:]
-            hh += r * saved[t]
+                inner += recurrent_bias.reshape(3, 1, n)
+            z[:2] += inner[:2]
+            gate(z[:2], z[:2])                                  # z, r
+            np.multiply(z[1], inner[2], out=recurrent[0])
+            z[2] += recurrent[0]
         else:
-            gates[t][:, :2 * n] += h_in @ u_zr
-            gate(gates[t][:, :2 * n], gates[t][:, :2 * n])      # z, r
-            np.multiply(r, h_in, out=saved[t])
-            hh += saved[t] @ u_h
-        act(hh, hh)
-        np.subtract(h[t], hh, out=h[t + 1])                     # h_t = hh + z (h_{t-1} - hh)
-        h[t + 1] *= z
-        h[t + 1] += hh
+            np.matmul(h_in, u_blocks[:2], out=recurrent)
+            z[:2] += recurrent
+            gate(z[:2], z[:2])                                  # z, r
+            np.multiply(z[1], h_in, out=saved[t])
+            z[2] += saved[t] @ u_blocks[2]
+        act(z[2], z[2])                                         # hh
+        np.subtract(h[t], z[2], out=h[t + 1])                   # h_t = hh + z (h_{t-1} - hh)
+        h[t + 1] *= z[0]
+        h[t + 1] += z[2]
         s.carry(t, h)
 
     def backward(grad):
         d_out, (dh,) = s.output_grads(grad)
-        slopes = np.empty_like(gates)
-        slopes[..., :2 * n] = gate_grad(gates[..., :2 * n])
-        slopes[..., 2 * n:] = act_grad(gates[..., 2 * n:])
-        s.mask_gates(slopes)
-        d_pre = np.empty_like(gates)                            # grads of the input projections
-        d_inner = np.empty_like(gates) if reset_after else None  # ... of h_{t-1} @ u + b'
+        u_t = np.ascontiguousarray(u.T)
+        d_pre = np.empty((s.time, s.batch, 3 * n), s.dtype)     # dL/d input projections
+        d_inner = np.empty_like(d_pre) if reset_after else None  # dL/d (h_{t-1} @ u + b')
+        dz = np.empty((3, s.batch, n), s.dtype)                 # one step, gate-major
+        slopes = np.empty_like(dz)                              # each gate's f'(pre) at a step
         for t in reversed(range(s.time)):
             if d_out is not None:
                 dh += d_out[t]
-            z, r, hh = gates[t][:, :n], gates[t][:, n:2 * n], gates[t][:, 2 * n:]
-            dp = d_pre[t]
-            np.subtract(h[t], hh, out=dp[:, :n])                # dL/dz = dh (h_{t-1} - hh)
-            dp[:, :n] *= dh
+            z, r, hh = gates[:, t]
+            gate_grad(gates[:2, t], slopes[:2])
+            act_grad(hh, slopes[2])
+            s.mask_slopes(t, slopes)
+            np.subtract(h[t], hh, out=dz[0])                    # dL/dz = dh (h_{t-1} - hh)
+            dz[0] *= dh
             dh_previous = dh * z                                # the direct path z h_{t-1}
-            np.subtract(dh, dh_previous, out=dp[:, 2 * n:])     # dL/dhh = dh (1 - z)
-            dp[:, 2 * n:] *= slopes[t][:, 2 * n:]               # through the activation
-            if reset_after:
-                np.multiply(dp[:, 2 * n:], saved[t], out=dp[:, n:2 * n])   # dL/dr
-                dp[:, :2 * n] *= slopes[t][:, :2 * n]
-                di = d_inner[t]
-                di[:, :2 * n] = dp[:, :2 * n]
-                np.multiply(dp[:, 2 * n:], r, out=di[:, 2 * n:])
-                d_h_in = di @ u.T
+            np.subtract(dh, dh_previous, out=dz[2])             # dL/dhh = dh (1 - z)
+            dz[2] *= slopes[2]                                  # through the activation
+            if reset_after:                                     # dL/dr
+                np.multiply(dz[2], saved[t, 2], out=dz[1])
             else:
-                d_rh = dp[:, 2 * n:] @ u_h.T                    # dL/d(r h_{t-1})
-                np.multiply(d_rh, s.recurrent_input(h[t]), out=dp[:, n:2 * n])  # dL/dr
-                dp[:, :2 * n] *= slopes[t][:, :2 * n]
-                d_h_in = d_rh * r + dp[:, :2 * n] @ u_zr.T
+                d_rh = dz[2] @ u_blocks[2].T                    # dL/d(r h_{t-1})
+                np.multiply(d_rh, s.recurrent_input(h[t]), out=dz[1])
+            dz[:2] *= slopes[:2]                                # through the gate activation
+            _blocks(d_pre[t], 3)[...] = dz
+            if reset_after:                                     # dL/d(h_{t-1} @ u + b')
+                inner = _blocks(d_inner[t], 3)
+                inner[:2] = dz[:2]
+                np.multiply(dz[2], r, out=inner[2])
+                d_h_in = d_inner[t] @ u_t
+            else:
+                d_h_in = d_rh * r + d_pre[t][:, :2 * n] @ u[:, :2 * n].T
             dh_previous += s.recurrent_grad(d_h_in)
             s.pass_skipped(t, dh_previous, dh)
             dh = dh_previous

@@ -3,9 +3,10 @@ import os
 
 import numpy as np
 
+from ...backend import check_choice
+from ..dataset_utils import class_folders, list_files
 from .iterator import Iterator, split_slice
-from .utils import (COLOR_MODES, INTERPOLATIONS, check_choice, check_size, class_folders,
-                    image_files, load_image_batch)
+from .utils import ALLOWED_FORMATS, COLOR_MODES, INTERPOLATIONS, check_size, load_image_batch
 
 CLASS_MODES = ("categorical", "binary", "sparse", "input", None)
 
@@ -66,7 +67,8 @@ class DirectoryIterator(Iterator):
 
         self.filenames, labels = [], []
         for index, class_name in enumerate(class_names):
-            files = image_files(os.path.join(self.directory, class_name), follow_links)
+            files = list_files(os.path.join(self.directory, class_name), ALLOWED_FORMATS,
+                               follow_links)
             if split is not None:
                 files = files[split_slice(len(files), split, subset)]
             self.filenames += [os.path.join(class_name, f) for f in files]

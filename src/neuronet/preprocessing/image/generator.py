@@ -15,10 +15,11 @@ import warnings
 import numpy as np
 
 from ... import backend
-from .affine import FILL_MODES, apply_affine_transform, apply_brightness_shift, apply_channel_shift
+from ...backend import check_choice, standardize_data_format
+from ...ops.image import FILL_MODES
+from .affine import apply_affine_transform, apply_brightness_shift, apply_channel_shift
 from .directory_iterator import DirectoryIterator
 from .iterator import NumpyArrayIterator
-from .utils import check_choice, standardize_data_format
 
 _STD_EPSILON = 1e-6      # added to standard deviations before dividing (Keras' value)
 
@@ -51,7 +52,7 @@ class ImageDataGenerator:
         rescale: multiply the data by this value (after preprocessing_function, before
             the statistics); None or 0 for none.
         preprocessing_function: called on each image (rank 3) first in `standardize`.
-        data_format: 'channels_last' (default) or 'channels_first'.
+        data_format: 'channels_last' or 'channels_first' (None: `backend.image_data_format()`).
         validation_split: fraction of the data kept for `subset='validation'` in `flow`
             and `flow_from_directory`.
         interpolation_order: 1 (bilinear, default) or 0 (nearest) for the affine warp.

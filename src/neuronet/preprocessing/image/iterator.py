@@ -11,7 +11,8 @@ import warnings
 import numpy as np
 
 from ... import backend
-from .utils import ALLOWED_FORMATS, array_to_img, check_choice, standardize_data_format
+from ...backend import check_choice, standardize_data_format
+from .utils import ALLOWED_FORMATS, array_to_img
 
 SUBSETS = ("training", "validation")
 

@@ -1,4 +1,4 @@
-"""Pictures as arrays: load_img, img_to_array, array_to_img, save_img, and image folders.
+"""Pictures as arrays: load_img, img_to_array, array_to_img, save_img, and batches of pictures.
 
 Decoding, resizing and encoding use Pillow, the optional 'image' extra
 (`pip install 'neuronet[image]'`), imported on first use.
@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from ... import backend
+from ...backend import check_choice, standardize_data_format
 
 # File extensions read as images: tf.keras 2's iterator list and Keras 3's
 # image_dataset_from_directory list (which adds .gif).
@@ -17,7 +18,6 @@ ALLOWED_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png", ".ppm", ".tif", ".ti
 
 COLOR_MODES = {"grayscale": 1, "rgb": 3, "rgba": 4}       # color_mode -> channels
 INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "hamming", "box", "lanczos")
-DATA_FORMATS = ("channels_last", "channels_first")
 
 
 def _pil_image(caller):
@@ -30,21 +30,6 @@ def _pil_image(caller):
 
 
 # --- argument checks -----------------------------------------------------------------------------
-def check_choice(caller, name, value, valid):
-    """Return `value` when it is one of `valid`, else raise a ValueError listing them."""
-    if value not in valid:
-        listed = ", ".join(repr(v) for v in valid)
-        raise ValueError(f"{caller}: invalid {name}={value!r}; expected one of {listed}")
-    return value
-
-
-def standardize_data_format(data_format, caller):
-    """'channels_last' when None (Keras' default image data format), else a checked value."""
-    if data_format is None:
-        return "channels_last"
-    return check_choice(caller, "data_format", data_format, DATA_FORMATS)
-
-
 def check_size(caller, name, size):
     """A (height, width) pair of positive ints, as a tuple."""
     if (not isinstance(size, (tuple, list)) or len(size) != 2
@@ -231,44 +216,3 @@ def load_image_batch(paths, color_mode, target_size, interpolation, aspect=None,
     else:
         list(_decoder_pool().map(fill, range(len(paths))))   # re-raises the first error
     return batch.transpose(0, 3, 1, 2).copy() if data_format == "channels_first" else batch
-
-
-# --- folders of pictures -------------------------------------------------------------------------
-def require_folder(directory, caller):
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"{caller}: the folder '{directory}' does not exist")
-
-
-def class_folders(directory, classes, caller):
-    """The class names: `classes` (each checked to be a sub-folder), or the sorted sub-folders.
-
-    Hidden sub-folders (names starting with '.', e.g. '.ipynb_checkpoints') are not classes.
-    Raises a ValueError for an empty folder or one without class sub-folders.
-    """
-    require_folder(directory, caller)
-    entries = sorted(os.listdir(directory))
-    folders = [e for e in entries
-               if os.path.isdir(os.path.join(directory, e)) and not e.startswith(".")]
-    if classes:
-        missing = [c for c in classes if c not in folders]
-        if missing:
-            raise ValueError(f"{caller}: classes {missing} have no sub-folder in '{directory}' "
-                             f"(found sub-folders: {folders})")
-        return list(classes)
-    if not entries:
-        raise ValueError(f"{caller}: the folder '{directory}' is empty; expected one sub-folder "
-                         "of images per class")
-    if not folders:
-        raise ValueError(f"{caller}: the folder '{directory}' has no class sub-folders (it holds "
-                         f"{len(entries)} files directly); expected one sub-folder of images "
-                         "per class, e.g. 'cats/' and 'dogs/'")
-    return folders
-
-
-def image_files(folder, follow_links=False):
-    """Paths, relative to `folder`, of the picture files under it (recursively), sorted."""
-    found = []
-    for root, _, files in sorted(os.walk(folder, followlinks=follow_links)):
-        found += [os.path.relpath(os.path.join(root, name), folder) for name in sorted(files)
-                  if name.lower().endswith(ALLOWED_FORMATS)]
-    return found

@@ -1,0 +1,326 @@
+"""The functional API: graphs of layer calls, several inputs and outputs, shared layers,
+nested models, merge layers, summary and the errors of bad graphs (Keras 3 semantics)."""
+import re
+
+import numpy as np
+import pytest
+
+import neuronet as keras
+from neuronet import backend
+from neuronet.layers import (Add, Average, Concatenate, Dense, Dot, Maximum, Minimum, Multiply,
+                             Subtract)
+from neuronet.testing import gradcheck
+
+
+def _two_in_two_out():
+    """Inputs a (3,), b (2,); outputs 'score' (1, from both) and 'label' (3 classes, from b)."""
+    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    h = keras.layers.concatenate([Dense(4, activation="tanh", name="ha")(a),
+                                  Dense(4, activation="tanh", name="hb")(b)])
+    score = Dense(1, name="score")(h)
+    label = Dense(3, activation="softmax", name="label")(keras.layers.add([h, h]))
+    return keras.Model([a, b], [score, label], name="two_heads")
+
+
+def _toy_data(n=48, seed=0):
+    rng = np.random.default_rng(seed)
+    xa = rng.standard_normal((n, 3)).astype(np.float32)
+    xb = rng.standard_normal((n, 2)).astype(np.float32)
+    score = (xa[:, :1] - xb[:, 1:]).astype(np.float32)
+    label = (xa[:, 0] > 0).astype(int) + (xb[:, 0] > 0).astype(int)
+    return [xa, xb], [score, label]
+
+
+# --- several inputs and outputs ----------------------------------------------------------------
+
+def test_two_inputs_two_outputs_train_with_keras_history_keys():
+    x, y = _toy_data()
+    model = _two_in_two_out()
+    assert [l.name for l in model.layers[:2]] == ["a", "b"]
+    assert type(model.layers[0]).__name__ == "InputLayer"
+    assert model.output_names == ["score", "label"]
+    model.compile(optimizer=keras.optimizers.Adam(0.02),
+                  loss=["mse", "sparse_categorical_crossentropy"], loss_weights=[1.0, 0.5],
+                  metrics=[["mae"], ["accuracy"]])
+    before = model.evaluate(x, y, verbose=0, return_dict=True)
+    history = model.fit(x, y, batch_size=16, epochs=15, verbose=0, validation_data=(x, y))
+    after = model.evaluate(x, y, verbose=0, return_dict=True)
+    keys = {"loss", "score_loss", "label_loss", "score_mae", "label_accuracy"}
+    assert set(history.history) == keys | {f"val_{k}" for k in keys}
+    assert after["loss"] < 0.5 * before["loss"]
+    # the total is the weighted sum of the (unweighted) per-output losses
+    assert after["loss"] == pytest.approx(after["score_loss"] + 0.5 * after["label_loss"], rel=1e-5)
+    predictions = model.predict(x, verbose=0)
+    assert [p.shape for p in predictions] == [(48, 1), (48, 3)]
+    manual_mae = np.mean(np.abs(predictions[0] - y[0]))
+    assert after["score_mae"] == pytest.approx(manual_mae, rel=1e-5)
+    assert after["label_accuracy"] == pytest.approx(np.mean(predictions[1].argmax(1) == y[1]))
+    # evaluate's list: loss, the compiled metrics, then the per-output losses (Keras 3 order)
+    values = model.evaluate(x, y, verbose=0)
+    assert values == pytest.approx([after[k] for k in ("loss", "score_mae", "label_accuracy",
+                                                         "score_loss", "label_loss")])
+
+
+def test_two_input_two_output_gradients_match_finite_differences(float64):
+    backend.set_random_seed(5)
+    model = _two_in_two_out()
+    model.compile(optimizer="sgd", loss={"score": "mse", "label": "sparse_categorical_crossentropy"},
+                  loss_weights={"score": 0.7, "label": 1.3})
+    (xa, xb), (score, label) = _toy_data(n=5, seed=1)
+    dense_layers = [l for l in model.layers if isinstance(l, Dense)]
+    originals = [(layer.kernel, layer.bias) for layer in dense_layers]
+
+    def loss_of(xa_, xb_, *weights):
+        """The compiled loss as a function of both inputs and every weight of the model."""
+        for layer, kernel, bias in zip(dense_layers, weights[0::2], weights[1::2]):
+            layer.kernel, layer.bias = kernel, bias
+        try:
+            return model.compute_loss(y=[score, label], y_pred=model([xa_, xb_]))
+        finally:
+            for layer, (kernel, bias) in zip(dense_layers, originals):
+                layer.kernel, layer.bias = kernel, bias
+
+    weights = [w.data for pair in originals for w in pair]
+    assert all(w.dtype == np.float64 for w in weights)
+    assert gradcheck(loss_of, [xa, xb] + weights) < 1e-6
+
+
+def test_dict_inputs_by_input_name_and_dict_outputs():
+    a, b = keras.Input((3,), name="first"), keras.Input((2,), name="second")
+    h = keras.layers.concatenate([a, b])
+    model = keras.Model({"first": a, "second": b},
+                        {"value": Dense(1)(h), "kind": Dense(2, activation="softmax")(h)})
+    assert model.output_names == ["value", "kind"]
+    (xa, xb), (value, label) = _toy_data(n=32)
+    inputs = {"second": xb, "first": xa}                        # order does not matter
+    model.compile(optimizer="adam", loss={"value": "mse", "kind": "sparse_categorical_crossentropy"},
+                  metrics={"kind": "accuracy"})
+    history = model.fit(inputs, {"value": value, "kind": label % 2}, epochs=2, verbose=0)
+    assert set(history.history) == {"loss", "value_loss", "kind_loss", "kind_accuracy"}
+    predictions = model.predict(inputs, verbose=0)
+    assert set(predictions) == {"value", "kind"} and predictions["kind"].shape == (32, 2)
+    np.testing.assert_allclose(model(inputs)["value"].numpy(), predictions["value"], rtol=1e-6)
+    # a model with list inputs also takes a dict keyed by the Inputs' names
+    listed = keras.Model([a, b], h)
+    np.testing.assert_array_equal(listed(inputs).numpy(), np.concatenate([xa, xb], axis=1))
+
+
+def test_sample_weight_per_output_and_metric_names_per_output():
+    x, y = _toy_data(n=16)
+    model = _two_in_two_out()
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"],
+                  metrics={"score": ["mse", "mae"]}, weighted_metrics=[["mse"], None])
+    weights = np.r_[np.ones(8), np.zeros(8)]
+    logs = model.evaluate(x, y, sample_weight=[weights, np.ones(16)], verbose=0, return_dict=True)
+    assert set(logs) == {"loss", "score_loss", "label_loss", "score_mse", "score_mae",
+                         "score_weighted_mse"}
+    squared = (model.predict(x, verbose=0)[0] - y[0]).ravel() ** 2
+    assert logs["score_mse"] == pytest.approx(squared.mean(), rel=1e-5)          # unweighted
+    assert logs["score_weighted_mse"] == pytest.approx(squared[:8].mean(), rel=1e-5)
+    assert logs["score_loss"] == pytest.approx(squared[:8].sum() / 16, rel=1e-5)  # Keras' mean
+
+
+def test_compile_errors_for_several_outputs():
+    model = _two_in_two_out()
+    with pytest.raises(ValueError, match=r"expected 2 entries .*\['score', 'label'\].*received 3"):
+        model.compile(loss=["mse", "mse", "mse"])
+    with pytest.raises(ValueError, match=r"\['nope'\] name no output"):
+        model.compile(loss={"nope": "mse"})
+    with pytest.raises(ValueError, match="list .*or a dict"):
+        model.compile(loss="mse", metrics="mae")
+    with pytest.raises(ValueError, match=r"expected 2 entries"):
+        model.compile(loss="mse", metrics=["mae"])
+
+
+# --- shared layers and nested models -------------------------------------------------------------
+
+def test_shared_layer_gradient_is_the_sum_over_its_uses():
+    a, b = keras.Input((3,)), keras.Input((3,))
+    shared = Dense(2, activation="tanh")
+    shared_model = keras.Model([a, b], keras.layers.multiply([shared(a), shared(b)]))
+    first, second = Dense(2, activation="tanh"), Dense(2, activation="tanh")
+    twin = keras.Model([a, b], keras.layers.multiply([first(a), second(b)]))
+    first.set_weights(shared.get_weights())
+    second.set_weights(shared.get_weights())
+    assert len(shared_model.trainable_weights) == 2 and len(twin.trainable_weights) == 4
+
+    rng = np.random.default_rng(0)
+    x = [rng.standard_normal((5, 3)).astype(np.float32) for _ in range(2)]
+    with keras.GradientTape() as tape:
+        loss = keras.ops.sum(keras.ops.square(shared_model(x)))
+    grads = tape.gradient(loss, shared.trainable_weights)
+    with keras.GradientTape() as tape:
+        loss = keras.ops.sum(keras.ops.square(twin(x)))
+    per_use = tape.gradient(loss, first.trainable_weights + second.trainable_weights)
+    for grad, use_1, use_2 in zip(grads, per_use[:2], per_use[2:]):
+        np.testing.assert_allclose(grad.numpy(), use_1.numpy() + use_2.numpy(), rtol=1e-5,
+                                   atol=1e-6)
+        assert np.abs(use_1.numpy()).sum() > 0 and np.abs(use_2.numpy()).sum() > 0
+
+
+def test_nested_model_called_on_new_inputs_shares_its_weights():
+    inner_in = keras.Input((4,))
+    inner = keras.Model(inner_in, Dense(3, activation="relu")(Dense(5)(inner_in)), name="encoder")
+    a, b = keras.Input((4,)), keras.Input((4,))
+    outer = keras.Model([a, b], Dense(1)(keras.layers.subtract([inner(a), inner(b)])))
+    assert outer.get_layer("encoder") is inner
+    assert {id(w) for w in inner.weights} <= {id(w) for w in outer.weights}
+    assert outer.count_params() == inner.count_params() + 4
+    rng = np.random.default_rng(1)
+    xa, xb = rng.standard_normal((16, 4)), rng.standard_normal((16, 4))
+    before = inner.predict(xa, verbose=0)
+    outer.compile(optimizer="adam", loss="mse")
+    outer.fit([xa, xb], rng.standard_normal((16, 1)), epochs=2, verbose=0)
+    assert not np.allclose(inner.predict(xa, verbose=0), before)       # trained through outer
+    expected = outer.layers[-1](inner(xa) - inner(xb)).numpy()
+    np.testing.assert_allclose(outer.predict([xa, xb], verbose=0), expected, rtol=1e-5, atol=1e-6)
+    assert inner.output.shape == (None, 3) and inner.input is inner_in   # its own graph's
+
+
+def test_summary_has_input_rows_and_connected_to_column():
+    model = _two_in_two_out()
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert lines[0] == 'Model: "two_heads"'
+    assert "Connected to" in lines[2]
+    row = next(l for l in lines if "a (InputLayer)" in l)
+    assert "(None, 3)" in row and row.rstrip("│ ").endswith("-")
+    assert "ha[0][0]," in text and "hb[0][0]" in text
+    add_row = next(l for l in lines if "(Add)" in l)
+    assert re.search(r"│ concatenate(_\d+)?\[0\]\[0\], +│$", add_row)     # called on [h, h]
+    assert "Total params: 64 (256.00 B)" in text      # 16 + 12 + 9 + 27, merges have none
+    chain_in = keras.Input((4,))
+    chain = keras.Model(chain_in, Dense(2)(Dense(3)(chain_in)))
+    lines = []
+    chain.summary(print_fn=lines.append)
+    assert "Connected to" not in "\n".join(lines) and "(InputLayer)" in "\n".join(lines)
+
+
+def test_model_layer_called_inside_with_training_flag_given_at_build():
+    x_in = keras.Input((6,))
+    always = keras.layers.Dropout(0.5)(x_in, training=True)          # Monte-Carlo dropout
+    model = keras.Model(x_in, always)
+    out = model.predict(np.ones((4, 6)), verbose=0)
+    assert set(np.unique(out)) <= {0.0, 2.0} and (out == 0).any()
+
+
+# --- bad graphs ----------------------------------------------------------------------------------
+
+def test_output_not_connected_to_the_inputs():
+    a, other = keras.Input((3,), name="a"), keras.Input((3,), name="other")
+    with pytest.raises(ValueError, match=r"output 1 .* not connected to the inputs: it depends on "
+                                         r"Input 'other' of shape \(None, 3\), which is not "
+                                         r"among the model's inputs \['a'\]"):
+        keras.Model(a, [Dense(2)(a), Dense(2)(other)])
+
+
+def test_input_of_the_wrong_shape():
+    a = keras.Input((3,), name="features")
+    model = keras.Model(a, Dense(2)(a))
+    with pytest.raises(ValueError, match=r"Input 0 of model .* 'features' expects shape "
+                                         r"\(None, 3\), received an input of shape \(4, 5\)"):
+        model(np.zeros((4, 5)))
+    with pytest.raises(ValueError, match=r"expects 1 input\(s\) \['features'\], received 2"):
+        model([np.zeros((4, 3)), np.zeros((4, 3))])
+    assert model(np.zeros((4, 3, 1))).shape == (4, 2)        # a trailing axis of 1 is dropped
+
+
+def test_missing_dict_input_and_non_input_as_input():
+    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    model = keras.Model([a, b], keras.layers.concatenate([a, b]))
+    with pytest.raises(ValueError, match=r"no value for input\(s\) \['b'\]"):
+        model({"a": np.zeros((2, 3))})
+    with pytest.raises(ValueError, match="made by neuronet.Input"):
+        keras.Model(Dense(2)(a), b)
+
+
+def test_merge_of_incompatible_shapes_names_every_shape():
+    x, y, z = keras.Input((3,)), keras.Input((3,)), keras.Input((5,))
+    with pytest.raises(ValueError, match=r"incompatible shapes. Received shapes "
+                                         r"\(None, 3\), \(None, 3\), \(None, 5\)"):
+        keras.layers.add([x, y, z])
+    with pytest.raises(ValueError, match=r"matching shapes except for the concatenation axis 1. "
+                                         r"Received: input_shape=\[\(None, 3, 2\), \(None, 4, 5\)\]"):
+        keras.layers.concatenate([keras.Input((3, 2)), keras.Input((4, 5))], axis=1)
+    with pytest.raises(ValueError, match=r"\(None, 3\) and \(None, 5\) for axes=\(1, 1\)"):
+        keras.layers.dot([x, z], axes=1)
+    with pytest.raises(ValueError, match=r"exactly 2 inputs. Received 3 inputs"):
+        keras.layers.subtract([x, y, x])
+    with pytest.raises(ValueError, match="should be called on a list of inputs"):
+        Add()(x)
+    with pytest.raises(ValueError, match=r"different batch sizes. Received shapes \(2, 3\), \(4, 3\)"):
+        Add()([np.zeros((2, 3)), np.zeros((4, 3))])
+
+
+# --- merge layers ----------------------------------------------------------------------------------
+
+MERGES = [
+    (Add, {}, lambda xs: xs[0] + xs[1] + xs[2], 3),
+    (Subtract, {}, lambda xs: xs[0] - xs[1], 2),
+    (Multiply, {}, lambda xs: xs[0] * xs[1] * xs[2], 3),
+    (Average, {}, lambda xs: (xs[0] + xs[1] + xs[2]) / 3, 3),
+    (Maximum, {}, lambda xs: np.maximum(np.maximum(xs[0], xs[1]), xs[2]), 3),
+    (Minimum, {}, lambda xs: np.minimum(np.minimum(xs[0], xs[1]), xs[2]), 3),
+    (Concatenate, {"axis": 1}, lambda xs: np.concatenate(xs, axis=1), 3),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, reference, count", MERGES, ids=[c[0].__name__ for c in MERGES])
+def test_merge_values_dtype_symbolic_shape_and_gradients(cls, kwargs, reference, count):
+    rng = np.random.default_rng(2)
+    xs = [rng.standard_normal((4, 2, 3)).astype(np.float32) for _ in range(count)]
+    layer = cls(**kwargs)
+    out = layer(xs)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.numpy(), reference(xs), rtol=1e-6)
+    symbolic = cls(**kwargs)([keras.Input((2, 3)) for _ in range(count)])
+    assert symbolic.shape == (None,) + out.shape[1:]
+    assert cls.from_config(layer.get_config()).get_config() == layer.get_config()
+    functional = getattr(keras.layers, cls.__name__.lower())
+    np.testing.assert_array_equal(functional(xs, **kwargs).numpy(), out.numpy())
+    assert gradcheck(lambda *t: cls(**kwargs)(list(t)), [x.astype(np.float64) for x in xs]) < 1e-6
+
+
+def test_elementwise_merge_broadcasts_like_keras():
+    big, row = np.arange(24.0).reshape(2, 3, 4), np.arange(8.0).reshape(2, 4)
+    out = Add()([big, row])                      # (2, 4) becomes (2, 1, 4)
+    np.testing.assert_array_equal(out.numpy(), big + row[:, None, :])
+    assert Multiply()([keras.Input((3, 4)), keras.Input((1, 4))]).shape == (None, 3, 4)
+    assert Maximum()([keras.Input((3, 1)), keras.Input((1, 5))]).shape == (None, 3, 5)
+    assert gradcheck(lambda a, b: Add()([a, b]), [big, row]) < 1e-6
+
+
+def test_dot_against_einsum_normalize_and_gradients():
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal((4, 5, 3)), rng.standard_normal((4, 2, 3))
+    np.testing.assert_allclose(Dot(axes=2)([x, y]).numpy(), np.einsum("bik,bjk->bij", x, y),
+                               rtol=1e-5, atol=1e-6)
+    a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 6, 3))
+    np.testing.assert_allclose(Dot(axes=(1, 2))([a, b]).numpy(), np.einsum("bk,bjk->bj", a, b),
+                               rtol=1e-5, atol=1e-6)
+    u, v = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    cosine = (u * v).sum(1) / np.linalg.norm(u, axis=1) / np.linalg.norm(v, axis=1)
+    out = keras.layers.dot([u.astype(np.float32), v.astype(np.float32)], axes=-1, normalize=True)
+    assert out.shape == (4, 1) and out.dtype == np.float32
+    np.testing.assert_allclose(out.numpy().ravel(), cosine, rtol=1e-5)
+    assert Dot(axes=(1, 2))([keras.Input((3,)), keras.Input((6, 3))]).shape == (None, 6)
+    assert gradcheck(lambda p, q: Dot(axes=(1, 2))([p, q]), [x, rng.standard_normal((4, 2, 5))]) < 1e-6
+    assert gradcheck(lambda p, q: Dot(axes=1, normalize=True)([p, q]), [u, v]) < 1e-6
+    with pytest.raises(ValueError, match="non-batch axis"):
+        Dot(axes=0)([u, v])
+    with pytest.raises(ValueError, match="an int or a pair of ints"):
+        Dot(axes=(1, 2, 3))
+
+
+def test_merge_masks_follow_keras():
+    x = np.ones((2, 3, 4), np.float32)
+    left, right = keras.Tensor(x), keras.Tensor(x)
+    left._keras_mask = np.array([[True, False, False], [True, True, False]])
+    right._keras_mask = np.array([[False, True, False], [True, False, False]])
+    np.testing.assert_array_equal(Add()([left, right])._keras_mask,
+                                  [[True, True, False], [True, True, False]])
+    assert getattr(Add()([left, keras.Tensor(x)]), "_keras_mask", None) is None
+    along_time = Concatenate(axis=1)([left, keras.Tensor(x)])._keras_mask
+    np.testing.assert_array_equal(along_time, [[True, False, False, True, True, True],
+                                               [True, True, False, True, True, True]])

@@ -1,0 +1,196 @@
+"""Subclassed models (`class MyModel(neuronet.Model)`), custom train steps and custom
+training loops with GradientTape (Keras 3 semantics)."""
+import numpy as np
+import pytest
+
+import neuronet as keras
+from neuronet import backend
+from neuronet.layers import Dense
+
+
+class TwoLayer(keras.Model):
+    """A small MLP written as a subclass: layers set as attributes in __init__."""
+
+    def __init__(self, hidden=8, outputs=1, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = Dense(hidden, activation="tanh")
+        self.out = Dense(outputs)
+
+    def call(self, inputs, training=None):
+        return self.out(self.hidden(inputs))
+
+
+class TapeStep(TwoLayer):
+    """train_step written as in Keras' guide "Customizing what happens in fit()"."""
+
+    def train_step(self, data):
+        x, y = data
+        with keras.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(y=y, y_pred=y_pred)
+        gradients = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply(gradients, self.trainable_variables)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {metric.name: metric.result() for metric in self.metrics}
+
+
+def _regression(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, 3)).astype(np.float32)
+    return x, (x @ np.array([[1.0], [-2.0], [0.5]]) + 0.3).astype(np.float32)
+
+
+def test_subclassed_model_tracks_its_layers_and_trains_with_fit():
+    model = TwoLayer(name="mlp")
+    assert model.name == "mlp" and TwoLayer().name.startswith("two_layer")
+    assert not model.built and model.weights == []
+    x, y = _regression()
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse", metrics=["mae"])
+    history = model.fit(x, y, batch_size=8, epochs=30, verbose=0)
+    assert model.layers == [model.hidden, model.out]
+    assert len(model.trainable_weights) == 4 and model.count_params() == 3 * 8 + 8 + 8 + 1
+    assert set(history.history) == {"loss", "mae"}
+    assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]
+    np.testing.assert_allclose(model.predict(x, verbose=0), model(x).numpy(), rtol=1e-6)
+
+
+def test_build_then_summary_lists_the_layers():
+    model = TwoLayer(hidden=5, outputs=2)
+    with pytest.raises(ValueError, match="has not yet been built"):
+        model.summary()
+    model.build((None, 3))
+    assert model.built and [w.shape for w in model.weights] == [(3, 5), (5,), (5, 2), (2,)]
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert f'Model: "{model.name}"' in text and "(Dense)" in text
+    assert "(None, 5)" in text and "(None, 2)" in text and "Total params: 32" in text
+
+    class Residual(keras.Model):                   # call() uses an op: built on zeros
+        def __init__(self):
+            super().__init__()
+            self.dense = Dense(3)
+
+        def call(self, x):
+            return self.dense(x) + x
+    residual = Residual()
+    residual.build((None, 3))
+    assert residual.built and residual.count_params() == 12
+
+
+def test_multi_input_subclass_and_subclass_inside_a_functional_graph():
+    class Pair(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.left, self.right = Dense(2), Dense(2)
+
+        def call(self, inputs):
+            a, b = inputs
+            return keras.layers.add([self.left(a), self.right(b)])
+    pair = Pair()
+    pair.build([(None, 3), (None, 4)])
+    assert [w.shape for w in pair.weights] == [(3, 2), (2,), (4, 2), (2,)]
+    a, b = keras.Input((3,)), keras.Input((4,))
+    outer = keras.Model([a, b], Dense(1)(pair([a, b])))
+    assert outer.count_params() == pair.count_params() + 3
+    rng = np.random.default_rng(0)
+    xa, xb = rng.standard_normal((6, 3)), rng.standard_normal((6, 4))
+    expected = outer.layers[-1](pair([xa, xb])).numpy()
+    np.testing.assert_allclose(outer.predict([xa, xb], verbose=0), expected, rtol=1e-6)
+
+
+def _same_start(*models):
+    models[0].build((None, 3))
+    for other in models[1:]:
+        other.build((None, 3))
+        other.set_weights(models[0].get_weights())
+
+
+def test_custom_train_step_and_tape_loop_reach_the_weights_of_compiled_fit():
+    x, y = _regression(n=24)
+    backend.set_random_seed(1)
+    compiled, custom, looped = TwoLayer(), TapeStep(), TwoLayer()
+    _same_start(compiled, custom, looped)
+    compiled.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9), loss="mse")
+    custom.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9), loss="mse", metrics=["mae"])
+    history = compiled.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+    custom_history = custom.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+
+    optimizer, loss_fn = keras.optimizers.SGD(0.05, momentum=0.9), keras.losses.MeanSquaredError()
+    for _ in range(3):
+        for start in range(0, len(x), 8):
+            with keras.GradientTape() as tape:
+                loss = loss_fn(y[start:start + 8], looped(x[start:start + 8], training=True))
+            grads = tape.gradient(loss, looped.trainable_weights)
+            optimizer.apply_gradients(zip(grads, looped.trainable_weights))
+
+    for a, b, c in zip(compiled.get_weights(), custom.get_weights(), looped.get_weights()):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+    assert set(custom_history.history) == {"loss", "mae"}
+    # equal batches: the mean of the batch losses is the built-in per-sample mean
+    np.testing.assert_allclose(custom_history.history["loss"], history.history["loss"], rtol=1e-6)
+    assert compiled.optimizer.iterations == 9 and optimizer.iterations == 9
+
+
+def test_train_step_receives_the_batch_as_keras_packs_it():
+    seen = []
+
+    class Recorder(TwoLayer):
+        def train_step(self, data):
+            seen.append(data)
+            return super().train_step(data)
+
+        def test_step(self, data):
+            seen.append(data)
+            return super().test_step(data)
+    model = Recorder()
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = _regression(n=4)
+    model.fit(x, y, batch_size=4, verbose=0)
+    model.fit(x, y, sample_weight=np.ones(4), batch_size=4, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    (x1, y1), (x2, y2, w2), (x3, y3) = seen
+    assert isinstance(x1, keras.Tensor) and x1.shape == (4, 3) and y1.shape == (4, 1)
+    np.testing.assert_array_equal(w2, np.ones(4))
+    assert keras.models.trainer.unpack_x_y_sample_weight(x1) == (x1, None, None)
+
+
+def test_custom_metrics_property_and_no_compiled_loss():
+    class Tracked(TwoLayer):
+        def __init__(self):
+            super().__init__()
+            self.loss_tracker = keras.metrics.Mean(name="loss")
+            self.error_tracker = keras.metrics.MeanAbsoluteError(name="error")
+
+        @property
+        def metrics(self):
+            return [self.loss_tracker, self.error_tracker]
+
+        def train_step(self, data):
+            x, y = data
+            with keras.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = keras.ops.mean(keras.ops.square(y_pred - y))
+            grads = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+            self.loss_tracker.update_state(loss)
+            self.error_tracker.update_state(y, y_pred)
+            return {"loss": self.loss_tracker.result(), "error": self.error_tracker.result()}
+    model = Tracked()
+    model.compile(optimizer=keras.optimizers.Adam(0.05))       # no loss: the step computes it
+    x, y = _regression()
+    history = model.fit(x, y, batch_size=40, epochs=3, verbose=0)
+    assert set(history.history) == {"loss", "error"}
+    # the trackers are reset at each epoch: each epoch's value is that epoch's one batch
+    assert model.loss_tracker.count.data == 1
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+    plain = TwoLayer(name="plain")
+    plain.compile(optimizer="sgd")
+    with pytest.raises(ValueError, match="Model 'plain': no loss to compute"):
+        plain.fit(x, y, verbose=0)
