@@ -77,7 +77,7 @@ def test_training_forward_gradients_and_moving_stats_match_torch():
         loss = (out * g).sum()
     gx, ggamma, gbeta = tape.gradient(loss, [ours_x, layer.gamma, layer.beta])
     expected = F.batch_norm(xt, running_mean, running_var, gt, bt, training=True,
-                            momentum=1 - momentum, eps=eps)              # torch's momentum: 1 - ours
+                            momentum=1 - momentum, eps=eps)        # torch's momentum: 1 - Keras'
     (expected * torch.from_numpy(g.transpose(0, 3, 1, 2))).sum().backward()
 
     close = dict(rtol=1e-5, atol=1e-5)

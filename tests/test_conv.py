@@ -385,3 +385,15 @@ def test_config_round_trip_keeps_keras_keys():
     assert config["kernel_size"] == (3, 3) and config["strides"] == (1, 1)
     assert config["padding"] == "valid" and config["data_format"] == "channels_last"
     assert config["kernel_initializer"]["class_name"] == "GlorotUniform"
+
+
+def test_one_dimensional_errors_speak_of_steps():
+    with pytest.raises(ValueError, match=r"conv1d: the window \(5,\) .* spatial size \(3,\)"):
+        conv1d(np.zeros((1, 3, 2)), Tensor(np.zeros((5, 2, 4))))
+    with pytest.raises(ValueError, match=r"conv1d: expected one of \('valid', 'same', 'causal'\)"):
+        conv1d(np.zeros((1, 3, 2)), Tensor(np.zeros((2, 2, 4))), padding="full")
+    with pytest.raises(ValueError, match=r"zero_pad2d: expected padding \(\(top, bottom\), "
+                                         r"\(left, right\)\)"):
+        zero_pad2d(np.zeros((1, 3, 3, 1)), ((1, -1), (0, 0)))
+    with pytest.raises(ValueError, match=r"crop2d: cropping .* removes everything"):
+        crop2d(np.zeros((1, 3, 3, 1)), ((2, 1), (0, 0)))

@@ -88,7 +88,8 @@ def test_embedding_layer_contract(kwargs, shape):
 def test_embedding_layer_defaults_follow_keras():
     layer = Embedding(1000, 8)
     assert isinstance(layer.embeddings_initializer, RandomUniform)
-    assert (layer.embeddings_initializer.minval, layer.embeddings_initializer.maxval) == (-0.05, 0.05)
+    initializer = layer.embeddings_initializer
+    assert (initializer.minval, initializer.maxval) == (-0.05, 0.05)
     assert layer.mask_zero is False and layer.embeddings_regularizer is None
     layer(np.array([[1, 2]]))
     assert np.abs(layer.embeddings.data).max() <= 0.05

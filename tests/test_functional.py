@@ -1,5 +1,6 @@
 """The functional API: graphs of layer calls, several inputs and outputs, shared layers,
 nested models, merge layers, summary and the errors of bad graphs (Keras 3 semantics)."""
+import os
 import re
 
 import numpy as np
@@ -12,14 +13,15 @@ from neuronet.layers import (Add, Average, Concatenate, Dense, Dot, Maximum, Min
 from neuronet.testing import gradcheck
 
 
-def _two_in_two_out():
-    """Inputs a (3,), b (2,); outputs 'score' (1, from both) and 'label' (3 classes, from b)."""
-    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
-    h = keras.layers.concatenate([Dense(4, activation="tanh", name="ha")(a),
-                                  Dense(4, activation="tanh", name="hb")(b)])
-    score = Dense(1, name="score")(h)
-    label = Dense(3, activation="softmax", name="label")(keras.layers.add([h, h]))
-    return keras.Model([a, b], [score, label], name="two_heads")
+def _two_in_two_out(k=keras):
+    """Inputs a (3,), b (2,); outputs 'score' (1 unit) and 'label' (3 classes), built with
+    neuronet or (k=keras) with Keras itself."""
+    a, b = k.Input((3,), name="a"), k.Input((2,), name="b")
+    h = k.layers.concatenate([k.layers.Dense(4, activation="tanh", name="ha")(a),
+                              k.layers.Dense(4, activation="tanh", name="hb")(b)], name="joined")
+    score = k.layers.Dense(1, name="score")(h)
+    label = k.layers.Dense(3, activation="softmax", name="label")(k.layers.add([h, h], name="twice"))
+    return k.Model([a, b], [score, label], name="two_heads")
 
 
 def _toy_data(n=48, seed=0):
@@ -36,7 +38,8 @@ def _toy_data(n=48, seed=0):
 def test_two_inputs_two_outputs_train_with_keras_history_keys():
     x, y = _toy_data()
     model = _two_in_two_out()
-    assert [l.name for l in model.layers[:2]] == ["a", "b"]
+    assert [l.name for l in model.layers] == ["a", "b", "ha", "hb", "joined", "twice", "score",
+                                              "label"]                  # Keras' order, by depth
     assert type(model.layers[0]).__name__ == "InputLayer"
     assert model.output_names == ["score", "label"]
     model.compile(optimizer=keras.optimizers.Adam(0.02),
@@ -55,10 +58,10 @@ def test_two_inputs_two_outputs_train_with_keras_history_keys():
     manual_mae = np.mean(np.abs(predictions[0] - y[0]))
     assert after["score_mae"] == pytest.approx(manual_mae, rel=1e-5)
     assert after["label_accuracy"] == pytest.approx(np.mean(predictions[1].argmax(1) == y[1]))
-    # evaluate's list: loss, the compiled metrics, then the per-output losses (Keras 3 order)
+    # evaluate's list in Keras 3's order: the losses, then the prefixed metrics sorted
     values = model.evaluate(x, y, verbose=0)
-    assert values == pytest.approx([after[k] for k in ("loss", "score_mae", "label_accuracy",
-                                                         "score_loss", "label_loss")])
+    assert values == pytest.approx([after[k] for k in ("loss", "score_loss", "label_loss",
+                                                         "label_accuracy", "score_mae")])
 
 
 def test_two_input_two_output_gradients_match_finite_differences(float64):
@@ -83,6 +86,28 @@ def test_two_input_two_output_gradients_match_finite_differences(float64):
     weights = [w.data for pair in originals for w in pair]
     assert all(w.dtype == np.float64 for w in weights)
     assert gradcheck(loss_of, [xa, xb] + weights) < 1e-6
+
+
+def test_logs_match_keras_itself():
+    """The same model and weights in Keras 3: the same log keys, values and list order."""
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    real_keras = pytest.importorskip("keras")
+    x, y = _toy_data(n=16)
+    compile_args = dict(loss=["mse", "sparse_categorical_crossentropy"], loss_weights=[1.0, 0.5],
+                        metrics=[["mae"], ["accuracy"]])
+    theirs, ours = _two_in_two_out(real_keras), _two_in_two_out()
+    assert [l.name for l in ours.layers] == [l.name for l in theirs.layers]
+    ours.set_weights(theirs.get_weights())
+    theirs.compile(optimizer="sgd", **compile_args)
+    ours.compile(optimizer="sgd", **compile_args)
+    expected = theirs.evaluate(x, y, verbose=0, return_dict=True)
+    logs = ours.evaluate(x, y, verbose=0, return_dict=True)
+    assert set(logs) == set(expected)
+    for key in expected:
+        assert logs[key] == pytest.approx(float(expected[key]), rel=1e-5), key
+    np.testing.assert_allclose(ours.evaluate(x, y, verbose=0), theirs.evaluate(x, y, verbose=0),
+                               rtol=1e-5)
 
 
 def test_dict_inputs_by_input_name_and_dict_outputs():
@@ -175,6 +200,7 @@ def test_nested_model_called_on_new_inputs_shares_its_weights():
     expected = outer.layers[-1](inner(xa) - inner(xb)).numpy()
     np.testing.assert_allclose(outer.predict([xa, xb], verbose=0), expected, rtol=1e-5, atol=1e-6)
     assert inner.output.shape == (None, 3) and inner.input is inner_in   # its own graph's
+    assert inner.input_shape == (None, 4) and outer.input_shape == [(None, 4), (None, 4)]
 
 
 def test_summary_has_input_rows_and_connected_to_column():
@@ -187,8 +213,9 @@ def test_summary_has_input_rows_and_connected_to_column():
     row = next(l for l in lines if "a (InputLayer)" in l)
     assert "(None, 3)" in row and row.rstrip("│ ").endswith("-")
     assert "ha[0][0]," in text and "hb[0][0]" in text
-    add_row = next(l for l in lines if "(Add)" in l)
-    assert re.search(r"│ concatenate(_\d+)?\[0\]\[0\], +│$", add_row)     # called on [h, h]
+    add_row = lines.index(next(l for l in lines if "twice (Add)" in l))
+    assert re.search(r"│ joined\[0\]\[0\], +│$", lines[add_row])          # called on [h, h]
+    assert re.search(r"│ joined\[0\]\[0\] +│$", lines[add_row + 1])
     assert "Total params: 64 (256.00 B)" in text      # 16 + 12 + 9 + 27, merges have none
     chain_in = keras.Input((4,))
     chain = keras.Model(chain_in, Dense(2)(Dense(3)(chain_in)))

@@ -140,6 +140,8 @@ def test_pool_op_errors():
         avg_pool1d(np.zeros((4, 4, 1, 1)), 2)
     with pytest.raises(ValueError, match=r"'pool_size', received pool_size=0"):
         avg_pool2d(np.zeros((1, 4, 4, 1)), 0)
+    with pytest.raises(ValueError, match=r"max_pool1d: the window \(4,\) .* spatial size \(3,\)"):
+        max_pool1d(np.zeros((1, 3, 2)), 4)
 
 
 # --- layers ------------------------------------------------------------------------------------

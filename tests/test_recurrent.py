@@ -23,8 +23,8 @@ OPS = {
 
 
 def _weights(rng, gates, bias_shape, scale=0.6):
-    return [rng.standard_normal((F, gates * U)) * scale, rng.standard_normal((U, gates * U)) * scale,
-            rng.standard_normal(bias_shape) * 0.3]
+    return [rng.standard_normal((F, gates * U)) * scale,
+            rng.standard_normal((U, gates * U)) * scale, rng.standard_normal(bias_shape) * 0.3]
 
 
 def _flat(outputs):
@@ -488,3 +488,22 @@ def test_gradient_reaches_every_weight_of_a_stack(rng):
     grads = tape.gradient(loss, model.trainable_weights)
     assert len(grads) == 9 and all(g is not None and np.any(g.data != 0) for g in grads)
     assert backend.floatx() == "float32"
+
+
+def test_functional_initial_state_from_another_layer_links_the_graph():
+    encoder_in, decoder_in = keras.Input((None, 3)), keras.Input((None, 2))
+    _, h, c = LSTM(4, return_state=True, name="encoder")(encoder_in)
+    decoded = LSTM(4, return_sequences=True, name="decoder")(decoder_in, initial_state=[h, c])
+    model = keras.Model([encoder_in, decoder_in], Dense(1)(decoded))
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.standard_normal((2, 5, 3)), rng.standard_normal((2, 6, 2))
+    out = model([x1, x2])
+    assert out.shape == (2, 6, 1)
+    encoder = model.get_layer("encoder")
+    with GradientTape() as tape:
+        loss = m.sum(model([x1, x2]))
+    grads = tape.gradient(loss, encoder.trainable_weights)
+    assert all(g is not None and np.any(g.data != 0) for g in grads)
+    _, h_value, c_value = encoder(x1.astype(np.float32))
+    direct = model.get_layer("decoder")(x2.astype(np.float32), initial_state=[h_value, c_value])
+    np.testing.assert_allclose(model.layers[-1](direct).data, out.data, rtol=1e-5, atol=1e-6)

@@ -12,14 +12,19 @@ from ..ops.dropout import check_rate, dropout as dropout_op
 from ..ops.recurrent import ACTIVATIONS
 from .base import Layer
 from .input_spec import InputSpec
+from .symbolic import SymbolicTensor
 
 
 def activation_name(layer_name, argument, activation):
-    """The name of `activation` (a name, a function or None), checked against the names
-    the recurrent ops compute."""
-    function = activations.get(activation)
-    name = getattr(function, "__name__", None)
-    if name not in ACTIVATIONS or activations.get(name) is not function:
+    """The name of `activation` (a name, a built-in function or None), checked against the
+    activations the recurrent ops compute."""
+    if activation is None:
+        return "linear"
+    name = activation if isinstance(activation, str) else getattr(activation, "__name__", None)
+    if not isinstance(activation, str) and name in ACTIVATIONS and \
+            activations.get(name) is not activation:
+        name = None                              # a user function that borrows a built-in name
+    if name not in ACTIVATIONS:
         raise ValueError(f"{layer_name}: unsupported {argument} {activation!r}; expected one of "
                          f"{', '.join(sorted(ACTIVATIONS))}")
     return name
@@ -78,7 +83,7 @@ class RecurrentLayer(Layer):
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
         self.stateful = False
-        self.unroll = bool(unroll)              # accepted for Keras code; the loop is never unrolled
+        self.unroll = bool(unroll)              # accepted for Keras code; never unrolled
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.input_spec = InputSpec(ndim=3)
 
@@ -91,6 +96,8 @@ class RecurrentLayer(Layer):
         return self.bias_initializer
 
     def build(self, input_shape):
+        if isinstance(input_shape, list):                      # [sequences, *initial states]
+            input_shape = input_shape[0]
         features = input_shape[-1]
         if features is None:
             raise ValueError(f"{type(self).__name__} '{self.name}': the last axis (features) of "
@@ -122,7 +129,20 @@ class RecurrentLayer(Layer):
         kept = self._generator().random((batch, self.units), dtype=np.float32) < keep
         return (kept / keep).astype(self.dtype)
 
+    def __call__(self, inputs, *args, **kwargs):
+        """As Layer.__call__; initial states that are graph tensors (functional API) join
+        the inputs, so that the model's graph records that the call depends on them."""
+        states = kwargs.get("initial_state")
+        if states is not None:
+            states = list(states) if isinstance(states, (list, tuple)) else [states]
+            if any(isinstance(state, SymbolicTensor) for state in states):
+                del kwargs["initial_state"]
+                inputs = [inputs] + states
+        return super().__call__(inputs, *args, **kwargs)
+
     def call(self, sequences, initial_state=None, mask=None, training=False):
+        if isinstance(sequences, (list, tuple)):               # [sequences, *initial states]
+            sequences, initial_state = sequences[0], list(sequences[1:])
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
         recurrent_mask = None
@@ -144,6 +164,8 @@ class RecurrentLayer(Layer):
         raise NotImplementedError(f"{type(self).__name__} must implement _run()")
 
     def compute_output_shape(self, input_shape):
+        if isinstance(input_shape, list):                      # [sequences, *initial states]
+            input_shape = input_shape[0]
         batch = input_shape[0]
         output = ((batch, input_shape[1], self.units) if self.return_sequences
                   else (batch, self.units))

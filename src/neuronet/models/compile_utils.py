@@ -15,9 +15,9 @@ from .. import metrics as metrics_module
 def per_output(value, output_names, what):
     """`value` as a list with one entry per output, from a list/tuple or a dict by name.
 
-    A single output takes `value` itself (or the one entry of a list/dict of one). For
-    targets and sample weights (`what` 'y' or 'sample_weight'), one array for several
-    outputs is a mistake for 'y' and shared by all outputs for 'sample_weight'.
+    A single output takes `value` itself (or the one entry of a list/dict of one). One
+    value for several outputs is an error, except for sample weights, which all outputs
+    then share (as in Keras). `what` names the argument in the error messages.
     """
     count = len(output_names)
     if isinstance(value, dict):
@@ -52,13 +52,13 @@ class CompiledLoss:
         self.output_names = list(output_names)
         self.losses = [None if spec is None else _as_loss_object(losses_module.get(spec))
                        for spec in _losses_per_output(loss, self.output_names)]
-        if all(loss is None for loss in self.losses):
+        if all(spec is None for spec in self.losses):
             raise ValueError(f"compile: `loss` gives no loss for any output of "
                              f"{self.output_names}; received loss={loss!r}")
         weights = [None] * len(self.output_names) if loss_weights is None else \
             per_output(loss_weights, self.output_names, "compile(loss_weights=...)")
         self.weights = [1.0 if w is None else float(w) for w in weights]
-        named = [name for name, loss in zip(self.output_names, self.losses) if loss is not None]
+        named = [name for name, spec in zip(self.output_names, self.losses) if spec is not None]
         self.metrics = ([metrics_module.Mean(name=f"{name}_loss") for name in named]
                         if len(named) > 1 else [])
 
@@ -121,7 +121,7 @@ class CompiledMetrics:
     def _build(self, specs, y_pred_shapes, y_true_shapes, taken, clash_prefix):
         built = []
         for index, output_specs in enumerate(specs):
-            loss = self.compiled_loss.losses[index] if self.compiled_loss else None
+            loss = self.compiled_loss.losses[index] if self.compiled_loss is not None else None
             for spec in output_specs:
                 metric = _resolve(spec, loss, y_pred_shapes[index], y_true_shapes[index])
                 name = spec if isinstance(spec, str) else metric.name
@@ -148,6 +148,12 @@ class CompiledMetrics:
             for _, index, metric in self.weighted:
                 metric.update_state(targets[index], outputs[index], sample_weight=weights[index])
 
+    def plain_names(self):
+        """The metrics' names without the output prefix (how Keras orders its logs)."""
+        several = len(self.output_names) > 1
+        return [key[len(self.output_names[index]) + 1:] if several else key
+                for key, index, _ in self._all()]
+
     def _all(self):
         return (self.metrics or []) + (self.weighted or [])
 
@@ -163,11 +169,8 @@ def _metrics_per_output(metrics, output_names, what):
     """A list of metric specs for each output (Keras 3 rules for several outputs)."""
     if metrics is None:
         return [[] for _ in output_names]
-    if len(output_names) == 1:
-        flat = list(metrics.values()) if isinstance(metrics, dict) else metrics
-        if isinstance(metrics, dict):
-            per_output(metrics, output_names, f"compile({what}=...)")      # checks the keys
-        return [_as_spec_list(flat)]
+    if len(output_names) == 1 and not isinstance(metrics, dict):
+        return [_as_spec_list(metrics)]
     if not isinstance(metrics, (list, tuple, dict)):
         raise ValueError(f"compile: for a model with several outputs {output_names}, pass "
                          f"`{what}` as a list (one entry per output) or a dict by output name; "

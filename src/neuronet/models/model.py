@@ -21,7 +21,7 @@ from ..layers.base import Layer, snake_case, unique_name
 from ..layers.input_layer import InputLayer
 from ..layers.symbolic import SymbolicTensor
 from ..ops import math as m
-from ..saving.functional import functional_config, functional_from_config
+from ..saving.functional import functional_config, functional_from_config, layer_order
 from ..saving.serialization import as_shape, compile_config, compile_from_config
 from .summary import print_summary
 from .trainer import Trainer
@@ -65,7 +65,7 @@ class Model(Trainer, Layer):
             layer = InputLayer(batch_shape=tensor.shape, dtype=tensor.dtype, name=tensor.name)
             layer.output = tensor
             self._input_layers.append(layer)
-        self._layers = _unique(self._input_layers + [node.layer for node in self._nodes])
+        self._layers = layer_order(self)        # Keras' order: by depth, inputs first
         self.built = True
 
     def _flat_inputs(self, inputs):
@@ -158,6 +158,12 @@ class Model(Trainer, Layer):
                 self.call(self._as_tensors(zeros if len(shapes) > 1 else zeros[0]), **kwargs)
         self.built = True
 
+    def _ensure_built(self, input_shapes):
+        if not self.built and type(self).build is Model.build:
+            self.built = True      # no dry run: the layers build themselves on this first call
+            return
+        super()._ensure_built(input_shapes)
+
     def compute_output_shape(self, input_shape):
         if self._functional:
             shapes = [t.shape for t in self.outputs]
@@ -205,6 +211,16 @@ class Model(Trainer, Layer):
     @output.setter
     def output(self, value):
         self.__dict__["_called_output"] = value
+
+    @property
+    def input_shape(self):
+        """The shape(s) of `input` (batch axis None), in its structure."""
+        return _map(lambda tensor: tensor.shape, self.input)
+
+    @property
+    def output_shape(self):
+        """The shape(s) of `output`, in its structure."""
+        return _map(lambda tensor: tensor.shape, self.output)
 
     def _endpoint(self, graph_tensors, called_key, what):
         if graph_tensors:

@@ -75,7 +75,8 @@ class _Graph:
 
 def _layer_shape(layer):
     output = getattr(layer, "output", None)
-    outputs = output if isinstance(output, (list, tuple)) else [output]
+    outputs = (list(output.values()) if isinstance(output, dict) else
+               output if isinstance(output, (list, tuple)) else [output])
     if output is None or not all(hasattr(o, "shape") for o in outputs):
         return "?"
     return _shape_text([tuple(o.shape) for o in outputs])

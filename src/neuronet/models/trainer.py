@@ -62,6 +62,18 @@ class Trainer:
         for metric in self.metrics:
             metric.reset_state()
 
+    def _flatten_metrics_in_order(self, logs):
+        """The values of `logs` as a list in Keras' order, or the one value alone: first
+        those named like a metric of `metrics` (the compiled metrics by their own names,
+        without an output's prefix), in that order, then the others sorted by name."""
+        names = []
+        for metric in self.metrics:
+            names += (metric.plain_names() if metric is self.compiled_metrics else [metric.name])
+        order = [name for name in names if name in logs]
+        order += sorted(key for key in logs if key not in order)
+        values = [logs[key] for key in order]
+        return values[0] if len(values) == 1 else values
+
     def get_metrics_result(self):
         """The results of `metrics` as one dict (a metric returning a dict is spread out)."""
         return _flat_logs({metric.name: metric.result() for metric in self.metrics})
@@ -179,10 +191,7 @@ class Trainer:
                 logs = _flat_logs(self.test_step(self._prepare(batch)))
                 callback_list.on_test_batch_end(step, logs)
         callback_list.on_test_end(logs)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs on `x` in inference mode, as NumPy arrays."""
@@ -207,13 +216,15 @@ class Trainer:
             sample_weight = _apply_class_weight(y, sample_weight, class_weight)
         data = self._prepare((x, y, sample_weight))
         self.reset_metrics()
-        return _batch_logs(self.train_step(data), return_dict)
+        logs = _flat_logs(self.train_step(data))
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._require_compiled("test_on_batch")
         self.reset_metrics()
         with no_grad():
-            return _batch_logs(self.test_step(self._prepare((x, y, sample_weight))), return_dict)
+            logs = _flat_logs(self.test_step(self._prepare((x, y, sample_weight))))
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):
         with no_grad():
@@ -277,15 +288,6 @@ def _flat_logs(logs):
         else:
             flat[key] = float(value) if np.ndim(value) == 0 else value
     return flat
-
-
-def _batch_logs(logs, return_dict):
-    """The logs of one batch as Keras' one-batch methods return them."""
-    logs = _flat_logs(logs)
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
 
 
 def _batch_size(x):

@@ -26,7 +26,7 @@ __all__ = ["conv1d", "conv2d", "conv_transpose2d", "zero_pad2d", "crop2d",
 PADDINGS = ("valid", "same")
 
 
-# --- geometry along one axis -------------------------------------------------------------
+# --- geometry and arguments ----------------------------------------------------------------
 
 def padding_amounts(length, kernel, stride=1, padding="valid", dilation=1):
     """(before, after): the zeros added along one axis for 'valid', 'same' or 'causal'."""
@@ -39,6 +39,11 @@ def padding_amounts(length, kernel, stride=1, padding="valid", dilation=1):
     return 0, 0
 
 
+def _window_count(padded_length, kernel, stride, dilation):
+    """How many windows of `kernel` (with holes `dilation`) fit, `stride` apart."""
+    return (padded_length - (kernel - 1) * dilation - 1) // stride + 1
+
+
 def conv_output_length(length, kernel, stride=1, padding="valid", dilation=1):
     """Output length of a convolution (or pooling) along one axis; None stays None.
 
@@ -47,7 +52,7 @@ def conv_output_length(length, kernel, stride=1, padding="valid", dilation=1):
     if length is None:
         return None
     before, after = padding_amounts(length, kernel, stride, padding, dilation)
-    return (length + before + after - (kernel - 1) * dilation - 1) // stride + 1
+    return _window_count(length + before + after, kernel, stride, dilation)
 
 
 def conv_transpose_output_length(length, kernel, stride=1, padding="valid",
@@ -73,15 +78,15 @@ def check_output_size(caller, input_size, output_size, kernel_size, padding):
 
 
 def window_geometry(caller, spatial, kernel_size, strides, padding, dilation):
-    """(pads, out_size) of a 2-D convolution; padding: a name or explicit pairs."""
+    """(pads, out_size) of a convolution or pooling over `spatial` axes; padding: a name or
+    explicit (before, after) pairs. Raises a ValueError naming `caller` for an empty output."""
     if isinstance(padding, str):
         pads = tuple(padding_amounts(n, k, s, padding, d)
                      for n, k, s, d in zip(spatial, kernel_size, strides, dilation))
     else:
         pads = padding
-    out_size = tuple((n + before + after - (k - 1) * d - 1) // s + 1
-                     for n, (before, after), k, s, d in zip(spatial, pads, kernel_size, strides,
-                                                            dilation))
+    out_size = tuple(_window_count(n + sum(pad), k, s, d)
+                     for n, pad, k, s, d in zip(spatial, pads, kernel_size, strides, dilation))
     spans = tuple((k - 1) * d + 1 for k, d in zip(kernel_size, dilation))
     check_output_size(caller, spatial, out_size, spans, padding)
     return pads, out_size
@@ -242,7 +247,10 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     _check_rank("conv1d", "x", x, 3, "(batch, steps, channels)")
     _check_rank("conv1d", "kernel", kernel, 3, "(kernel_size, in_channels, filters)")
     n, steps, c = x.shape
-    pads = ((0, 0), padding_amounts(steps, kernel.shape[0], stride, padding, dilation))
+    size = kernel.shape[0]
+    out_steps = conv_output_length(steps, size, stride, padding, dilation)
+    check_output_size("conv1d", (steps,), (out_steps,), ((size - 1) * dilation + 1,), padding)
+    pads = ((0, 0), padding_amounts(steps, size, stride, padding, dilation))
     out = _conv2d(reshape(x, (n, 1, steps, c)), reshape(kernel, (1,) + kernel.shape), bias,
                   (1, stride), pads, (1, dilation), "conv1d")   # a height-1 image
     return reshape(out, (n, out.shape[2], out.shape[3]))
@@ -316,11 +324,15 @@ def conv_transpose2d(x, kernel, bias=None, strides=1, padding="valid", output_pa
 # --- zero padding and cropping (each the other's adjoint) -----------------------------------
 
 def _check_pads(caller, name, pads):
-    pads = tuple(tuple(int(v) for v in pair) for pair in pads)
-    if len(pads) != 2 or any(len(pair) != 2 or min(pair) < 0 for pair in pads):
+    """pads as ((top, bottom), (left, right)) of non-negative ints, or a ValueError."""
+    try:
+        pairs = tuple(as_tuple(pair, 2, name, caller, allow_zero=True) for pair in pads)
+    except (TypeError, ValueError):
+        pairs = ()
+    if len(pairs) != 2:
         raise ValueError(f"{caller}: expected {name} ((top, bottom), (left, right)) of "
-                         f"non-negative ints, received {pads!r}")
-    return pads
+                         f"non-negative ints, received {name}={pads!r}")
+    return pairs
 
 
 def zero_pad2d(x, padding):

@@ -12,7 +12,8 @@ import numpy as np
 
 from .. import backend
 from ..autograd.tensor import Tensor
-from .conv import as_tuple, check_padding, crop_array, pad_array, window_geometry, window_slice
+from .conv import (as_tuple, check_output_size, check_padding, conv_output_length, crop_array,
+                   pad_array, window_geometry, window_slice)
 from .math import reshape, tensor
 
 __all__ = ["max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "upsample_nearest2d"]
@@ -97,6 +98,7 @@ def avg_pool2d(x, pool_size, strides=None, padding="valid"):
 
 def _pool1d(pool2d, caller, x, pool_size, strides, padding):
     """A 1-D pooling as the 2-D one on a height-1 image: (n, steps, c) -> (n, 1, steps, c)."""
+    check_padding(padding, caller)
     x = tensor(x)
     if x.ndim != 3:
         raise ValueError(f"{caller}: expected x of rank 3 (batch, steps, channels), "
@@ -104,6 +106,8 @@ def _pool1d(pool2d, caller, x, pool_size, strides, padding):
     pool = as_tuple(pool_size, 1, "pool_size", caller)[0]
     stride = pool if strides is None else as_tuple(strides, 1, "strides", caller)[0]
     n, steps, c = x.shape
+    out_steps = conv_output_length(steps, pool, stride, padding)
+    check_output_size(caller, (steps,), (out_steps,), (pool,), padding)
     out = pool2d(reshape(x, (n, 1, steps, c)), (1, pool), (1, stride), padding)
     return reshape(out, (n, out.shape[2], c))
 

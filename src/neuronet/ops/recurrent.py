@@ -179,7 +179,8 @@ class _Sequence:
         shape = (self.batch, self.units)
         if initial_state is None:
             return [np.zeros(shape, self.dtype) for _ in range(count)], []
-        states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        states = (list(initial_state) if isinstance(initial_state, (list, tuple))
+                  else [initial_state])
         if len(states) != count:
             raise ValueError(f"{self.op}: expected {count} initial state(s) of shape {shape}, "
                              f"received {len(states)}")
@@ -302,8 +303,9 @@ def simple_rnn(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=
     kernel (features, units), recurrent_kernel (units, units), bias (units,).
     Returns (outputs, h).
     """
-    s = _Sequence("simple_rnn", x, kernel, recurrent_kernel, 1, bias, (np.shape(recurrent_kernel)[0],),
-                  initial_state, 1, mask, go_backwards, return_sequences, zero_output_for_mask,
+    n = np.shape(recurrent_kernel)[0]
+    s = _Sequence("simple_rnn", x, kernel, recurrent_kernel, 1, bias, (n,), initial_state, 1,
+                  mask, go_backwards, return_sequences, zero_output_for_mask,
                   recurrent_dropout_mask)
     act, act_grad = _activation("simple_rnn", "activation", activation)
     u = s.recurrent_kernel.data
@@ -428,9 +430,9 @@ def gru(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None, a
     input and the recurrent bias, with reset_after=True, else (3 units,). Returns (outputs, h).
     """
     n = np.shape(recurrent_kernel)[0]
-    s = _Sequence("gru", x, kernel, recurrent_kernel, 3, bias, (2, 3 * n) if reset_after else (3 * n,),
-                  initial_state, 1, mask, go_backwards, return_sequences, zero_output_for_mask,
-                  recurrent_dropout_mask)
+    bias_shape = (2, 3 * n) if reset_after else (3 * n,)
+    s = _Sequence("gru", x, kernel, recurrent_kernel, 3, bias, bias_shape, initial_state, 1, mask,
+                  go_backwards, return_sequences, zero_output_for_mask, recurrent_dropout_mask)
     act, act_grad = _activation("gru", "activation", activation)
     gate, gate_grad = _activation("gru", "recurrent_activation", recurrent_activation)
     b = None if s.bias is None else s.bias.data
