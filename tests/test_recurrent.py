@@ -507,3 +507,21 @@ def test_functional_initial_state_from_another_layer_links_the_graph():
     _, h_value, c_value = encoder(x1.astype(np.float32))
     direct = model.get_layer("decoder")(x2.astype(np.float32), initial_state=[h_value, c_value])
     np.testing.assert_allclose(model.layers[-1](direct).data, out.data, rtol=1e-5, atol=1e-6)
+
+
+def test_recurrent_model_round_trips_through_a_keras_file(tmp_path):
+    pytest.importorskip("h5py")
+    inputs = keras.Input((6,), dtype="int32")
+    hidden = Embedding(20, 4, mask_zero=True)(inputs)
+    hidden = Bidirectional(LSTM(3, return_sequences=True), merge_mode="sum")(hidden)
+    hidden = GRU(3, return_sequences=True, reset_after=False)(hidden)
+    hidden = TimeDistributed(Dense(2))(hidden)
+    model = keras.Model(inputs, SimpleRNN(2, go_backwards=True)(hidden))
+    ids = np.random.default_rng(0).integers(0, 20, (3, 6))
+    ids[:, 4:] = 0
+    expected = model.predict(ids, verbose=0)
+    model.save(tmp_path / "model.keras")
+    loaded = keras.saving.load_model(tmp_path / "model.keras")
+    assert [type(layer).__name__ for layer in loaded.layers][1:] == [
+        "Embedding", "Bidirectional", "GRU", "TimeDistributed", "SimpleRNN"]
+    np.testing.assert_allclose(loaded.predict(ids, verbose=0), expected, rtol=1e-6)

@@ -33,7 +33,7 @@ class Layer:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
                             f"{sorted(kwargs)}")
         self.name = name or unique_name(snake_case(type(self).__name__))
-        self.trainable = trainable
+        self._trainable = bool(trainable)
         self.dtype = np.dtype(dtype or backend.floatx()).name
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
@@ -81,6 +81,17 @@ class Layer:
             items = value if isinstance(value, (list, tuple)) else [value]
             found.extend(item for item in items if isinstance(item, Layer) and item is not self)
         return found
+
+    @property
+    def trainable(self):
+        """Whether training updates this layer's weights; setting it sets every sublayer's."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in self._sublayers():
+            layer.trainable = value
 
     @property
     def weights(self):

@@ -1,7 +1,7 @@
 """Bidirectional: runs a recurrent layer forwards and a copy of it backwards, then merges."""
 from ..ops import math as m
+from ..saving.serialization import deserialize_keras_object, serialize_keras_object
 from .base import Layer
-from .wrapper import deserialize_layer, serialize_layer
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
@@ -137,14 +137,14 @@ class Bidirectional(Layer):
 
     def get_config(self):
         return {**super().get_config(), "merge_mode": self.merge_mode,
-                "layer": serialize_layer(self.forward_layer),
-                "backward_layer": serialize_layer(self.backward_layer)}
+                "layer": serialize_keras_object(self.forward_layer),
+                "backward_layer": serialize_keras_object(self.backward_layer)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
-        layer = deserialize_layer(config.pop("layer"), custom_objects)
+        layer = deserialize_keras_object(config.pop("layer"), custom_objects)
         backward = config.pop("backward_layer", None)
         if backward is not None:
-            backward = deserialize_layer(backward, custom_objects)
+            backward = deserialize_keras_object(backward, custom_objects)
         return cls(layer, backward_layer=backward, **config)

@@ -136,14 +136,32 @@ class GeneratorBatches:
             yield unpack_batch(batch, f"the generator's batch {produced}")
 
 
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """`x` alone when there is no `y` (a tuple `(x,)` when `x` is itself a list or tuple),
+    else `(x, y)` or `(x, y, sample_weight)`: the batch a `train_step` receives."""
+    if y is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+def unpack_x_y_sample_weight(data):
+    """`(x, y, sample_weight)` from a batch `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`
+    (missing parts are None)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if not 1 <= len(data) <= 3:
+        raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+                         f"`(x, y, sample_weight)`, found a tuple of length {len(data)}")
+    return data + (None,) * (3 - len(data))
+
+
 def unpack_batch(batch, where):
-    """(x,), (x, y) or (x, y, sample_weight) -> a 3-tuple; anything else is an error."""
-    if isinstance(batch, tuple) and 1 <= len(batch) <= 3:
-        return tuple(batch) + (None,) * (3 - len(batch))
-    if isinstance(batch, list) and len(batch) in (2, 3) and not isinstance(batch[0], (int, float)):
-        return tuple(batch) + (None,) * (3 - len(batch))
-    if isinstance(batch, np.ndarray):
-        return batch, None, None
+    """A batch read from a generator or Sequence as (x, y, sample_weight), or a clear error."""
+    if isinstance(batch, np.ndarray) or (isinstance(batch, tuple) and 1 <= len(batch) <= 3) or (
+            isinstance(batch, list) and len(batch) in (2, 3)):
+        return unpack_x_y_sample_weight(batch)
     described = f"a {type(batch).__name__}" + (f" of length {len(batch)}" if hasattr(batch, "__len__") else "")
     raise ValueError(f"Invalid batch from {where}: expected a tuple (x, y) or "
                      f"(x, y, sample_weight), received {described}")

@@ -27,8 +27,8 @@ class Sequential(Model):
             return
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: expected a Layer, received {type(layer).__name__}")
-        if not self._layers and self._input_shape is None and layer._input_shape_arg is not None:
-            self._input_shape = layer._input_shape_arg
+        if not self._layers and self._input_shape is None:
+            self._input_shape = _declared_input_shape(layer)
         self._layers.append(layer)
         self.built = False
         if self._input_shape is not None:
@@ -105,3 +105,11 @@ class Sequential(Model):
         if not model.built and config.get("build_input_shape"):
             model.build(tuple(config["build_input_shape"]))
         return model
+
+
+def _declared_input_shape(layer):
+    """The input shape a layer declares (input_shape=...) or a built model already has."""
+    if layer._input_shape_arg is not None:
+        return layer._input_shape_arg
+    inputs = getattr(layer, "inputs", None) if layer.built else None
+    return tuple(inputs[0].shape) if inputs and len(inputs) == 1 else None

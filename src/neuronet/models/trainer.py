@@ -9,9 +9,9 @@ from .. import callbacks as callbacks_module
 from .. import metrics as metrics_module
 from .. import optimizers
 from ..autograd import Tensor, backpropagate, no_grad
-from ..ops import math as m
 from . import data_adapter
 from .compile_utils import CompiledLoss, CompiledMetrics
+from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
 
 class Trainer:
@@ -25,6 +25,9 @@ class Trainer:
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile="auto", auto_scale_loss=True):
         """Set the optimizer, loss(es) and metrics; freezes the trainable set (Keras' rule)."""
+        self._compile_arguments = {"optimizer": optimizer, "loss": loss,
+                                   "loss_weights": loss_weights, "metrics": metrics,
+                                   "weighted_metrics": weighted_metrics}
         names = self.output_names
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
@@ -255,27 +258,6 @@ class Trainer:
         if array.dtype.kind == "f" and array.dtype != self.dtype:
             array = array.astype(self.dtype)
         return Tensor(array)
-
-
-def pack_x_y_sample_weight(x, y=None, sample_weight=None):
-    """`x` alone when there is no `y` (a tuple `(x,)` when `x` is itself a list or tuple),
-    else `(x, y)` or `(x, y, sample_weight)`: the batch a `train_step` receives."""
-    if y is None:
-        return (x,) if isinstance(x, (list, tuple)) else x
-    return (x, y) if sample_weight is None else (x, y, sample_weight)
-
-
-def unpack_x_y_sample_weight(data):
-    """`(x, y, sample_weight)` from a batch `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`
-    (missing parts are None)."""
-    if isinstance(data, list):
-        data = tuple(data)
-    if not isinstance(data, tuple):
-        return data, None, None
-    if not 1 <= len(data) <= 3:
-        raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
-                         f"`(x, y, sample_weight)`, found a tuple of length {len(data)}")
-    return data + (None,) * (3 - len(data))
 
 
 def _flat_logs(logs):

@@ -465,16 +465,12 @@ def compile_config(model):
     """The arguments `model` was compiled with, in Keras 3's compile_config layout."""
     if not model.compiled:
         return {}
-    names = model.output_names
-    specs = model.compiled_metrics.specs
-    metrics = specs[0] if len(names) == 1 else {
-        name: spec for name, spec in zip(names, specs) if spec is not None}
-    weights = model.compiled_loss.weights if model.compiled_loss is not None else []
-    loss_weights = None if all(w == 1.0 for w in weights) else (
-        weights[0] if len(weights) == 1 else weights)
+    arguments = model._compile_arguments
     return {"optimizer": serialize_keras_object(model.optimizer),
-            "loss": serialize_keras_object(model.loss), "loss_weights": loss_weights,
-            "metrics": serialize_keras_object(metrics or None), "weighted_metrics": None,
+            "loss": serialize_keras_object(arguments["loss"]),
+            "loss_weights": arguments["loss_weights"],
+            "metrics": serialize_keras_object(arguments["metrics"]),
+            "weighted_metrics": serialize_keras_object(arguments["weighted_metrics"]),
             "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False}
 
 
