@@ -5,7 +5,9 @@
 10,000 random 28x28x1 images, 10 classes: Conv2D 32 3x3 relu -> MaxPooling 2 ->
 Conv2D 64 3x3 relu -> MaxPooling 2 -> Flatten -> Dense 128 relu -> Dense 10 softmax,
 Adam, batch 64. Prints the median over the epochs (3 by default) of each, measured in
-the same run, and their ratio.
+the same run, and their ratio. On a machine shared with other jobs, multi-threaded BLAS
+timings swing widely; OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 compares both libraries on
+one thread, which stays stable.
 """
 import common  # noqa: F401  (must come first: fixes the BLAS environment)
 

@@ -42,6 +42,9 @@ def test_batch_norm_train_statistics_and_output():
     np.testing.assert_allclose(out.data, (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-3),
                                rtol=1e-4, atol=1e-5)
     assert out.dtype == mean.dtype == variance.dtype == np.float32
+    integers = np.arange(12).reshape(4, 3)
+    assert batch_norm_train(integers)[0].dtype == np.float32
+    assert batch_normalization(integers, mean, variance).dtype == np.float32
 
 
 def test_ops_errors():

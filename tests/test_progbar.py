@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from neuronet.callbacks import CallbackList
-from neuronet.utils import progbar as progbar_module
-from neuronet.utils.progbar import Progbar, format_eta, format_time_per_unit, format_value
+from neuronet.callbacks import progbar as progbar_module
+from neuronet.callbacks.progbar import Progbar, format_eta, format_time_per_unit, format_value
 
 BAR_LINE = re.compile(r"^\d+/\d+ ━+ \d+s \d+(ms|us|s)/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}$")
 

@@ -525,3 +525,17 @@ def test_recurrent_model_round_trips_through_a_keras_file(tmp_path):
     assert [type(layer).__name__ for layer in loaded.layers][1:] == [
         "Embedding", "Bidirectional", "GRU", "TimeDistributed", "SimpleRNN"]
     np.testing.assert_allclose(loaded.predict(ids, verbose=0), expected, rtol=1e-6)
+
+
+def test_bidirectional_takes_graph_states_in_a_functional_model(rng):
+    encoder_in, decoder_in = keras.Input((5, 3)), keras.Input((4, 3))
+    _, *states = Bidirectional(GRU(2, return_state=True), name="encoder")(encoder_in)
+    assert [s.shape for s in states] == [(None, 2), (None, 2)]
+    decoded = Bidirectional(GRU(2, return_sequences=True))(decoder_in, initial_state=states)
+    model = keras.Model([encoder_in, decoder_in], decoded)
+    x1, x2 = rng.standard_normal((3, 5, 3)), rng.standard_normal((3, 4, 3))
+    assert model([x1, x2]).shape == (3, 4, 4)
+    with GradientTape() as tape:
+        loss = m.sum(model([x1, x2]))
+    encoder_weights = model.get_layer("encoder").trainable_weights
+    assert all(np.any(g.data != 0) for g in tape.gradient(loss, encoder_weights))

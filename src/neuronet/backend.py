@@ -4,6 +4,8 @@ random generator, with the argument checks every package layer shares.
 Every module takes arrays, dtypes and random draws from here, so that a seed set once
 makes every later draw reproducible and the float type is chosen in one place.
 """
+import re
+
 import numpy as np
 
 xp = np  # the array namespace (NumPy; an API-compatible one can replace it)
@@ -87,6 +89,13 @@ def set_random_seed(seed):
 
 
 _name_counts = {}
+
+
+def snake_case(name):
+    """'GlorotUniform' -> 'glorot_uniform', 'MaxPooling2D' -> 'max_pooling2d' (Keras' rule)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def unique_name(base):

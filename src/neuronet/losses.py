@@ -13,7 +13,6 @@ work from logits with the fused ops of `neuronet.ops.cross_entropy`: with
 which records its input as `y_pred._keras_logits` (as Keras does).
 """
 import math
-import re
 import warnings
 
 import numpy as np
@@ -431,12 +430,6 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
 
 # --- Loss objects --------------------------------------------------------------------------
 
-def _snake_case(name):
-    """'KLDivergence' -> 'kl_divergence' (Keras' default object names)."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
-
-
 def _as_dtype(x, dtype):
     """`x` as a Tensor of `dtype` (a Tensor of that dtype is returned as it is)."""
     if isinstance(x, Tensor):
@@ -456,7 +449,7 @@ class Loss:
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        self.name = name or _snake_case(type(self).__name__)
+        self.name = name or backend.snake_case(type(self).__name__)
         self.reduction = standardize_reduction(reduction)
         if dtype is not None and not backend.is_float_dtype(dtype):
             raise ValueError(f"{type(self).__name__}: dtype must be a float dtype, "

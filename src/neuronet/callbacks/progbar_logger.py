@@ -1,5 +1,5 @@
 """ProgbarLogger: prints the progress bar and metrics of fit, evaluate and predict."""
-from ..utils.progbar import Progbar
+from .progbar import Progbar
 from .callback import Callback
 
 

@@ -10,14 +10,10 @@ import re
 import numpy as np
 
 from .. import backend, initializers, regularizers
-from ..backend import unique_name
+from ..backend import snake_case, unique_name
 from ..autograd import Tensor, Variable, no_grad
 from ..ops import math as m
 from .symbolic import Node, SymbolicTensor
-
-def snake_case(name):
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
-
 
 class Layer:
     """Base class of layers: weights, lazy build, call, config.
@@ -188,7 +184,8 @@ class Layer:
             self._check_inputs(input_shapes)       # the spec set in __init__, before build
             shapes = (input_shapes if isinstance(input_shapes, list)
                       else (None,) + tuple(input_shapes[1:]))
-            self.build(shapes)
+            if not self._weights:                  # build(shape) called by hand made them
+                self.build(shapes)
             self.built = True
 
     def _check_inputs(self, input_shapes):

@@ -8,7 +8,8 @@ import numbers
 from .. import activations, initializers, regularizers
 from ..ops.conv import as_tuple, check_output_size
 from .base import Layer
-from .conv_utils import (from_channels_last, join_shape, normalize_data_format, normalize_padding,
+from ..backend import standardize_data_format
+from .conv_utils import (from_channels_last, join_shape, normalize_padding,
                          split_shape, to_channels_last)
 from .input_spec import InputSpec
 
@@ -37,7 +38,7 @@ class BaseConv(Layer):
         self.kernel_size = as_tuple(kernel_size, self.rank, "kernel_size", caller)
         self.strides = as_tuple(strides, self.rank, "strides", caller)
         self.padding = normalize_padding(padding, caller, self.paddings)
-        self.data_format = normalize_data_format(data_format, caller)
+        self.data_format = standardize_data_format(data_format, caller)
         self.dilation_rate = as_tuple(dilation_rate, self.rank, "dilation_rate", caller)
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(f"{caller}: strides > 1 is not supported together with "

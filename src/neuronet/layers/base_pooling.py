@@ -4,7 +4,8 @@ A subclass sets `rank` and `pool_op`, the op computing channels-last.
 """
 from ..ops.conv import as_tuple, check_output_size, conv_output_length
 from .base import Layer
-from .conv_utils import (from_channels_last, join_shape, normalize_data_format, normalize_padding,
+from ..backend import standardize_data_format
+from .conv_utils import (from_channels_last, join_shape, normalize_padding,
                          split_shape, to_channels_last)
 from .input_spec import InputSpec
 
@@ -22,7 +23,7 @@ class BasePooling(Layer):
         self.strides = (self.pool_size if strides is None
                         else as_tuple(strides, self.rank, "strides", caller))
         self.padding = normalize_padding(padding, caller)
-        self.data_format = normalize_data_format(data_format, caller)
+        self.data_format = standardize_data_format(data_format, caller)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def build(self, input_shape):
@@ -30,11 +31,8 @@ class BasePooling(Layer):
 
     def call(self, inputs):
         x = to_channels_last(inputs, self.data_format)
-        pool_size, strides = self.pool_size, self.strides
-        if self.rank == 1:
-            pool_size, strides = pool_size[0], strides[0]
-        return from_channels_last(type(self).pool_op(x, pool_size, strides, self.padding),
-                                  self.data_format)
+        pooled = self.pool_op(x, self.pool_size, self.strides, self.padding)
+        return from_channels_last(pooled, self.data_format)
 
     def compute_output_shape(self, input_shape):
         batch, spatial, channels = split_shape(input_shape, self.data_format)

@@ -2,6 +2,7 @@
 from ..ops import math as m
 from ..saving.serialization import deserialize_keras_object, serialize_keras_object
 from .base import Layer
+from .rnn_base import split_states, states_join_inputs
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
@@ -73,13 +74,21 @@ class Bidirectional(Layer):
                                  f"and {getattr(backward, attribute)}")
 
     def build(self, input_shape):
+        if isinstance(input_shape, list):                      # [sequences, *initial states]
+            input_shape = input_shape[0]
         self.forward_layer._ensure_built(input_shape)
         self.backward_layer._ensure_built(input_shape)
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
 
+    def __call__(self, inputs, *args, **kwargs):
+        return super().__call__(states_join_inputs(inputs, kwargs), *args, **kwargs)
+
     def call(self, sequences, initial_state=None, mask=None, training=None):
+        sequences, initial_state = split_states(sequences, initial_state)
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
         forward_kwargs, backward_kwargs = {"training": training}, {"training": training}
         if mask is not None:
             forward_kwargs["mask"] = backward_kwargs["mask"] = mask
@@ -112,6 +121,8 @@ class Bidirectional(Layer):
         return [y, y_reversed]
 
     def _state_shapes(self, input_shape):
+        if isinstance(input_shape, list):                      # [sequences, *initial states]
+            input_shape = input_shape[0]
         shape = self.forward_layer.compute_output_shape(input_shape)
         return (shape[0], shape[1:]) if self.return_state else (shape, [])
 

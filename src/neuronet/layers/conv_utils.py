@@ -7,7 +7,6 @@ import numbers
 
 from ..ops import math as m
 
-DATA_FORMATS = ("channels_last", "channels_first")
 
 
 def normalize_padding(value, caller, allowed=("valid", "same")):
@@ -17,16 +16,6 @@ def normalize_padding(value, caller, allowed=("valid", "same")):
         raise ValueError(f"{caller}: expected one of {allowed} for argument 'padding', "
                          f"received padding={value!r}")
     return padding
-
-
-def normalize_data_format(value, caller):
-    """'channels_last' (the default, for None) or 'channels_first'."""
-    data_format = "channels_last" if value is None else value
-    data_format = data_format.lower() if isinstance(data_format, str) else data_format
-    if data_format not in DATA_FORMATS:
-        raise ValueError(f"{caller}: expected one of {DATA_FORMATS} for argument 'data_format', "
-                         f"received data_format={value!r}")
-    return data_format
 
 
 def normalize_pairs(value, name, caller):

@@ -1,7 +1,8 @@
 """Cropping2D: removes rows and columns at the borders of images."""
 from ..ops.conv import crop2d
 from .base import Layer
-from .conv_utils import (from_channels_last, join_shape, normalize_data_format, normalize_pairs,
+from ..backend import standardize_data_format
+from .conv_utils import (from_channels_last, join_shape, normalize_pairs,
                          split_shape, to_channels_last)
 from .input_spec import InputSpec
 
@@ -18,7 +19,7 @@ class Cropping2D(Layer):
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.cropping = normalize_pairs(cropping, "cropping", "Cropping2D")
-        self.data_format = normalize_data_format(data_format, "Cropping2D")
+        self.data_format = standardize_data_format(data_format, "Cropping2D")
         self.input_spec = InputSpec(ndim=4)
 
     def build(self, input_shape):

@@ -7,7 +7,8 @@ keeps the pooled axes with size 1.
 """
 from ..ops import math as m
 from .base import Layer
-from .conv_utils import join_shape, normalize_data_format, split_shape
+from ..backend import standardize_data_format
+from .conv_utils import join_shape, split_shape
 from .input_spec import InputSpec
 
 
@@ -19,7 +20,7 @@ class _GlobalPooling(Layer):
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = normalize_data_format(data_format, type(self).__name__)
+        self.data_format = standardize_data_format(data_format, type(self).__name__)
         self.keepdims = bool(keepdims)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
@@ -28,7 +29,7 @@ class _GlobalPooling(Layer):
         return tuple(range(first, first + self.rank))
 
     def call(self, inputs):
-        return type(self).reduce_op(inputs, axis=self._spatial_axes(), keepdims=self.keepdims)
+        return self.reduce_op(inputs, axis=self._spatial_axes(), keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape):
         batch, spatial, channels = split_shape(input_shape, self.data_format)

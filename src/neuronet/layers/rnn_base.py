@@ -30,6 +30,27 @@ def activation_name(layer_name, argument, activation):
     return name
 
 
+def states_join_inputs(inputs, kwargs):
+    """Move `initial_state` from `kwargs` into the inputs, as [inputs, *states], when the
+    states are graph tensors (functional API): the model's graph then records that the
+    call depends on them. Returns the inputs to call the layer with."""
+    states = kwargs.get("initial_state")
+    if states is None:
+        return inputs
+    states = list(states) if isinstance(states, (list, tuple)) else [states]
+    if not any(isinstance(state, SymbolicTensor) for state in states):
+        return inputs
+    del kwargs["initial_state"]
+    return [inputs] + states
+
+
+def split_states(sequences, initial_state):
+    """(sequences, initial_state) from a call's inputs, which may be [sequences, *states]."""
+    if isinstance(sequences, (list, tuple)):
+        return sequences[0], list(sequences[1:])
+    return sequences, initial_state
+
+
 class RecurrentLayer(Layer):
     """Base of the recurrent layers.
 
@@ -130,19 +151,10 @@ class RecurrentLayer(Layer):
         return (kept / keep).astype(self.dtype)
 
     def __call__(self, inputs, *args, **kwargs):
-        """As Layer.__call__; initial states that are graph tensors (functional API) join
-        the inputs, so that the model's graph records that the call depends on them."""
-        states = kwargs.get("initial_state")
-        if states is not None:
-            states = list(states) if isinstance(states, (list, tuple)) else [states]
-            if any(isinstance(state, SymbolicTensor) for state in states):
-                del kwargs["initial_state"]
-                inputs = [inputs] + states
-        return super().__call__(inputs, *args, **kwargs)
+        return super().__call__(states_join_inputs(inputs, kwargs), *args, **kwargs)
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
-        if isinstance(sequences, (list, tuple)):               # [sequences, *initial states]
-            sequences, initial_state = sequences[0], list(sequences[1:])
+        sequences, initial_state = split_states(sequences, initial_state)
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
         recurrent_mask = None

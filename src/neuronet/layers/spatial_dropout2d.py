@@ -1,6 +1,6 @@
 """SpatialDropout2D: during training, drops whole feature maps (channels) at random."""
 from ..ops.dropout import dropout
-from .conv_utils import normalize_data_format
+from ..backend import standardize_data_format
 from .dropout import Dropout
 from .input_spec import InputSpec
 
@@ -15,7 +15,7 @@ class SpatialDropout2D(Dropout):
 
     def __init__(self, rate, data_format=None, seed=None, **kwargs):
         super().__init__(rate, seed=seed, **kwargs)
-        self.data_format = normalize_data_format(data_format, "SpatialDropout2D")
+        self.data_format = standardize_data_format(data_format, "SpatialDropout2D")
         self.input_spec = InputSpec(ndim=4)
 
     def call(self, inputs, training=False):

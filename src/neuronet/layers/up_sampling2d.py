@@ -6,7 +6,8 @@ from ..ops import math as m
 from ..ops.conv import as_tuple
 from ..ops.pool import upsample_nearest2d
 from .base import Layer
-from .conv_utils import (from_channels_last, join_shape, normalize_data_format, split_shape,
+from ..backend import standardize_data_format
+from .conv_utils import (from_channels_last, join_shape, split_shape,
                          to_channels_last)
 from .input_spec import InputSpec
 
@@ -42,7 +43,7 @@ class UpSampling2D(Layer):
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
         self.size = as_tuple(size, 2, "size", "UpSampling2D")
-        self.data_format = normalize_data_format(data_format, "UpSampling2D")
+        self.data_format = standardize_data_format(data_format, "UpSampling2D")
         if interpolation not in INTERPOLATIONS:
             raise ValueError(f"UpSampling2D: expected one of {INTERPOLATIONS} for argument "
                              f"'interpolation', received interpolation={interpolation!r}")

@@ -1,7 +1,8 @@
 """ZeroPadding2D: adds rows and columns of zeros around images."""
 from ..ops.conv import zero_pad2d
 from .base import Layer
-from .conv_utils import (from_channels_last, join_shape, normalize_data_format, normalize_pairs,
+from ..backend import standardize_data_format
+from .conv_utils import (from_channels_last, join_shape, normalize_pairs,
                          split_shape, to_channels_last)
 from .input_spec import InputSpec
 
@@ -18,7 +19,7 @@ class ZeroPadding2D(Layer):
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.padding = normalize_pairs(padding, "padding", "ZeroPadding2D")
-        self.data_format = normalize_data_format(data_format, "ZeroPadding2D")
+        self.data_format = standardize_data_format(data_format, "ZeroPadding2D")
         self.input_spec = InputSpec(ndim=4)
 
     def call(self, inputs):

@@ -12,19 +12,12 @@ never record a graph. Running totals are kept in float64 so that long epochs los
 precision; `result()` returns a Python float (or, for a metric with several values, an
 ndarray of the metric's `dtype`).
 """
-import re
 
 import numpy as np
 
+from ..backend import snake_case
 from .. import backend, initializers
 from ..autograd import Variable, as_array
-
-
-def snake_case(name):
-    """'TopKCategoricalAccuracy' -> 'top_k_categorical_accuracy', 'AUC' -> 'auc' (Keras' rule)."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):

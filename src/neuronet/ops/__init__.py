@@ -3,10 +3,20 @@
 This is the namespace for custom layers and losses, like `keras.ops`.
 """
 from .activations import *  # noqa: F401,F403
-from .activations import __all__ as _activations_all
-from .math import *  # noqa: F401,F403
-from .math import __all__ as _math_all
+from .activations import __all__ as _activations
+from .conv import *  # noqa: F401,F403
+from .conv import __all__ as _conv
+from .cross_entropy import (sigmoid_binary_cross_entropy, softmax_cross_entropy,
+                            sparse_softmax_cross_entropy)
 from .dropout import dropout
+from .math import *  # noqa: F401,F403
+from .math import __all__ as _math
 from .nn import linear
+from .normalization import *  # noqa: F401,F403
+from .normalization import __all__ as _normalization
+from .pool import *  # noqa: F401,F403
+from .pool import __all__ as _pool
 
-__all__ = list(_math_all) + list(_activations_all) + ["linear", "dropout"]
+__all__ = (list(_math) + list(_activations) + list(_conv) + list(_pool) + list(_normalization)
+           + ["linear", "dropout", "softmax_cross_entropy", "sparse_softmax_cross_entropy",
+              "sigmoid_binary_cross_entropy"])

@@ -24,27 +24,24 @@ def check_indices(indices, input_dim, who="embedding"):
             bad = low if low < 0 else high
             raise ValueError(f"{who}: index {bad} is out of range; expected indices in "
                              f"[0, {input_dim - 1}] (input_dim={input_dim})")
-    return indices
+    return indices.astype(np.intp, copy=False)
 
 
 def _row_sums(indices, grads, rows):
     """(rows, dim): row k holds the sum of the rows of `grads` (n, dim) whose index is k.
 
-    Sorting puts equal indices next to each other: an index that occurs once has its row
-    copied, and the run of rows of each repeated index is summed by np.add.reduceat.
+    The rows of indices that occur once are copied; those of repeated indices are sorted
+    by index, so that each index's rows form one run, and np.add.reduceat sums every run.
     """
-    order = np.argsort(indices, kind="stable")
-    ordered, ordered_grads = indices[order], grads[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    counts = np.diff(np.append(starts, ordered.size))
     out = np.zeros((rows, grads.shape[1]), grads.dtype)
-    once = counts == 1
-    out[ordered[starts[once]]] = ordered_grads[starts[once]]
+    once = np.bincount(indices, minlength=rows)[indices] == 1
+    out[indices[once]] = grads[once]
     if not once.all():
-        repeated = ~once
-        runs = ordered_grads[np.repeat(repeated, counts)]      # the rows of repeated indices
-        run_starts = np.concatenate(([0], np.cumsum(counts[repeated])[:-1]))
-        out[ordered[starts[repeated]]] = np.add.reduceat(runs, run_starts, axis=0)
+        repeated = np.flatnonzero(~once)
+        order = repeated[np.argsort(indices[repeated], kind="stable")]
+        ordered = indices[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        out[ordered[starts]] = np.add.reduceat(grads[order], starts, axis=0)
     return out
 
 

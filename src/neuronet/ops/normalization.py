@@ -6,6 +6,7 @@ backward pass includes their dependence on x.
 """
 import numpy as np
 
+from .. import backend
 from ..autograd.tensor import Tensor
 from .math import tensor
 
@@ -20,6 +21,12 @@ def _feature_axes(caller, ndim, axis):
     axes = tuple(sorted(int(a) % ndim for a in axes))
     reduced = tuple(a for a in range(ndim) if a not in axes)
     return axes, reduced
+
+
+def _float_input(x):
+    """x as a float Tensor: integers become floatx() (and get no gradient)."""
+    x = tensor(x)
+    return x if x.dtype.kind == "f" else Tensor(x.data.astype(backend.floatx()))
 
 
 def _params(caller, x, axes, named):
@@ -50,7 +57,7 @@ def batch_normalization(x, mean, variance, axis=-1, offset=None, scale=None, eps
     mean, variance, offset, scale: one value per feature along `axis` (offset, scale may be
     None). Output: x's shape. Used by BatchNormalization at inference.
     """
-    x = tensor(x)
+    x = _float_input(x)
     axes, reduced = _feature_axes("batch_normalization", x.ndim, axis)
     tensors, p = _params("batch_normalization", x, axes, {
         "mean": mean, "variance": variance, "offset": offset, "scale": scale})
@@ -83,7 +90,7 @@ def batch_norm_train(x, axis=-1, offset=None, scale=None, epsilon=1e-3):
     Returns (output Tensor, mean, variance): the batch statistics as arrays of one value per
     feature, the variance biased (divided by the count), for the moving averages.
     """
-    x = tensor(x)
+    x = _float_input(x)
     axes, reduced = _feature_axes("batch_norm_train", x.ndim, axis)
     tensors, p = _params("batch_norm_train", x, axes, {"offset": offset, "scale": scale})
     count = x.size // int(np.prod([x.shape[a] for a in axes]))

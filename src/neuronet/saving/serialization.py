@@ -12,19 +12,12 @@ module, unpickles, or runs code named in a config.
 import contextlib
 import contextvars
 import inspect
-import re
 import types
 
 import numpy as np
 
+from ..backend import snake_case
 # --- names ---------------------------------------------------------------------------------
-
-def snake_case(name):
-    """'GlorotUniform' -> 'glorot_uniform', 'MaxPooling2D' -> 'max_pooling2d' (Keras' rule)."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
 
 def name_table(classes, aliases):
     """Every accepted string identifier -> its class: class names, snake_case names, aliases."""

@@ -7,7 +7,7 @@ from ..preprocessing.sequence import pad_sequences
 from ..preprocessing.text_dataset import text_dataset_from_directory
 from .array_utils import normalize, to_categorical
 from .plotting import plot_history
-from .progbar import Progbar
+from ..callbacks.progbar import Progbar
 
 __all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Progbar",
            "pad_sequences", "text_dataset_from_directory", "image_dataset_from_directory",
