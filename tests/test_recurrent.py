@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 
@@ -96,10 +98,9 @@ def _sigmoid(a):
     return 1 / (1 + np.exp(-a))
 
 
-def _lstm_steps(x, kernel, recurrent_kernel, bias, mask):
-    """A plain loop over time steps with Keras' mask rule (the test's oracle)."""
-    h = c = np.zeros((x.shape[0], recurrent_kernel.shape[0]))
-    output = np.zeros_like(h)
+def _lstm_steps(x, kernel, recurrent_kernel, bias, mask, h, c):
+    """A plain loop over time steps with Keras' mask rule (the test's oracle): a skipped
+    step keeps the states, and its output is the kept h."""
     outputs = []
     for t in range(x.shape[1]):
         z = x[:, t] @ kernel + h @ recurrent_kernel + bias
@@ -108,8 +109,7 @@ def _lstm_steps(x, kernel, recurrent_kernel, bias, mask):
         h_new = _sigmoid(o) * np.tanh(c_new)
         keep = mask[:, t:t + 1]
         h, c = np.where(keep, h_new, h), np.where(keep, c_new, c)
-        output = np.where(keep, h_new, output)
-        outputs.append(output)
+        outputs.append(h)
     return np.stack(outputs, axis=1), h, c
 
 
@@ -117,13 +117,16 @@ def test_lstm_mask_keeps_states_and_repeats_outputs(rng):
     x = rng.standard_normal((B, T, F))
     kernel, recurrent_kernel, bias = _weights(rng, 4, (4 * U,))
     mask = _mask(rng)
-    outputs, h, c = lstm(x, kernel, recurrent_kernel, bias, mask=mask)
-    expected_outputs, expected_h, expected_c = _lstm_steps(x, kernel, recurrent_kernel, bias, mask)
+    h0, c0 = rng.standard_normal((B, U)), rng.standard_normal((B, U))
+    outputs, h, c = lstm(x, kernel, recurrent_kernel, bias, initial_state=[h0, c0], mask=mask)
+    expected_outputs, expected_h, expected_c = _lstm_steps(x, kernel, recurrent_kernel, bias,
+                                                           mask, h0, c0)
     np.testing.assert_allclose(outputs.data, expected_outputs, atol=1e-12)
     np.testing.assert_allclose(h.data, expected_h, atol=1e-12)
     np.testing.assert_allclose(c.data, expected_c, atol=1e-12)
-    assert np.all(outputs.data[0, 0] == 0)              # no kept step yet: zeros
-    zeroed, *_ = lstm(x, kernel, recurrent_kernel, bias, mask=mask, zero_output_for_mask=True)
+    np.testing.assert_allclose(outputs.data[0, 0], h0[0])   # skipped first step: h0
+    zeroed, *_ = lstm(x, kernel, recurrent_kernel, bias, initial_state=[h0, c0], mask=mask,
+                      zero_output_for_mask=True)
     np.testing.assert_array_equal(zeroed.data[~mask], 0)
     np.testing.assert_allclose(zeroed.data[mask], expected_outputs[mask], atol=1e-12)
 
@@ -240,6 +243,60 @@ def test_masked_final_states_match_torch_packed_sequences(name, rng):
         np.testing.assert_allclose(ours.data, theirs.numpy()[0], rtol=1e-5, atol=1e-6)
     last = outputs.data[np.arange(b), lengths - 1]
     np.testing.assert_allclose(outputs.data[:, -1], last, atol=0)   # padding repeats the last
+
+
+# --- the layers against Keras 3 itself (JAX backend, CPU) -------------------------------------
+
+def _keras():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    return pytest.importorskip("keras")
+
+
+KERAS_CASES = [
+    ("SimpleRNN", {"units": 3, "return_sequences": True, "go_backwards": True}),
+    ("LSTM", {"units": 3, "return_sequences": True, "return_state": True}),
+    ("LSTM", {"units": 2, "return_state": True, "go_backwards": True}),
+    ("GRU", {"units": 3, "return_sequences": True, "return_state": True}),
+    ("GRU", {"units": 2, "return_sequences": True, "reset_after": False, "go_backwards": True}),
+]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")      # raised inside Keras
+@pytest.mark.parametrize("name, kwargs", KERAS_CASES,
+                         ids=[f"{n}-{'-'.join(sorted(k))}" for n, k in KERAS_CASES])
+def test_recurrent_layers_match_keras_with_masks_and_initial_states(name, kwargs, rng):
+    real = _keras()
+    x = rng.standard_normal((3, 5, 4)).astype(np.float32)
+    mask = np.array([[False, True, True, False, True], [True] * 5,
+                     [True, True, True, False, False]])
+    states = [(rng.standard_normal((3, kwargs["units"])) * 0.5).astype(np.float32)
+              for _ in range(2 if name == "LSTM" else 1)]
+    theirs = getattr(real.layers, name)(**kwargs)
+    expected = theirs(x, mask=mask, initial_state=states)
+    ours = {"SimpleRNN": SimpleRNN, "LSTM": LSTM, "GRU": GRU}[name](**kwargs)
+    ours(x)
+    ours.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    got = ours(x, mask=mask, initial_state=states)
+    expected, got = (list(v) if isinstance(v, (list, tuple)) else [v] for v in (expected, got))
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g.data, np.asarray(e), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_bidirectional_and_embedding_match_keras():
+    real = _keras()
+    ids = np.array([[4, 2, 7, 0, 0], [3, 9, 1, 5, 8]])
+
+    def stack(library):                      # the same model, written once for both libraries
+        return library.Sequential([
+            library.Input((5,), dtype="int32"), library.layers.Embedding(10, 4, mask_zero=True),
+            library.layers.Bidirectional(library.layers.LSTM(3, return_sequences=True)),
+            library.layers.Bidirectional(library.layers.GRU(2), merge_mode="ave")])
+    theirs, ours = stack(real), stack(keras)
+    ours.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    np.testing.assert_allclose(ours(ids).data, np.asarray(theirs(ids)), rtol=1e-5, atol=1e-6)
 
 
 # --- the layers --------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ Arguments shared by the ops (Keras semantics):
   (units, gates * units); every state: (batch, units).
   initial_state: the state Tensor(s) at the first step (zeros when None).
   mask: booleans (batch, time), False where a step is skipped: the states carry over
-  unchanged and the output repeats the previous output (zeros before the first kept
-  step), or is zeros with zero_output_for_mask=True.
+  unchanged and the output is the carried state h (as Keras 3 computes it), or zeros
+  with zero_output_for_mask=True.
   go_backwards: run from the last step to the first; the outputs come in that order.
   return_sequences: outputs (batch, time, units) for every step; else (batch, units), the
   output of the last step.
@@ -166,9 +166,8 @@ class _Sequence:
                 keep = keep.T[::-1] if go_backwards else keep.T
                 self.keep = np.ascontiguousarray(keep)[:, :, None]    # (time, batch, 1)
                 self.skip = ~self.keep
-                # outputs: zeros at skipped steps, or the previous output (zeros before the first)
-                shown = self.keep if zero_output_for_mask else np.logical_or.accumulate(self.keep)
-                self.output_scale = None if shown.all() else shown.astype(self.dtype)
+                if zero_output_for_mask:                               # else the carried state
+                    self.output_scale = self.keep.astype(self.dtype)
 
         self.recurrent_mask = None
         if recurrent_dropout_mask is not None:
