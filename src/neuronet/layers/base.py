@@ -159,7 +159,9 @@ class Layer:
         if output_mask is not None:
             _attach_mask(outputs, output_mask)
         if self.activity_regularizer is not None:
-            self._activity_losses = [self.activity_regularizer(outputs) / outputs.shape[0]]
+            self._activity_losses = [self.activity_regularizer(output) / output.shape[0]
+                                     for output in (outputs if isinstance(outputs, (list, tuple))
+                                                    else [outputs])]
         return outputs
 
     def _as_tensors(self, inputs):

@@ -53,13 +53,22 @@ class Adam(Optimizer):
         t = int(self.iterations) + 1
         alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
 
-        m += (gradient - m) * (1 - self.beta_1)
-        v += (np.square(gradient) - v) * (1 - self.beta_2)
+        step = np.subtract(gradient, m)                  # one scratch array, updated in place
+        step *= 1 - self.beta_1
+        m += step                                        # m += (g - m) (1 - beta_1)
+        np.square(gradient, out=step)
+        step -= v
+        step *= 1 - self.beta_2
+        v += step                                        # v += (g^2 - v) (1 - beta_2)
         if self.amsgrad:
             v_hat = self._velocity_hats[i].data
             np.maximum(v_hat, v, out=v_hat)
             v = v_hat
-        variable.data -= alpha * m / (np.sqrt(v) + self.epsilon)
+        np.sqrt(v, out=step)
+        step += self.epsilon
+        np.divide(m, step, out=step)
+        step *= alpha
+        variable.data -= step                            # var -= alpha m / (sqrt(v) + eps)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
