@@ -11,9 +11,7 @@ one thread, which stays stable.
 """
 import common  # noqa: F401  (must come first: fixes the BLAS environment)
 
-import statistics
 import sys
-import time
 
 import numpy as np
 
@@ -27,7 +25,8 @@ def data(seed=0):
     return x, y
 
 
-def epoch_times_neuronet(epochs):
+def neuronet_trainer():
+    """The model, compiled; returns a function that trains it for one epoch."""
     import neuronet as nn
     layers = nn.layers
     nn.backend.set_random_seed(0)
@@ -39,15 +38,11 @@ def epoch_times_neuronet(epochs):
         layers.Flatten(), layers.Dense(128, activation="relu"),
         layers.Dense(10, activation="softmax")])
     model.compile(optimizer=nn.optimizers.Adam(LR), loss="sparse_categorical_crossentropy")
-    times = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
-        times.append(time.perf_counter() - start)
-    return times
+    return lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
 
 
-def epoch_times_torch(epochs):
+def torch_trainer():
+    """The same model in PyTorch; returns a function that trains it for one epoch."""
     import torch
     torch.manual_seed(0)
     x, y = data()
@@ -60,35 +55,14 @@ def epoch_times_torch(epochs):
     loss_fn = nn.CrossEntropyLoss()                    # softmax + cross-entropy, fused
     xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()   # PyTorch wants NCHW
     yt = torch.from_numpy(y)
-    times = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        order = torch.randperm(len(xt))
-        for i in range(0, len(xt), BATCH):
-            index = order[i:i + BATCH]
-            optimizer.zero_grad()
-            loss = loss_fn(model(xt[index]), yt[index])
-            loss.backward()
-            optimizer.step()
-        times.append(time.perf_counter() - start)
-    return times
+    return lambda: common.torch_train_epoch(model, optimizer, loss_fn, xt, yt, BATCH)
 
 
 def main():
     epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    print(f"BLAS: {common.blas_report()}")
-    results = {"neuronet fit": statistics.median(epoch_times_neuronet(epochs))}
-    try:
-        import torch
-        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
-        results["PyTorch (hand-written loop)"] = statistics.median(epoch_times_torch(epochs))
-    except ImportError:
-        print("PyTorch not installed: its column is skipped")
-    common.print_table(f"CNN on {SAMPLES} images 28x28x1, batch {BATCH}, Adam: seconds per "
-                       f"epoch (median of {epochs})", results, "neuronet fit")
-    if "PyTorch (hand-written loop)" in results:
-        ratio = results["neuronet fit"] / results["PyTorch (hand-written loop)"]
-        print(f"  neuronet time / PyTorch time: {ratio:.2f} (below 1: neuronet is faster)")
+    common.compare_fit_with_torch(f"CNN on {SAMPLES} images 28x28x1, batch {BATCH}, Adam: "
+                                  f"seconds per epoch (median of {epochs})",
+                                  neuronet_trainer, torch_trainer, epochs)
 
 
 if __name__ == "__main__":

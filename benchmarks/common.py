@@ -1,4 +1,4 @@
-"""Shared benchmark plumbing: the BLAS kernel, medians, ratio tables.
+"""Shared benchmark plumbing: the BLAS kernel, timings, ratio tables, a PyTorch loop.
 
 Import this module before NumPy: it re-executes the script without OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE, which these machines set and which force NumPy onto slower kernels.
@@ -26,16 +26,33 @@ def blas_report():
     return "; ".join(rows) or "no BLAS found"
 
 
-def median_time(run, repeats=7, warmup=1):
-    """Median wall-clock seconds of `run()` over `repeats` runs after `warmup` runs."""
-    for _ in range(warmup):
-        run()
+def run_times(run, repeats):
+    """Wall-clock seconds of each of `repeats` calls of `run()`."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
+
+
+def median_time(run, repeats=7, warmup=1):
+    """Median wall-clock seconds of `run()` over `repeats` runs after `warmup` runs."""
+    for _ in range(warmup):
+        run()
+    return statistics.median(run_times(run, repeats))
+
+
+def torch_train_epoch(model, optimizer, loss_fn, x, y, batch_size):
+    """One epoch of the usual hand-written PyTorch loop, over shuffled mini-batches."""
+    import torch
+    order = torch.randperm(len(x))
+    for i in range(0, len(x), batch_size):
+        index = order[i:i + batch_size]
+        optimizer.zero_grad()
+        loss = loss_fn(model(x[index]), y[index])
+        loss.backward()
+        optimizer.step()
 
 
 def print_table(title, results, reference):
@@ -44,3 +61,22 @@ def print_table(title, results, reference):
     base = results[reference]
     for name, seconds in results.items():
         print(f"  {name:<28}{seconds * 1e3:>10.2f} ms   {seconds / base:>6.2f}x {reference}")
+
+
+def compare_fit_with_torch(title, neuronet_epoch, torch_epoch, epochs):
+    """Print the median seconds per epoch of neuronet's `fit` and of a PyTorch loop, and
+    their ratio. `neuronet_epoch()` and `torch_epoch()` build a model and return a function
+    that trains it for one epoch; PyTorch is skipped when it is not installed."""
+    print(f"BLAS: {blas_report()}")
+    results = {"neuronet fit": median_time(neuronet_epoch(), epochs, warmup=0)}
+    try:
+        import torch
+    except ImportError:
+        print("PyTorch not installed: its column is skipped")
+    else:
+        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
+        results["PyTorch (hand-written loop)"] = median_time(torch_epoch(), epochs, warmup=0)
+    print_table(title, results, "neuronet fit")
+    if "PyTorch (hand-written loop)" in results:
+        ratio = results["neuronet fit"] / results["PyTorch (hand-written loop)"]
+        print(f"  neuronet time / PyTorch time: {ratio:.2f} (below 1: neuronet is faster)")

@@ -11,7 +11,6 @@ import common  # noqa: F401  (must come first: fixes the BLAS environment)
 import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
 
@@ -42,12 +41,8 @@ def epoch_times_neuronet(w):
     optimizer = nn.optimizers.SGD(w["lr"]) if w["optimizer"] == "sgd" else nn.optimizers.Adam(w["lr"])
     model.compile(optimizer=optimizer, loss="binary_crossentropy" if last == 1 else
                   "sparse_categorical_crossentropy")
-    times = []
-    for _ in range(EPOCHS):
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=w["batch"], epochs=1, verbose=0)
-        times.append(time.perf_counter() - start)
-    return times
+    return common.run_times(lambda: model.fit(x, y, batch_size=w["batch"], epochs=1, verbose=0),
+                            EPOCHS)
 
 
 def epoch_times_torch(w):
@@ -57,26 +52,17 @@ def epoch_times_torch(w):
     for n_in, n_out in zip(w["sizes"][:-2], w["sizes"][1:-1]):
         modules += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
     modules.append(torch.nn.Linear(w["sizes"][-2], w["sizes"][-1]))
+    binary = w["sizes"][-1] == 1
+    if binary:
+        modules.append(torch.nn.Flatten(0))            # one logit per sample: (n, 1) -> (n,)
     model = torch.nn.Sequential(*modules)
     optimizer = (torch.optim.SGD(model.parameters(), lr=w["lr"]) if w["optimizer"] == "sgd"
                  else torch.optim.Adam(model.parameters(), lr=w["lr"]))
-    binary = w["sizes"][-1] == 1
     loss_fn = torch.nn.BCEWithLogitsLoss() if binary else torch.nn.CrossEntropyLoss()
     xt = torch.from_numpy(x)
     yt = torch.from_numpy(y)
-    times = []
-    for _ in range(EPOCHS):
-        start = time.perf_counter()
-        order = torch.randperm(len(xt))
-        for i in range(0, len(xt), w["batch"]):
-            index = order[i:i + w["batch"]]
-            optimizer.zero_grad()
-            out = model(xt[index])
-            loss = loss_fn(out.squeeze(1), yt[index]) if binary else loss_fn(out, yt[index])
-            loss.backward()
-            optimizer.step()
-        times.append(time.perf_counter() - start)
-    return times
+    return common.run_times(
+        lambda: common.torch_train_epoch(model, optimizer, loss_fn, xt, yt, w["batch"]), EPOCHS)
 
 
 def epoch_times_numpy(w):
@@ -92,9 +78,10 @@ def epoch_times_numpy(w):
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     binary = sizes[-1] == 1
-    times, step = [], 0
-    for _ in range(EPOCHS):
-        start = time.perf_counter()
+    step = 0
+
+    def epoch():
+        nonlocal step
         order = rng.permutation(len(x))
         for i in range(0, len(x), batch):
             index = order[i:i + batch]
@@ -125,8 +112,7 @@ def epoch_times_numpy(w):
                     p -= alpha * mm / (np.sqrt(vv) + 1e-7)
                 else:
                     p -= lr * gr
-        times.append(time.perf_counter() - start)
-    return times
+    return common.run_times(epoch, EPOCHS)
 
 
 def epoch_times_sklearn(w):
@@ -135,12 +121,7 @@ def epoch_times_sklearn(w):
     model = MLPClassifier(hidden_layer_sizes=w["sizes"][1:-1], batch_size=w["batch"],
                           learning_rate_init=w["lr"], solver=w["optimizer"])
     classes = np.unique(y)
-    times = []
-    for _ in range(EPOCHS):
-        start = time.perf_counter()
-        model.partial_fit(x, y, classes=classes)
-        times.append(time.perf_counter() - start)
-    return times
+    return common.run_times(lambda: model.partial_fit(x, y, classes=classes), EPOCHS)
 
 
 def import_time():

@@ -8,9 +8,7 @@ Prints the median seconds per epoch of each framework and their ratio.
 """
 import common  # noqa: F401  (must come first: fixes the BLAS environment)
 
-import statistics
 import sys
-import time
 
 import numpy as np
 
@@ -24,7 +22,8 @@ def data(seed=0):
     return x, y
 
 
-def epoch_times_neuronet(epochs):
+def neuronet_trainer():
+    """The model, compiled; returns a function that trains it for one epoch."""
     import neuronet as nn
     x, y = data()
     model = nn.Sequential([nn.Input((LENGTH,), dtype="int32"),
@@ -32,15 +31,11 @@ def epoch_times_neuronet(epochs):
                            nn.layers.LSTM(WIDTH),
                            nn.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=nn.optimizers.Adam(1e-3), loss="binary_crossentropy")
-    times = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
-        times.append(time.perf_counter() - start)
-    return times
+    return lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
 
 
-def epoch_times_torch(epochs):
+def torch_trainer():
+    """The same model in PyTorch; returns a function that trains it for one epoch."""
     import torch
 
     class Classifier(torch.nn.Module):
@@ -59,37 +54,15 @@ def epoch_times_torch(epochs):
     model = Classifier()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    times = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        order = torch.randperm(SAMPLES)
-        for i in range(0, SAMPLES, BATCH):
-            index = order[i:i + BATCH]
-            optimizer.zero_grad()
-            loss = loss_fn(model(xt[index]), yt[index])
-            loss.backward()
-            optimizer.step()
-        times.append(time.perf_counter() - start)
-    return times
+    return lambda: common.torch_train_epoch(model, optimizer, loss_fn, xt, yt, BATCH)
 
 
 def main():
     epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    print(f"BLAS: {common.blas_report()}")
-    results = {"neuronet (model.fit)": statistics.median(epoch_times_neuronet(epochs))}
-    try:
-        import torch
-        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
-        results["PyTorch (hand-written loop)"] = statistics.median(epoch_times_torch(epochs))
-    except ImportError:
-        print("PyTorch not installed: its column is skipped")
-    common.print_table(f"Embedding {WIDTH} -> LSTM {WIDTH} -> Dense 1, {SAMPLES} sequences of "
-                       f"length {LENGTH}, batch {BATCH}: seconds per epoch (median of {epochs})",
-                       {name: seconds for name, seconds in results.items()},
-                       "neuronet (model.fit)")
-    if len(results) == 2:
-        ratio = results["neuronet (model.fit)"] / results["PyTorch (hand-written loop)"]
-        print(f"  neuronet time / PyTorch time: {ratio:.2f} (below 1: neuronet is faster)")
+    common.compare_fit_with_torch(f"Embedding {WIDTH} -> LSTM {WIDTH} -> Dense 1, {SAMPLES} "
+                                  f"sequences of length {LENGTH}, batch {BATCH}: seconds per "
+                                  f"epoch (median of {epochs})",
+                                  neuronet_trainer, torch_trainer, epochs)
 
 
 if __name__ == "__main__":

@@ -117,6 +117,25 @@ def _close(actual, expected):
     np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=2e-5)
 
 
+def _torch_leaves(torch, x, kernel, bias):
+    """x NHWC -> NCHW, kernel (kh, kw, a, b) -> (b, a, kh, kw), bias: torch leaf tensors."""
+    return [torch.tensor(a, requires_grad=True)
+            for a in (x.transpose(0, 3, 1, 2), kernel.transpose(3, 2, 0, 1), bias)]
+
+
+def _check_2d_against_torch(out, expected, ours, theirs):
+    """Values, then gradients for a random cotangent, of our 2-D op (x, kernel, bias in
+    `ours`) against PyTorch's (`expected` already back in NHWC; leaves `theirs` from
+    `_torch_leaves`)."""
+    _close(out.data, expected.detach().numpy())
+    g = _normal(*out.shape, seed=6).astype(np.float32)
+    gx, gk, gb = _grads(out, g, *ours)
+    gxt, gkt, gbt = _grads(expected, g, *theirs)
+    _close(gx, gxt.transpose(0, 2, 3, 1))
+    _close(gk, gkt.transpose(2, 3, 1, 0))
+    _close(gb, gbt)
+
+
 @pytest.mark.parametrize("strides, padding, dilation", CONV2D_CASES + [(2, "same", 1)])
 def test_conv2d_matches_torch(strides, padding, dilation):
     torch = pytest.importorskip("torch")
@@ -127,9 +146,7 @@ def test_conv2d_matches_torch(strides, padding, dilation):
     ours = [Tensor(a, requires_grad=True) for a in (x, kernel, bias)]
     out = conv2d(*ours, strides, padding, dilation)
 
-    xt = torch.tensor(x.transpose(0, 3, 1, 2), requires_grad=True)          # NCHW
-    kt = torch.tensor(kernel.transpose(3, 2, 0, 1), requires_grad=True)     # (out, in, kh, kw)
-    bt = torch.tensor(bias, requires_grad=True)
+    xt, kt, bt = _torch_leaves(torch, x, kernel, bias)      # kernel (out, in, kh, kw)
     (sh, sw), (dh, dw) = _pairs(strides), _pairs(dilation)
     padded = xt
     if padding == "same":                                  # TF pads asymmetrically: pad first
@@ -137,14 +154,7 @@ def test_conv2d_matches_torch(strides, padding, dilation):
         left, right = _tf_same_pads(7, 3, sw, dw)
         padded = F.pad(xt, (left, right, top, bottom))
     expected = F.conv2d(padded, kt, bt, stride=(sh, sw), dilation=(dh, dw)).permute(0, 2, 3, 1)
-    _close(out.data, expected.detach().numpy())
-
-    g = _normal(*out.shape, seed=6).astype(np.float32)
-    gx, gk, gb = _grads(out, g, *ours)
-    gxt, gkt, gbt = _grads(expected, g, xt, kt, bt)
-    _close(gx, gxt.transpose(0, 2, 3, 1))
-    _close(gk, gkt.transpose(2, 3, 1, 0))
-    _close(gb, gbt)
+    _check_2d_against_torch(out, expected, ours, (xt, kt, bt))
 
 
 @pytest.mark.parametrize("stride, padding, dilation", [
@@ -197,22 +207,13 @@ def test_conv_transpose2d_matches_torch(strides, padding, output_padding):
     assert out.shape == (2, out_h, out_w, 6)
     top = _tf_same_pads(out_h, k, strides, 1)[0] if padding == "same" else 0
     left = _tf_same_pads(out_w, k, strides, 1)[0] if padding == "same" else 0
-    xt = torch.tensor(x.transpose(0, 3, 1, 2), requires_grad=True)
-    kt = torch.tensor(kernel.transpose(3, 2, 0, 1), requires_grad=True)     # (in, out, kh, kw)
-    bt = torch.tensor(bias, requires_grad=True)
+    xt, kt, bt = _torch_leaves(torch, x, kernel, bias)      # kernel (in, out, kh, kw)
     full = F.conv_transpose2d(xt, kt, stride=strides)
     full = F.pad(full, (0, max(left + out_w - full.shape[3], 0),
                         0, max(top + out_h - full.shape[2], 0)))
     expected = full[:, :, top:top + out_h, left:left + out_w] + bt[:, None, None]
     expected = expected.permute(0, 2, 3, 1)
-    _close(out.data, expected.detach().numpy())
-
-    g = _normal(*out.shape, seed=6).astype(np.float32)
-    gx, gk, gb = _grads(out, g, *ours)
-    gxt, gkt, gbt = _grads(expected, g, xt, kt, bt)
-    _close(gx, gxt.transpose(0, 2, 3, 1))
-    _close(gk, gkt.transpose(2, 3, 1, 0))
-    _close(gb, gbt)
+    _check_2d_against_torch(out, expected, ours, (xt, kt, bt))
 
 
 def _keras():

@@ -149,7 +149,11 @@ def _truncated_normal(rng, shape, mean, stddev):
 
 
 class RandomInitializer(Initializer):
-    """Base of the random initializers: the seed, the generator and the float dtype."""
+    """Base of the random initializers: the seed, the generator and the float dtype.
+
+    Subclasses implement `_draw(rng, shape)`, which returns float64 values of that shape;
+    a call casts them to the requested float dtype.
+    """
 
     def __init__(self, seed=None):
         if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)
@@ -162,13 +166,16 @@ class RandomInitializer(Initializer):
         """A fresh generator from `seed` (same values every call), else the global one."""
         return backend.rng() if self.seed is None else np.random.default_rng(self.seed)
 
-    def _prepare(self, shape, dtype):
-        """The validated shape and float dtype of a call."""
+    def __call__(self, shape, dtype=None):
         name = type(self).__name__
         dtype = _resolve_dtype(dtype)
         if not np.issubdtype(dtype, np.floating):
             raise ValueError(f"{name}: expected a float dtype, received dtype={dtype.name!r}")
-        return _resolve_shape(shape, name), dtype
+        shape = _resolve_shape(shape, name)
+        return self._draw(self._generator(), shape).astype(dtype)
+
+    def _draw(self, rng, shape):
+        raise NotImplementedError(f"{type(self).__name__} must implement _draw(rng, shape)")
 
     def get_config(self):
         return {"seed": self.seed}
@@ -182,28 +189,18 @@ class RandomNormal(RandomInitializer):
         self.mean = mean
         self.stddev = stddev
 
-    def __call__(self, shape, dtype=None):
-        shape, dtype = self._prepare(shape, dtype)
-        return _normal(self._generator(), shape, self.mean, self.stddev).astype(dtype)
+    def _draw(self, rng, shape):
+        return _normal(rng, shape, self.mean, self.stddev)
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
 
 
-class TruncatedNormal(RandomInitializer):
+class TruncatedNormal(RandomNormal):
     """Like RandomNormal, but values more than 2 stddev from the mean are drawn again."""
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
-        super().__init__(seed)
-        self.mean = mean
-        self.stddev = stddev
-
-    def __call__(self, shape, dtype=None):
-        shape, dtype = self._prepare(shape, dtype)
-        return _truncated_normal(self._generator(), shape, self.mean, self.stddev).astype(dtype)
-
-    def get_config(self):
-        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+    def _draw(self, rng, shape):
+        return _truncated_normal(rng, shape, self.mean, self.stddev)
 
 
 class RandomUniform(RandomInitializer):
@@ -214,9 +211,8 @@ class RandomUniform(RandomInitializer):
         self.minval = minval
         self.maxval = maxval
 
-    def __call__(self, shape, dtype=None):
-        shape, dtype = self._prepare(shape, dtype)
-        return _uniform(self._generator(), shape, self.minval, self.maxval).astype(dtype)
+    def _draw(self, rng, shape):
+        return _uniform(rng, shape, self.minval, self.maxval)
 
     def get_config(self):
         return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
@@ -253,20 +249,16 @@ class VarianceScaling(RandomInitializer):
         self.mode = mode
         self.distribution = distribution
 
-    def __call__(self, shape, dtype=None):
-        shape, dtype = self._prepare(shape, dtype)
+    def _draw(self, rng, shape):
         fan_in, fan_out = compute_fans(shape)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, fan)
-        rng = self._generator()
         if self.distribution == "truncated_normal":
-            values = _truncated_normal(rng, shape, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV)
-        elif self.distribution == "untruncated_normal":
-            values = _normal(rng, shape, 0.0, math.sqrt(variance))
-        else:
-            limit = math.sqrt(3.0 * variance)
-            values = _uniform(rng, shape, -limit, limit)
-        return values.astype(dtype)
+            return _truncated_normal(rng, shape, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV)
+        if self.distribution == "untruncated_normal":
+            return _normal(rng, shape, 0.0, math.sqrt(variance))
+        limit = math.sqrt(3.0 * variance)
+        return _uniform(rng, shape, -limit, limit)
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale, "mode": self.mode,
@@ -327,18 +319,17 @@ class Orthogonal(RandomInitializer):
         super().__init__(seed)
         self.gain = gain
 
-    def __call__(self, shape, dtype=None):
-        shape, dtype = self._prepare(shape, dtype)
+    def _draw(self, rng, shape):
         if len(shape) < 2:
             raise ValueError(f"Orthogonal: the tensor to initialize must be at least "
                              f"two-dimensional, received shape={shape} of rank {len(shape)}")
         rows, cols = math.prod(shape[:-1]), shape[-1]
-        a = self._generator().standard_normal((max(rows, cols), min(rows, cols)))
+        a = rng.standard_normal((max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(a)                         # q: orthonormal columns
         q *= np.sign(np.diag(r))                       # makes the draw uniform over rotations
         if rows < cols:
             q = q.T
-        return (self.gain * q.reshape(shape)).astype(dtype)
+        return self.gain * q.reshape(shape)
 
     def get_config(self):
         return {**super().get_config(), "gain": self.gain}

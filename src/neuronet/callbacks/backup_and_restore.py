@@ -5,6 +5,7 @@ import shutil
 
 from ..saving.atomic import atomic_write
 from .callback import Callback
+from .save_frequency import SaveFrequency
 
 
 class BackupAndRestore(Callback):
@@ -28,9 +29,7 @@ class BackupAndRestore(Callback):
         super().__init__()
         if not backup_dir:
             raise ValueError("BackupAndRestore: empty `backup_dir` argument")
-        if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
-            raise ValueError("BackupAndRestore: expected save_freq='epoch' or a positive "
-                             f"integer, received save_freq={save_freq!r}")
+        self._save_frequency = SaveFrequency(save_freq, "BackupAndRestore")
         self.backup_dir = os.fspath(backup_dir)
         self.save_freq = save_freq
         self.double_checkpoint = double_checkpoint
@@ -38,7 +37,6 @@ class BackupAndRestore(Callback):
         self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")
         self._metadata_path = os.path.join(self.backup_dir, "training_metadata.json")
         self._current_epoch = 0
-        self._batches_since_save = 0
         self._epoch_running = False
 
     # --- restoring ----------------------------------------------------------------------------
@@ -66,11 +64,7 @@ class BackupAndRestore(Callback):
         self._epoch_running = True
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        self._batches_since_save += 1
-        if self._batches_since_save >= self.save_freq:
-            self._batches_since_save = 0
+        if self._save_frequency.batch_ended():
             self._backup()
 
     def on_epoch_end(self, epoch, logs=None):

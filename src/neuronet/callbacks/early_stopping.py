@@ -1,6 +1,6 @@
 """EarlyStopping: stop training when a monitored quantity has stopped improving."""
 from .callback import Callback
-from .monitor import is_improvement, monitor_direction, monitored_value
+from .monitor import is_improvement, monitor_direction, monitored_value, worst_value
 
 
 class EarlyStopping(Callback):
@@ -40,7 +40,7 @@ class EarlyStopping(Callback):
     def on_train_begin(self, logs=None):
         self.wait = 0
         self.stopped_epoch = 0
-        self.best = float("inf") if self.direction == "min" else -float("inf")
+        self.best = worst_value(self.direction)
         self.best_weights = None
         self.best_epoch = 0
 

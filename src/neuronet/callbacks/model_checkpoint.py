@@ -2,7 +2,8 @@
 import os
 
 from .callback import Callback
-from .monitor import is_improvement, monitor_direction, monitored_value
+from .monitor import is_improvement, monitor_direction, monitored_value, worst_value
+from .save_frequency import SaveFrequency
 
 
 class ModelCheckpoint(Callback):
@@ -33,9 +34,7 @@ class ModelCheckpoint(Callback):
             what = "with save_weights_only=True " if save_weights_only else ""
             raise ValueError(f"ModelCheckpoint: {what}the filepath must end in `{suffix}`. "
                              f"Received: filepath={self.filepath!r}")
-        if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
-            raise ValueError("ModelCheckpoint: expected save_freq='epoch' or a positive integer, "
-                             f"received save_freq={save_freq!r}")
+        self._save_frequency = SaveFrequency(save_freq, "ModelCheckpoint")
         self.monitor = monitor
         self.verbose = verbose
         self.save_best_only = save_best_only
@@ -45,19 +44,14 @@ class ModelCheckpoint(Callback):
         if initial_value_threshold is not None:
             self.best = float(initial_value_threshold)
         else:
-            self.best = float("inf") if self.direction == "min" else -float("inf")
+            self.best = worst_value(self.direction)
         self._current_epoch = 0
-        self._batches_since_save = 0
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        self._batches_since_save += 1
-        if self._batches_since_save >= self.save_freq:
-            self._batches_since_save = 0
+        if self._save_frequency.batch_ended():
             self._save(self._current_epoch, batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):

@@ -23,6 +23,12 @@ def monitor_direction(monitor, mode, caller):
     return "max" if name.endswith(_MAXIMIZED) else "min"
 
 
+def worst_value(direction):
+    """The starting `best` of a quantity that improves in `direction`: inf for 'min',
+    -inf for 'max', so that the first value monitored improves on it."""
+    return float("inf") if direction == "min" else -float("inf")
+
+
 def is_improvement(current, reference, direction, min_delta):
     """Whether `current` beats `reference` by more than `min_delta` in `direction`."""
     if direction == "min":

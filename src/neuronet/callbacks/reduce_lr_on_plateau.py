@@ -3,7 +3,7 @@ import numpy as np
 
 from .callback import Callback
 from .learning_rate_scheduler import current_learning_rate
-from .monitor import is_improvement, monitor_direction, monitored_value
+from .monitor import is_improvement, monitor_direction, monitored_value, worst_value
 
 
 class ReduceLROnPlateau(Callback):
@@ -40,7 +40,7 @@ class ReduceLROnPlateau(Callback):
         self.on_train_begin()
 
     def on_train_begin(self, logs=None):
-        self.best = float("inf") if self.direction == "min" else -float("inf")
+        self.best = worst_value(self.direction)
         self.wait = 0
         self.cooldown_counter = 0
 

@@ -5,7 +5,7 @@ A layer stores its configuration in `__init__`, creates its weights lazily in
 round-trips through `get_config()` / `from_config()`.
 """
 import inspect
-import re
+import numbers
 
 import numpy as np
 
@@ -247,6 +247,14 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def check_positive_int(caller, argument, value):
+    """`value` as an int; a ValueError naming `caller` and `argument` unless it is an int > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{caller}: expected a positive integer for argument '{argument}', "
+                         f"received {argument}={value!r}")
+    return int(value)
 
 
 def _any_symbolic(inputs):

@@ -3,18 +3,16 @@
 A subclass sets `rank` and implements `_kernel_shape`, `_convolve` (the op, channels-last)
 and `_output_length` (the output size along one spatial axis).
 """
-import numbers
-
-from .. import activations, initializers, regularizers
-from ..ops.conv import as_tuple, check_output_size
-from .base import Layer
 from ..backend import standardize_data_format
+from ..ops.conv import as_tuple, check_output_size
+from .base import check_positive_int
 from .conv_utils import (from_channels_last, join_shape, normalize_padding,
                          split_shape, to_channels_last)
 from .input_spec import InputSpec
+from .kernel_layer import KernelLayer
 
 
-class BaseConv(Layer):
+class BaseConv(KernelLayer):
     """A convolution layer: `activation(conv(inputs, kernel) + bias)`; see the subclasses."""
 
     rank = 2
@@ -25,15 +23,14 @@ class BaseConv(Layer):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(activation, use_bias, kernel_initializer, bias_initializer,
+                         kernel_regularizer, bias_regularizer, activity_regularizer,
+                         kernel_constraint, bias_constraint, **kwargs)
         caller = type(self).__name__
-        if not isinstance(filters, numbers.Integral) or isinstance(filters, bool) or filters <= 0:
-            raise ValueError(f"{caller}: expected a positive integer for argument 'filters', "
-                             f"received filters={filters!r}")
+        self.filters = check_positive_int(caller, "filters", filters)
         if groups != 1:
             raise ValueError(f"{caller}: grouped convolutions are not supported; expected "
                              f"groups=1, received groups={groups!r}")
-        self.filters = int(filters)
         self.groups = 1
         self.kernel_size = as_tuple(kernel_size, self.rank, "kernel_size", caller)
         self.strides = as_tuple(strides, self.rank, "strides", caller)
@@ -44,14 +41,6 @@ class BaseConv(Layer):
             raise ValueError(f"{caller}: strides > 1 is not supported together with "
                              f"dilation_rate > 1 (as in Keras); received strides={self.strides} "
                              f"and dilation_rate={self.dilation_rate}")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def _kernel_shape(self, in_channels):
@@ -69,14 +58,7 @@ class BaseConv(Layer):
             raise ValueError(f"{type(self).__name__} layer '{self.name}': the channel axis of "
                              f"the input must be known, received input shape {tuple(input_shape)}")
         self.compute_output_shape(input_shape)          # a window larger than the input fails here
-        self.kernel = self.add_weight(self._kernel_shape(in_channels), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight((self.filters,), self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint, name="bias")
+        self.add_kernel_and_bias(self._kernel_shape(in_channels), (self.filters,))
         channel_axis = -1 if self.data_format == "channels_last" else 1
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={channel_axis: in_channels})
 
@@ -96,9 +78,4 @@ class BaseConv(Layer):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
                 "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
                 "dilation_rate": self.dilation_rate, "groups": self.groups,
-                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": None, "bias_constraint": None}
+                **self.kernel_bias_config()}

@@ -1,17 +1,9 @@
 """Embedding: turns integer indices into dense vectors, rows of a trainable table."""
-import numbers
 import warnings
 
 from .. import initializers, regularizers
 from ..ops.embedding import check_indices, embedding
-from .base import Layer
-
-
-def _positive_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"Embedding: expected a positive integer for argument '{argument}', "
-                         f"received {argument}={value!r}")
-    return int(value)
+from .base import Layer, check_positive_int
 
 
 class Embedding(Layer):
@@ -28,8 +20,8 @@ class Embedding(Layer):
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
                  weights=None, input_length=None, **kwargs):
         super().__init__(**kwargs)
-        self.input_dim = _positive_int(input_dim, "input_dim")
-        self.output_dim = _positive_int(output_dim, "output_dim")
+        self.input_dim = check_positive_int("Embedding", "input_dim", input_dim)
+        self.output_dim = check_positive_int("Embedding", "output_dim", output_dim)
         if input_length is not None:
             warnings.warn("Embedding: argument 'input_length' is deprecated and ignored; "
                           "remove it", stacklevel=2)

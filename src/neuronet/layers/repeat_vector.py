@@ -1,10 +1,8 @@
 """RepeatVector: repeats each input vector n times along a new time axis."""
-import numbers
-
 import numpy as np
 
 from ..autograd import Tensor
-from .base import Layer
+from .base import Layer, check_positive_int
 from .input_spec import InputSpec
 
 
@@ -16,10 +14,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n <= 0:
-            raise ValueError(f"RepeatVector: expected a positive integer for argument 'n', "
-                             f"received n={n!r}")
-        self.n = int(n)
+        self.n = check_positive_int("RepeatVector", "n", n)
         self.input_spec = InputSpec(ndim=2)
 
     def call(self, inputs):

@@ -3,14 +3,12 @@
 Each subclass sets how many weight blocks (`gates`) and states it has, and runs its op
 from `neuronet.ops.recurrent` over the whole sequence in `_run`.
 """
-import numbers
-
 import numpy as np
 
 from .. import activations, backend, initializers, regularizers
 from ..ops.dropout import check_rate, dropout as dropout_op
 from ..ops.recurrent import ACTIVATIONS
-from .base import Layer
+from .base import Layer, check_positive_int
 from .input_spec import InputSpec
 from .symbolic import SymbolicTensor
 
@@ -75,15 +73,12 @@ class RecurrentLayer(Layer):
                  zero_output_for_mask=False, implementation=2, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         who = type(self).__name__
-        if not isinstance(units, numbers.Integral) or isinstance(units, bool) or units <= 0:
-            raise ValueError(f"{who}: expected a positive integer for argument 'units', "
-                             f"received units={units!r}")
+        self.units = check_positive_int(who, "units", units)
         if stateful:
             raise ValueError(f"{who}: stateful=True is not supported; pass the final states "
                              f"(return_state=True) as initial_state of the next call instead")
         check_rate(dropout, f"{who} (argument 'dropout')")
         check_rate(recurrent_dropout, f"{who} (argument 'recurrent_dropout')")
-        self.units = int(units)
         self._activation_name = activation_name(who, "activation", activation)
         self.activation = activations.get(self._activation_name)
         self.use_bias = bool(use_bias)
