@@ -184,8 +184,8 @@ def _expand_reduced(g, shape, axis, keepdims):
     """Reshape a reduced gradient so it broadcasts against the input of `shape`."""
     if axis is None or keepdims:
         return g if keepdims or axis is not None else np.reshape(g, (1,) * len(shape))
-    axes = (axis,) if np.isscalar(axis) else axis
-    return np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    axes = {a % len(shape) for a in ((axis,) if isinstance(axis, (int, np.integer)) else axis)}
+    return g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
 
 
 def _spread(g, shape):
@@ -205,8 +205,9 @@ def sum(x, axis=None, keepdims=False):
 
 def mean(x, axis=None, keepdims=False):
     x = tensor(x)
-    out = np.mean(x.data, axis=axis, keepdims=keepdims)
-    count = x.data.size // builtins.max(out.size, 1) if x.data.size else 1
+    total = np.sum(x.data, axis=axis, keepdims=keepdims)
+    count = x.data.size // builtins.max(total.size, 1) if x.data.size else 1
+    out = total / count if x.data.size else np.mean(x.data, axis=axis, keepdims=keepdims)
 
     def backward(g):                                   # every averaged element gets g / count
         return (_spread(_expand_reduced(g, x.shape, axis, keepdims) / count, x.shape),)
