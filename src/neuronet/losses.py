@@ -82,7 +82,7 @@ def _inputs(name, y_true, y_pred, same_shape=False):
     Raises ValueError naming both shapes unless they are equal (`same_shape`) or
     broadcast together.
     """
-    true_shape, pred_shape = np.shape(y_true), np.shape(y_pred)
+    given = y_true, y_pred                         # their shapes name them in the error
     y_pred = _prediction(y_pred)
     y_true = m.tensor(y_true, like=y_pred)
     if y_true.dtype != y_pred.dtype:
@@ -99,7 +99,8 @@ def _inputs(name, y_true, y_pred, same_shape=False):
     if not compatible:
         expected = "the same shape" if same_shape else "shapes that broadcast together"
         raise ValueError(f"{name}: expected y_true and y_pred of {expected}, received "
-                         f"y_true.shape={tuple(true_shape)} and y_pred.shape={tuple(pred_shape)}")
+                         f"y_true.shape={np.shape(given[0])} and "
+                         f"y_pred.shape={np.shape(given[1])}")
     return y_true, y_pred
 
 
@@ -391,13 +392,12 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     weights; None/'none' (and 0-D or empty losses) are returned as they are."""
     if reduction in (None, "none") or values.ndim == 0 or values.shape == (0,):
         return values
-    total = m.sum(values)
     if reduction == "sum":
-        return total
-    if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        divisor = float(np.sum(as_array(sample_weight)))
-    else:
-        divisor = values.size
+        return m.sum(values)
+    if reduction != "mean_with_sample_weight" or sample_weight is None:
+        return m.mean(values) if values.size else m.sum(values) * 0.0    # 0 / 0 gives 0
+    divisor = float(np.sum(as_array(sample_weight)))
+    total = m.sum(values)
     return total / divisor if divisor else total * 0.0        # 0 / 0 gives 0, as Keras
 
 

@@ -5,6 +5,7 @@ the output to one gradient per parent (None where a parent needs none). Backprop
 is one topological sort of the graph and one loop over it, in reverse.
 """
 import contextlib
+import operator
 
 import numpy as np
 
@@ -49,11 +50,7 @@ def _reverse_topological(root):
             if parent.requires_grad and id(parent) not in reached:
                 reached[id(parent)] = parent
                 stack.append(parent)
-    return sorted(reached.values(), key=_creation_order_of, reverse=True)
-
-
-def _creation_order_of(node):
-    return node._order
+    return sorted(reached.values(), key=operator.attrgetter("_order"), reverse=True)
 
 
 def _seed(output, grad):
@@ -70,10 +67,11 @@ def _seed(output, grad):
     return grad
 
 
-def _own(g, found):
-    """`g`, copied when it is a read-only view or already handed to another tensor."""
-    if not g.flags.writeable or any(g is other for _, other in found.values()):
-        return np.array(g)
+def _own(g, handed):
+    """`g`, copied when it is a read-only view or already handed out (ids in `handed`)."""
+    if not g.flags.writeable or id(g) in handed:
+        g = np.array(g)
+    handed.add(id(g))
     return g
 
 
@@ -85,17 +83,22 @@ def backpropagate(output, grad=None, wanted=None):
     """
     grads = {id(output): _seed(output, grad)}
     found = {}
+    handed = set()                         # ids of the arrays in `found`
     for node in _reverse_topological(output):
-        g = grads.pop(id(node), None)
+        key = id(node)
+        g = grads.pop(key, None)
         if g is None:
             continue
-        is_leaf = node._backward is None
-        if (wanted is None and is_leaf and node.requires_grad) or (
-                wanted is not None and id(node) in wanted):
-            found[id(node)] = (node, _own(g, found))
-        if is_leaf:
+        backward = node._backward
+        if wanted is None:
+            keep = backward is None and node.requires_grad          # every leaf needing grad
+        else:
+            keep = key in wanted
+        if keep:
+            found[key] = (node, _own(g, handed))
+        if backward is None:
             continue
-        for parent, parent_grad in zip(node._parents, node._backward(g)):
+        for parent, parent_grad in zip(node._parents, backward(g)):
             if parent_grad is None or not parent.requires_grad:
                 continue
             key = id(parent)

@@ -86,6 +86,16 @@ class Callback:
 
 HOOK_NAMES = tuple(name for name in vars(Callback) if name.startswith("on_"))
 
+# The base's training batch hooks call their older aliases: overriding either counts.
+_ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+
+
+def _overrides(callback, hook):
+    """Whether `callback` does something in `hook` (it or its alias is not the base's no-op)."""
+    names = (hook, _ALIASES[hook]) if hook in _ALIASES else (hook,)
+    return any(getattr(type(callback), name) is not getattr(Callback, name) or
+               name in vars(callback) for name in names)
+
 
 def pythonify_logs(logs):
     """A copy of `logs` sorted by key, with scalar values (arrays, tensors) as Python floats."""
@@ -121,6 +131,7 @@ class CallbackList(Callback):
                                 "neuronet.callbacks.Callback, received "
                                 f"{callback!r} of type {type(callback).__name__}")
         self._add_default_callbacks(add_history, add_progbar)
+        self._batch_hook_callbacks = {}              # hook -> the callbacks overriding it
         if model is not None:
             self.set_model(model)
         if params:
@@ -142,6 +153,7 @@ class CallbackList(Callback):
 
     def append(self, callback):
         self.callbacks.append(callback)
+        self._batch_hook_callbacks = {}
 
     def set_params(self, params):
         super().set_params(params)
@@ -159,31 +171,44 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             getattr(callback, hook)(*args)
 
+    def _call_batch_hook(self, hook, batch, logs, convert=None):
+        """Call a batch hook on the callbacks that override it (or its older alias);
+        with none, skip it and the logs' conversion (as Keras does)."""
+        callbacks = self._batch_hook_callbacks.get(hook)
+        if callbacks is None:                        # worked out once per hook
+            callbacks = [c for c in self.callbacks if _overrides(c, hook)]
+            self._batch_hook_callbacks[hook] = callbacks
+        if callbacks:
+            logs = logs or {}
+            logs = convert(logs) if convert else logs
+            for callback in callbacks:
+                getattr(callback, hook)(batch, logs)
+
     # Batch-end logs reach the callbacks as sorted Python floats; epoch-end logs are passed
     # through as the same dict, so that what callbacks add there reaches the caller.
     def on_batch_begin(self, batch, logs=None):
-        self._call_all("on_batch_begin", batch, logs or {})
+        self._call_batch_hook("on_batch_begin", batch, logs)
 
     def on_batch_end(self, batch, logs=None):
-        self._call_all("on_batch_end", batch, pythonify_logs(logs or {}))
+        self._call_batch_hook("on_batch_end", batch, logs, pythonify_logs)
 
     def on_train_batch_begin(self, batch, logs=None):
-        self._call_all("on_train_batch_begin", batch, logs or {})
+        self._call_batch_hook("on_train_batch_begin", batch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        self._call_all("on_train_batch_end", batch, pythonify_logs(logs or {}))
+        self._call_batch_hook("on_train_batch_end", batch, logs, pythonify_logs)
 
     def on_test_batch_begin(self, batch, logs=None):
-        self._call_all("on_test_batch_begin", batch, logs or {})
+        self._call_batch_hook("on_test_batch_begin", batch, logs)
 
     def on_test_batch_end(self, batch, logs=None):
-        self._call_all("on_test_batch_end", batch, pythonify_logs(logs or {}))
+        self._call_batch_hook("on_test_batch_end", batch, logs, pythonify_logs)
 
     def on_predict_batch_begin(self, batch, logs=None):
-        self._call_all("on_predict_batch_begin", batch, logs or {})
+        self._call_batch_hook("on_predict_batch_begin", batch, logs)
 
     def on_predict_batch_end(self, batch, logs=None):
-        self._call_all("on_predict_batch_end", batch, logs or {})
+        self._call_batch_hook("on_predict_batch_end", batch, logs)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._call_all("on_epoch_begin", epoch, logs or {})

@@ -4,7 +4,8 @@ A subclass sets `rank` and implements `_kernel_shape`, `_convolve` (the op, chan
 and `_output_length` (the output size along one spatial axis).
 """
 from ..backend import standardize_data_format
-from ..ops.conv import as_tuple, check_output_size
+from ..ops.activations import relu
+from ..ops.conv import as_tuple, check_output_size, relu_in_place
 from .base import check_positive_int
 from .conv_utils import (from_channels_last, join_shape, normalize_padding,
                          split_shape, to_channels_last)
@@ -64,6 +65,8 @@ class BaseConv(KernelLayer):
 
     def call(self, inputs):
         outputs = self._convolve(to_channels_last(inputs, self.data_format))
+        if self.activation is relu:                     # the op's own fresh output: no copy
+            return from_channels_last(relu_in_place(outputs), self.data_format)
         return self.activation(from_channels_last(outputs, self.data_format))
 
     def compute_output_shape(self, input_shape):

@@ -69,6 +69,18 @@ def check_integer(value, minimum, caller, argument):
     return int(value)
 
 
+def _is_scalar(value):
+    """Whether `value` is one number: a Python or NumPy scalar, or a 0-D array."""
+    return isinstance(value, (int, float, np.number)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0)
+
+
+def _add_float(variable, amount):
+    """`variable += amount` for a 0-D float64 state, in Python float arithmetic (the same
+    sum, without NumPy's per-call cost on a 0-D array)."""
+    variable.data[...] = float(variable.data) + amount
+
+
 def safe_divide(a, b):
     """a / b elementwise, 0 where b == 0."""
     a, b = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64))
@@ -202,6 +214,11 @@ class Mean(Metric):
         self.count = self.add_variable((), name="count")
 
     def update_state(self, values, sample_weight=None):
+        if _is_scalar(values) and (sample_weight is None or _is_scalar(sample_weight)):
+            weight = 1.0 if sample_weight is None else float(sample_weight)  # e.g. a loss
+            _add_float(self.total, float(values) * weight)
+            _add_float(self.count, weight)
+            return
         values, weights = reduce_to_samplewise(values, sample_weight, np.mean, self.name)
         self.total.assign_add(values.sum())
         if weights is not None:
@@ -210,7 +227,8 @@ class Mean(Metric):
             self.count.assign_add(values.shape[0] if values.ndim else 1)
 
     def result(self):
-        return self._as_result(safe_divide(self.total.data, self.count.data))
+        count = float(self.count.data)
+        return float(self.total.data) / count if count else 0.0
 
 
 class MeanMetricWrapper(Mean):

@@ -37,11 +37,16 @@ class Trainer:
         self._trainable_at_compile = None      # taken when the model is built, see below
         self.compiled = True
         if self.built:
-            self._trainable_at_compile = list(self.trainable_weights)
+            self._freeze_trainable_weights()
+
+    def _freeze_trainable_weights(self):
+        """Keep the trainable weights (and the set of their ids) that `fit` updates."""
+        self._trainable_at_compile = list(self.trainable_weights)
+        self._trainable_ids_at_compile = {id(v) for v in self._trainable_at_compile}
 
     def _compiled_trainable_weights(self):
         if self._trainable_at_compile is None:
-            self._trainable_at_compile = list(self.trainable_weights)
+            self._freeze_trainable_weights()
         return self._trainable_at_compile
 
     def _require_compiled(self, method):
@@ -94,7 +99,7 @@ class Trainer:
         loss = self.compute_loss(x, y, y_pred, sample_weight)
         self._loss_tracker.update_state(loss.data, sample_weight=_batch_size(x))
         variables = self._compiled_trainable_weights()
-        found = backpropagate(loss, wanted={id(v) for v in variables})
+        found = backpropagate(loss, wanted=self._trainable_ids_at_compile)
         grads = [found[id(v)][1] if id(v) in found else None for v in variables]
         self.optimizer.apply(grads, variables)
         return self.compute_metrics(x, y, y_pred, sample_weight)
@@ -267,8 +272,10 @@ def _flat_logs(logs):
     for key, value in logs.items():
         if isinstance(value, dict):
             flat.update(_flat_logs(value))
+        elif type(value) is float or np.ndim(value) != 0:
+            flat[key] = value
         else:
-            flat[key] = float(value) if np.ndim(value) == 0 else value
+            flat[key] = float(value)
     return flat
 
 

@@ -61,7 +61,8 @@ def _check_axes(name, axis, ndim):
 def _sigmoid_array(a):
     """1 / (1 + e^-a) without overflow: the exponential taken is e^-|a| <= 1."""
     e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+    denominator = 1 + e
+    return np.where(a >= 0, 1 / denominator, e / denominator)
 
 
 def _softplus_array(a):

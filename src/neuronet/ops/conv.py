@@ -8,7 +8,8 @@ conv2d copies every receptive field of the (padded) input into one row of a matr
 matrix gives the kernel gradient (one GEMM); the output gradient times the kernel
 gives the input gradient, one GEMM and one strided add per kernel offset (`_scatter`).
 conv_transpose2d runs the same steps the other way round: its forward pass is conv2d's
-input gradient.
+input gradient. `relu_in_place` lets a Conv layer with activation='relu' apply it to the
+op's own output buffer.
 
 Padding follows TensorFlow/Keras: 'valid' adds none; 'same' makes the output length
 ceil(length / stride), and when the padding is odd the extra row/column goes to the
@@ -146,10 +147,17 @@ def _im2col(xp, kernel_size, strides, dilation, out_size):
     """Every receptive field of xp (n, hp, wp, c) as one row: (n*oh*ow, kh*kw*c), a copy."""
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel_size, strides, dilation, out_size
     n, _, _, c = xp.shape
-    bn, bh, bw, bc = xp.strides
-    windows = as_strided(xp, (n, oh, ow, kh, kw, c),                 # a view, no copy
-                         (bn, bh * sh, bw * sw, bh * dh, bw * dw, bc), writeable=False)
-    return windows.reshape(n * oh * ow, kh * kw * c)
+    if c >= 8:                                             # copy a 6-D strided view at once
+        bn, bh, bw, bc = xp.strides
+        windows = as_strided(xp, (n, oh, ow, kh, kw, c),
+                             (bn, bh * sh, bw * sw, bh * dh, bw * dw, bc), writeable=False)
+        return windows.reshape(n * oh * ow, kh * kw * c)
+    cols = np.empty((n, oh, ow, kh, kw, c), xp.dtype)      # few channels (images): one strided
+    for i in range(kh):                                    # copy per kernel offset is faster
+        rows = window_slice(i, dh, sh, oh)
+        for j in range(kw):
+            cols[:, :, :, i, j] = xp[:, rows, window_slice(j, dw, sw, ow)]
+    return cols.reshape(n * oh * ow, kh * kw * c)
 
 
 def _scatter(g2, kernel, padded_shape, strides, dilation, out_size):
@@ -319,6 +327,18 @@ def conv_transpose2d(x, kernel, bias=None, strides=1, padding="valid", output_pa
             return gx, gk
         return gx, gk, _sum_rows(g.reshape(-1, f))
     return Tensor.from_op(out, parents, backward)
+
+
+def relu_in_place(x):
+    """max(x, 0) written over x's own buffer: only for the output of a convolution above.
+
+    Safe there because that buffer is freshly allocated and no backward pass reads it; it
+    saves a Conv layer with activation='relu' one output-sized allocation.
+    """
+    a = x.data
+    passes = a > 0                                         # d relu/dx: 1 where x > 0, else 0
+    np.maximum(a, 0, out=a)
+    return Tensor.from_op(a, (x,), lambda g: (g * passes,))
 
 
 # --- zero padding and cropping (each the other's adjoint) -----------------------------------

@@ -183,7 +183,7 @@ def cast(x, dtype):
 def _expand_reduced(g, shape, axis, keepdims):
     """Reshape a reduced gradient so it broadcasts against the input of `shape`."""
     if axis is None or keepdims:
-        return g if keepdims or axis is not None else np.reshape(g, (1,) * len(shape))
+        return g if keepdims or axis is not None else g.reshape((1,) * len(shape))
     axes = {a % len(shape) for a in ((axis,) if isinstance(axis, (int, np.integer)) else axis)}
     return g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
 
@@ -200,12 +200,12 @@ def sum(x, axis=None, keepdims=False):
 
     def backward(g):                                   # every summed element gets g
         return (_spread(_expand_reduced(g, x.shape, axis, keepdims), x.shape),)
-    return Tensor.from_op(np.sum(x.data, axis=axis, keepdims=keepdims), (x,), backward)
+    return Tensor.from_op(x.data.sum(axis=axis, keepdims=keepdims), (x,), backward)
 
 
 def mean(x, axis=None, keepdims=False):
     x = tensor(x)
-    total = np.sum(x.data, axis=axis, keepdims=keepdims)
+    total = x.data.sum(axis=axis, keepdims=keepdims)
     count = x.data.size // builtins.max(total.size, 1) if x.data.size else 1
     out = total / count if x.data.size else np.mean(x.data, axis=axis, keepdims=keepdims)
 

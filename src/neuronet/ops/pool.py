@@ -42,21 +42,29 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
     x: (batch, height, width, channels) -> (batch, out_h, out_w, channels).
     pool_size, strides: an int or a pair (strides None: pool_size). padding: 'valid' or 'same'.
     """
-    x, pool, strides, pads, _, offsets = _setup("max_pool2d", x, pool_size, strides, padding)
+    x, pool, strides, pads, (oh, ow), offsets = _setup("max_pool2d", x, pool_size, strides,
+                                                      padding)
     xp = pad_array(x.data, pads, -np.inf)                  # padding never wins
     rows, cols = offsets[0]
     out = xp[:, rows, cols].copy()                         # (n, oh, ow, c)
     for rows, cols in offsets[1:]:
         np.maximum(out, xp[:, rows, cols], out=out)
     overlapping = strides[0] < pool[0] or strides[1] < pool[1]
+    tiled = strides == pool and xp.shape[1:3] == (oh * pool[0], ow * pool[1])  # no gaps
 
     def backward(g):                                       # d max/d x = 1 at the first max, else 0
-        gxp = np.zeros(xp.shape, g.dtype)
-        unclaimed = np.ones(out.shape, bool)               # windows whose max is not found yet
-        for rows, cols in offsets:
-            first = xp[:, rows, cols] == out
-            first &= unclaimed
-            unclaimed ^= first
+        gxp = np.empty(xp.shape, g.dtype) if tiled else np.zeros(xp.shape, g.dtype)
+        unclaimed = None                                   # windows whose max is not found yet
+        for k, (rows, cols) in enumerate(offsets):
+            if unclaimed is None:                          # the first offset
+                first = xp[:, rows, cols] == out
+                unclaimed = ~first
+            elif k < len(offsets) - 1:
+                first = xp[:, rows, cols] == out
+                first &= unclaimed
+                unclaimed ^= first
+            else:                                          # the last offset: what is left
+                first = unclaimed
             if overlapping:
                 gxp[:, rows, cols] += g * first
             else:                                          # disjoint windows: write in place

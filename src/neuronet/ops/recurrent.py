@@ -4,7 +4,7 @@
     outputs, h, c = lstm(x, kernel, recurrent_kernel, bias, mask=mask)
 
 Every op
-- projects the inputs of all time steps at once: one GEMM (time * batch, features) @ kernel;
+- projects the inputs of all time steps at once: one (batched) GEMM call with the kernel;
 - loops over the time steps in Python, one GEMM per step with the recurrent kernel;
 - backpropagates through time by hand: one GEMM per step carries the gradient back to the
   previous state; then one GEMM each, over all the steps stacked, gives the gradients of
@@ -121,6 +121,18 @@ def _blocks(matrix, gates):
     return matrix.reshape(matrix.shape[0], gates, -1).transpose(1, 0, 2)
 
 
+def _gate_columns(a, order):
+    """a (..., gates * units) with its gate blocks rearranged: block k of the result (a new
+    array) is block order[k] of `a`."""
+    blocks = a.reshape(a.shape[:-1] + (len(order), -1))
+    return blocks[..., list(order), :].reshape(a.shape)
+
+
+def _inverse(order):
+    """The block order that undoes `order`."""
+    return tuple(int(k) for k in np.argsort(order))
+
+
 # --- what the three ops share -----------------------------------------------------------------
 
 class _Sequence:
@@ -189,14 +201,20 @@ class _Sequence:
         return [s.data.astype(self.dtype, copy=False) for s in states], states
 
     # forward helpers
-    def project(self, gates, bias):
-        """x_t @ kernel + bias for every step at once, gate-major: (gates, time, batch, units).
+    def project(self, gates, bias, order=None):
+        """x_t @ kernel + bias for every step at once, gate-major within each step:
+        (time, gates, batch, units). With `order`, block k of the kernel's and the bias'
+        gate blocks is their block order[k].
 
-        One GEMM call: (time * batch, features) @ (gates, features, units)."""
-        out = np.matmul(self.inputs, _blocks(self.kernel.data, gates))
+        One batched GEMM call: (time, 1, batch, features) @ (gates, features, units)."""
+        kernel = self.kernel.data
+        if order is not None:
+            kernel = _gate_columns(kernel, order)
+            bias = None if bias is None else _gate_columns(bias, order)
+        out = np.matmul(self.inputs.reshape(self.time, 1, self.batch, -1), _blocks(kernel, gates))
         if bias is not None:
             out += bias.reshape(gates, 1, -1)
-        return out.reshape(gates, self.time, self.batch, self.units)
+        return out
 
     def state_buffer(self, k):
         """(time + 1, batch, units), the initial state k in row 0; row t + 1 is set at step t."""
@@ -273,17 +291,23 @@ class _Sequence:
     def needs(self, tensor_):
         return tensor_ is not None and tensor_.requires_grad
 
-    def grads(self, d_projection, d_recurrent_kernel, d_bias, d_states):
-        """Gradients in parent order; one GEMM each for the inputs and the kernel."""
+    def grads(self, d_projection, d_recurrent_kernel, d_bias, d_states, order=None):
+        """Gradients in parent order; one GEMM each for the inputs and the kernel.
+
+        order: the gate block order of d_projection's columns when it is not the kernel's
+        (as in project)."""
         d_stacked = _stacked(d_projection)                   # (time * batch, gates * units)
+        kernel = self.kernel.data if order is None else _gate_columns(self.kernel.data, order)
         dx = dk = None
         if self.x.requires_grad:
-            steps = (d_stacked @ self.kernel.data.T).reshape(self.time, self.batch, -1)
+            steps = (d_stacked @ kernel.T).reshape(self.time, self.batch, -1)
             if self.go_backwards:
                 steps = steps[::-1]
             dx = np.ascontiguousarray(steps.transpose(1, 0, 2)).astype(self.x.dtype, copy=False)
         if self.kernel.requires_grad:
             dk = self.inputs.T @ d_stacked                   # (features, gates * units)
+            if order is not None:
+                dk = _gate_columns(dk, _inverse(order))
         grads = [dx, dk, d_recurrent_kernel]
         if self.bias is not None:
             grads.append(d_bias)
@@ -308,7 +332,7 @@ def simple_rnn(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=
                   recurrent_dropout_mask)
     act, act_grad = _activation("simple_rnn", "activation", activation)
     u = s.recurrent_kernel.data
-    pre = s.project(1, None if s.bias is None else s.bias.data)[0]   # (time, batch, units)
+    pre = s.project(1, None if s.bias is None else s.bias.data)[:, 0]  # (time, batch, units)
     h = s.state_buffer(0)
     for t in range(s.time):
         pre[t] += s.recurrent_input(h[t]) @ u
@@ -336,6 +360,12 @@ def simple_rnn(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=
 
 # --- LSTM --------------------------------------------------------------------------------------
 
+# The op keeps its gate blocks in the order o, i, f, g (Keras' blocks 3, 0, 1, 2): the three
+# recurrent_activation gates side by side, and side by side the three whose gradient is dc_t
+# times a local derivative.
+_LSTM_ORDER = (3, 0, 1, 2)
+
+
 def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
          activation="tanh", recurrent_activation="sigmoid", go_backwards=False,
          return_sequences=True, zero_output_for_mask=False, recurrent_dropout_mask=None):
@@ -353,63 +383,73 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
                   go_backwards, return_sequences, zero_output_for_mask, recurrent_dropout_mask)
     act, act_grad = _activation("lstm", "activation", activation)
     gate, gate_grad = _activation("lstm", "recurrent_activation", recurrent_activation)
-    u = s.recurrent_kernel.data
+    time, batch = s.time, s.batch
+    u = _gate_columns(s.recurrent_kernel.data, _LSTM_ORDER)      # (n, 4n), blocks o, i, f, g
     u_blocks = np.ascontiguousarray(_blocks(u, 4))              # (4, n, n)
-    # (4, time, batch, n): the input part of the pre-activations, then the gate values
-    gates = s.project(4, None if s.bias is None else s.bias.data)
-    h, c = s.state_buffer(0), s.state_buffer(1)
-    act_c = np.empty((s.time, s.batch, n), s.dtype)             # activation(c_t)
-    recurrent = np.empty((4, s.batch, n), s.dtype)
-    ig = np.empty((s.batch, n), s.dtype)
-    for t in range(s.time):
-        z = gates[:, t]                                         # (4, batch, n)
+    # (time, 4, batch, n): the input part of the pre-activations, then the gate values
+    gates = s.project(4, None if s.bias is None else s.bias.data, _LSTM_ORDER)
+    o, i, f, g = (gates[:, k] for k in range(4))                # each (time, batch, n)
+    h, c = s.state_buffer(0), s.state_buffer(1)                 # (time + 1, batch, n)
+    act_c = np.empty((time, batch, n), s.dtype)                 # activation(c_t)
+    recurrent = np.empty((4, batch, n), s.dtype)
+    ig = np.empty((batch, n), s.dtype)
+    for t in range(time):
+        z = gates[t]                                            # (4, batch, n)
         np.matmul(s.recurrent_input(h[t]), u_blocks, out=recurrent)
         z += recurrent                                          # pre-activations
-        gate(z[:2], z[:2])                                      # i, f
-        act(z[2], z[2])                                         # g
-        gate(z[3], z[3])                                        # o
-        i, f, g, o = z
-        np.multiply(f, c[t], out=c[t + 1])                      # c_t = f c_{t-1} + i g
-        np.multiply(i, g, out=ig)
+        gate(z[:3], z[:3])                                      # o, i, f
+        act(z[3], z[3])                                         # g
+        np.multiply(f[t], c[t], out=c[t + 1])                   # c_t = f c_{t-1} + i g
+        np.multiply(i[t], g[t], out=ig)
         c[t + 1] += ig
         act(c[t + 1], act_c[t])
-        np.multiply(o, act_c[t], out=h[t + 1])                  # h_t = o act(c_t)
+        np.multiply(o[t], act_c[t], out=h[t + 1])               # h_t = o act(c_t)
         s.carry(t, h)
         s.carry(t, c)
 
     def backward(grad):
         d_out, (dh, dc) = s.output_grads(grad)
-        u_t = np.ascontiguousarray(u.T)
-        d_pre = np.empty((s.time, s.batch, 4 * n), s.dtype)     # dL/d pre-activations
-        dz = np.empty((4, s.batch, n), s.dtype)                 # ... of one step, gate-major
-        slopes = np.empty_like(dz)                              # each gate's f'(pre) at a step
-        dc_t = np.empty((s.batch, n), s.dtype)
-        for t in reversed(range(s.time)):
+        # Every step's local derivatives at once, (time, 4, batch, n), each through its
+        # activation: d pre_o / dh_t, and d pre / dc_t for i, f, g.
+        local = np.empty_like(gates)
+        gate_grad(gates[:, :3], local[:, :3])                   # f'(pre) from the gate values
+        act_grad(g, local[:, 3])
+        local[:, 0] *= act_c                                    # dL/do = dh act(c_t)
+        local[:, 1] *= g                                        # dL/di = dc_t g
+        local[:, 2] *= c[:-1]                                   # dL/df = dc_t c_{t-1}
+        local[:, 3] *= i                                        # dL/dg = dc_t i
+        if s.keep is not None:                                  # skipped steps: no gate grads
+            local *= s.keep[:, None]
+        dc_dh = np.empty_like(act_c)                            # dc_t / dh_t = o act'(c_t)
+        act_grad(act_c, dc_dh)
+        dc_dh *= o
+        u_t = np.ascontiguousarray(u.T)                         # (4n, n)
+        d_pre = np.empty((time, batch, 4 * n), s.dtype)         # dL/d pre-activations
+        dz = np.empty((4, batch, n), s.dtype)                   # ... of one step, gate-major
+        dc_t = np.empty_like(dc)                                # (batch, n)
+        dh_previous, dc_previous = np.empty_like(dh), np.empty_like(dc)
+        for t in reversed(range(time)):
             if d_out is not None:
                 dh += d_out[t]
-            z = gates[:, t]
-            i, f, g, o = z
-            gate_grad(z, slopes)                                # i, f, o (g is overwritten)
-            act_grad(g, slopes[2])
-            s.mask_slopes(t, slopes)
-            np.multiply(dh, act_c[t], out=dz[3])                # dL/do = dh act(c_t)
-            act_grad(act_c[t], dc_t)                            # dL/dc_t = dc + dh o act'(c_t)
-            dc_t *= o
-            dc_t *= dh
+            np.multiply(dh, dc_dh[t], out=dc_t)                 # dL/dc_t = dc + dh o act'(c_t)
             dc_t += dc
-            np.multiply(dc_t, g, out=dz[0])                     # dL/di = dc_t g
-            np.multiply(dc_t, c[t], out=dz[1])                  # dL/df = dc_t c_{t-1}
-            np.multiply(dc_t, i, out=dz[2])                     # dL/dg = dc_t i
-            dz *= slopes                                        # through the activations
+            np.multiply(dh, local[t, 0], out=dz[0])             # o
+            np.multiply(dc_t, local[t, 1:], out=dz[1:])         # i, f, g
             _blocks(d_pre[t], 4)[...] = dz
-            dh_previous = s.recurrent_grad(d_pre[t] @ u_t)      # (batch, n)
-            dc_previous = dc_t * f
+            np.matmul(d_pre[t], u_t, out=dh_previous)           # (batch, n)
+            s.recurrent_grad(dh_previous)
+            np.multiply(dc_t, f[t], out=dc_previous)            # dL/dc_{t-1} = dc_t f
             s.pass_skipped(t, dh_previous, dh)
             s.pass_skipped(t, dc_previous, dc)
-            dh, dc = dh_previous, dc_previous
-        du = s.recurrent_inputs(h).T @ _stacked(d_pre) if s.needs(s.recurrent_kernel) else None
-        db = d_pre.sum(axis=(0, 1)) if s.needs(s.bias) else None
-        return s.grads(d_pre, du, db, [dh, dc])
+            dh, dh_previous = dh_previous, dh
+            dc, dc_previous = dc_previous, dc
+        keras_order = _inverse(_LSTM_ORDER)
+        du = db = None
+        if s.needs(s.recurrent_kernel):                         # one GEMM over all steps
+            du = _gate_columns(s.recurrent_inputs(h).T @ _stacked(d_pre), keras_order)
+        if s.needs(s.bias):
+            db = _gate_columns(_stacked(d_pre).sum(axis=0), keras_order)
+        return s.grads(d_pre, du, db, [dh, dc], order=_LSTM_ORDER)
     return s.finish(h, [h[-1], c[-1]], backward)
 
 
@@ -438,13 +478,13 @@ def gru(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None, a
     input_bias, recurrent_bias = (b, None) if b is None or not reset_after else (b[0], b[1])
     u = s.recurrent_kernel.data
     u_blocks = np.ascontiguousarray(_blocks(u, 3))              # (3, n, n)
-    gates = s.project(3, input_bias)                            # (3, time, batch, n), then in place
+    gates = s.project(3, input_bias)                            # (time, 3, batch, n), then in place
     h = s.state_buffer(0)
     # reset_after: h_{t-1} @ u + b' for every step; otherwise r h_{t-1} (what d/dr needs)
     saved = np.empty((s.time, 3, s.batch, n) if reset_after else (s.time, s.batch, n), s.dtype)
     recurrent = np.empty((2, s.batch, n), s.dtype)
     for t in range(s.time):
-        z = gates[:, t]                                         # (3, batch, n): z, r, hh
+        z = gates[t]                                            # (3, batch, n): z, r, hh
         h_in = s.recurrent_input(h[t])
         if reset_after:
             inner = saved[t]
@@ -477,8 +517,8 @@ def gru(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None, a
         for t in reversed(range(s.time)):
             if d_out is not None:
                 dh += d_out[t]
-            z, r, hh = gates[:, t]
-            gate_grad(gates[:2, t], slopes[:2])
+            z, r, hh = gates[t]
+            gate_grad(gates[t, :2], slopes[:2])
             act_grad(hh, slopes[2])
             s.mask_slopes(t, slopes)
             np.subtract(h[t], hh, out=dz[0])                    # dL/dz = dh (h_{t-1} - hh)

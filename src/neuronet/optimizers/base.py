@@ -36,6 +36,10 @@ class StepCounter(Variable):
     def __int__(self):
         return int(self.data)
 
+    def increment(self):
+        """Count one more step (in place, as plain int arithmetic)."""
+        self.data[...] = int(self.data) + 1
+
     __index__ = __int__
 
     def __eq__(self, other):
@@ -264,7 +268,7 @@ class Optimizer:
         self._update_variables(grads, variables, learning_rate)
         if self.use_ema:
             self._update_moving_averages()
-        self._iterations.data += 1
+        self._iterations.increment()
         for variable in variables:
             constraint = getattr(variable, "constraint", None)
             if constraint is not None:
@@ -287,6 +291,8 @@ class Optimizer:
                     "of variables, you should recreate a new optimizer instance.")
 
     def _filter_empty_gradients(self, grads, variables):
+        if all(g is not None for g in grads):
+            return grads, variables
         kept = [(g, v) for g, v in zip(grads, variables) if g is not None]
         if not kept:
             raise ValueError("No gradients provided for any variable.")
