@@ -14,11 +14,9 @@ import json
 import os
 import zipfile
 
-import h5py
-
 from .atomic import atomic_write, check_overwrite
 from .serialization import deserialize_keras_object, serialize_keras_object
-from .weights_file import read_state, state_bytes
+from .weights_file import h5py_module, read_state, state_bytes
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -83,7 +81,7 @@ def weights_h5(archive, source):
     """The archive's model.weights.h5 as an open, read-only h5py File."""
     data = _read_entry(archive, WEIGHTS_FILENAME, source)
     try:
-        h5file = h5py.File(io.BytesIO(data), "r")
+        h5file = h5py_module().File(io.BytesIO(data), "r")
     except OSError as error:
         raise ValueError(f"{source}: '{WEIGHTS_FILENAME}' in the archive is not a readable "
                          f"HDF5 file ({error})") from None

@@ -15,7 +15,6 @@ import io
 import os
 import warnings
 
-import h5py
 import numpy as np
 
 from .atomic import atomic_write, check_overwrite
@@ -25,6 +24,16 @@ WEIGHTS_SUFFIX = ".weights.h5"
 
 
 # --- the walk: which object goes to which group -------------------------------------------
+
+def h5py_module():
+    """h5py, imported on first use: saving needs the 'saving' extra, importing neuronet does not."""
+    try:
+        import h5py
+    except ImportError as error:
+        raise ImportError("Saving and loading models needs h5py: "
+                          "pip install 'neuronet[saving]'") from error
+    return h5py
+
 
 def _name_key(name):
     """Keras visits private attributes after public ones."""
@@ -124,6 +133,7 @@ def write_state(model, h5file):
 
 def state_bytes(model):
     """The weights file of `model` as bytes."""
+    h5py = h5py_module()
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5file:
         write_state(model, h5file)
@@ -134,6 +144,7 @@ def state_bytes(model):
 
 def _group(h5file, path, source):
     """The h5py Group at `path`, or None; links to other files or places are refused."""
+    h5py = h5py_module()
     node = h5file
     for part in path.split("/"):
         if part not in node:
@@ -150,6 +161,7 @@ def _group(h5file, path, source):
 
 def read_vars(h5file, path, source):
     """{'0': array, ...} stored for the object at `path`, or None if there is no group."""
+    h5py = h5py_module()
     group = _group(h5file, _vars_path(path), source)
     if group is None:
         return None
@@ -255,6 +267,7 @@ def save_weights(model, filepath, overwrite=True):
 
 def load_weights(model, filepath, skip_mismatch=False):
     """Load weights saved by `save_weights` (a `.weights.h5` file) or inside a `.keras` file."""
+    h5py = h5py_module()
     filepath = os.fspath(filepath)
     source = f"load_weights: {filepath!r}"
     if filepath.endswith(".keras"):
