@@ -6,11 +6,13 @@ Its public API mirrors Keras, so that `import neuronet as keras` runs Keras code
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=5)
 """
-from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics,
-               models, ops, optimizers, preprocessing, regularizers, testing, utils)
+from . import (activations, backend, callbacks, datasets, initializers, layers, losses, memory,
+               metrics, models, ops, optimizers, preprocessing, regularizers, testing, utils)
 from .autograd import GradientTape, Tensor, Variable, no_grad
 from .layers import Input, InputLayer, Layer
 from .models import Model, Sequential
+
+memory.configure_from_environment()     # keep freed memory for the next training step
 
 __version__ = "0.1.0"
 
