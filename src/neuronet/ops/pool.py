@@ -3,12 +3,14 @@
     max_pool2d(x, 2)            # x (n, h, w, c) -> (n, h // 2, w // 2, c)
 
 Both passes loop over the offsets inside a window (pool_h * pool_w iterations), each
-offset being one strided slice of the input that holds that element of every window.
+offset being one strided slice of the input that holds that element of every window; max
+pooling first copies those slices into one contiguous array, on which NumPy runs fastest.
 Max pooling sends each window's gradient to one position, its first maximum (as
 TensorFlow and PyTorch do); average pooling spreads it evenly. With padding='same' the
 padded positions take no part: they never win a max and are not counted in an average.
 """
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from .. import backend
 from ..autograd.tensor import Tensor
@@ -36,6 +38,16 @@ def _setup(caller, x, pool_size, strides, padding):
     return x, pool, strides, pads, (oh, ow), offsets
 
 
+def _window_view(xp, pool, strides, out_size):
+    """xp (n, hp, wp, c) seen as (pool_h, pool_w, n, oh, ow, c): element [i, j] holds the
+    offset (i, j) of every window (a strided view; writing to it is safe only when the
+    windows do not overlap)."""
+    (ph, pw), (sh, sw), (oh, ow) = pool, strides, out_size
+    n, _, _, c = xp.shape
+    bn, bh, bw, bc = xp.strides
+    return as_strided(xp, (ph, pw, n, oh, ow, c), (bh, bw, bn, bh * sh, bw * sw, bc))
+
+
 def max_pool2d(x, pool_size, strides=None, padding="valid"):
     """The largest value of each window.
 
@@ -45,30 +57,32 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
     x, pool, strides, pads, (oh, ow), offsets = _setup("max_pool2d", x, pool_size, strides,
                                                       padding)
     xp = pad_array(x.data, pads, -np.inf)                  # padding never wins
-    rows, cols = offsets[0]
-    out = xp[:, rows, cols].copy()                         # (n, oh, ow, c)
-    for rows, cols in offsets[1:]:
-        np.maximum(out, xp[:, rows, cols], out=out)
+    count = pool[0] * pool[1]
+    # every window's offset k as one contiguous array: (pool_h * pool_w, n, oh, ow, c)
+    windows = np.ascontiguousarray(_window_view(xp, pool, strides, (oh, ow)))
+    windows = windows.reshape((count,) + windows.shape[2:])
+    out = windows[0].copy()                                # (n, oh, ow, c)
+    for window in windows[1:]:
+        np.maximum(out, window, out=out)
     overlapping = strides[0] < pool[0] or strides[1] < pool[1]
     tiled = strides == pool and xp.shape[1:3] == (oh * pool[0], ow * pool[1])  # no gaps
 
     def backward(g):                                       # d max/d x = 1 at the first max, else 0
+        g_windows = np.empty_like(windows)                 # the gradient of each offset
+        unclaimed = np.ones(out.shape, bool)               # windows whose max is not found yet
+        for k in range(count - 1):
+            first = windows[k] == out
+            first &= unclaimed
+            unclaimed ^= first
+            np.multiply(g, first, out=g_windows[k])
+        np.multiply(g, unclaimed, out=g_windows[-1])      # the last offset: what is left
         gxp = np.empty(xp.shape, g.dtype) if tiled else np.zeros(xp.shape, g.dtype)
-        unclaimed = None                                   # windows whose max is not found yet
-        for k, (rows, cols) in enumerate(offsets):
-            if unclaimed is None:                          # the first offset
-                first = xp[:, rows, cols] == out
-                unclaimed = ~first
-            elif k < len(offsets) - 1:
-                first = xp[:, rows, cols] == out
-                first &= unclaimed
-                unclaimed ^= first
-            else:                                          # the last offset: what is left
-                first = unclaimed
-            if overlapping:
-                gxp[:, rows, cols] += g * first
-            else:                                          # disjoint windows: write in place
-                np.multiply(g, first, out=gxp[:, rows, cols])
+        if overlapping:                                    # offsets share input positions: add
+            for (rows, cols), g_window in zip(offsets, g_windows):
+                gxp[:, rows, cols] += g_window
+        else:                                              # disjoint windows: one strided write
+            _window_view(gxp, pool, strides, (oh, ow))[...] = g_windows.reshape(
+                pool + g_windows.shape[1:])
         return (crop_array(gxp, pads),)
     return Tensor.from_op(out, (x,), backward)
 
