@@ -1,8 +1,11 @@
-"""Shared benchmark plumbing: the BLAS kernel, timings, ratio tables, a PyTorch loop.
+"""Shared benchmark plumbing: the BLAS kernel, timings, ratio tables, the peer frameworks
+(PyTorch, Keras 3) and a PyTorch loop.
 
 Import this module before NumPy: it re-executes the script without OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE, which these machines set and which force NumPy onto slower kernels.
+It also selects Keras 3's JAX backend unless KERAS_BACKEND already names one.
 """
+import importlib
 import os
 import statistics
 import sys
@@ -12,6 +15,11 @@ _FORCED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 if any(name in os.environ for name in _FORCED):
     env = {k: v for k, v in os.environ.items() if k not in _FORCED}
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
+os.environ.setdefault("KERAS_BACKEND", "jax")      # read by Keras when it is first imported
+
+NEURONET = "neuronet fit"
+TORCH = "PyTorch (hand-written loop)"
+KERAS = f"Keras 3 ({os.environ['KERAS_BACKEND']} backend)"
 
 
 def blas_report():
@@ -63,20 +71,52 @@ def print_table(title, results, reference):
         print(f"  {name:<28}{seconds * 1e3:>10.2f} ms   {seconds / base:>6.2f}x {reference}")
 
 
-def compare_fit_with_torch(title, neuronet_epoch, torch_epoch, epochs):
-    """Print the median seconds per epoch of neuronet's `fit` and of a PyTorch loop, and
-    their ratio. `neuronet_epoch()` and `torch_epoch()` build a model and return a function
-    that trains it for one epoch; PyTorch is skipped when it is not installed."""
-    print(f"BLAS: {blas_report()}")
-    results = {"neuronet fit": median_time(neuronet_epoch(), epochs, warmup=0)}
+def peer_frameworks():
+    """{peer name: module} of the peer frameworks that import (PyTorch, Keras 3 on its
+    backend); prints each one's version, or a line saying that it is skipped."""
+    found = {}
     try:
         import torch
-    except ImportError:
-        print("PyTorch not installed: its column is skipped")
+    except ImportError as error:
+        print(f"PyTorch cannot be imported ({error}): its column is skipped")
     else:
         print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
-        results["PyTorch (hand-written loop)"] = median_time(torch_epoch(), epochs, warmup=0)
-    print_table(title, results, "neuronet fit")
-    if "PyTorch (hand-written loop)" in results:
-        ratio = results["neuronet fit"] / results["PyTorch (hand-written loop)"]
-        print(f"  neuronet time / PyTorch time: {ratio:.2f} (below 1: neuronet is faster)")
+        found[TORCH] = torch
+    backend = os.environ["KERAS_BACKEND"]
+    try:
+        backend_module = importlib.import_module(backend)
+        import keras
+    except ImportError as error:
+        print(f"Keras 3 on {backend} cannot be imported ({error}): its column is skipped")
+    else:
+        print(f"Keras {keras.__version__}, backend {keras.backend.backend()} "
+              f"{backend_module.__version__}")
+        found[KERAS] = keras
+    return found
+
+
+def compare_fit(title, trainers, epochs):
+    """Print the median seconds per epoch of each framework and their ratios to the first.
+
+    `trainers` maps a name (NEURONET, TORCH, KERAS) to a function that takes the framework's
+    module, builds and compiles the model, and returns a function that trains it for one
+    epoch; peers that do not import are skipped. Keras' first epoch traces and compiles
+    the training step, so it is timed apart and left out of its median.
+    """
+    print(f"BLAS: {blas_report()}")
+    import neuronet
+    frameworks = {NEURONET: neuronet, **peer_frameworks()}
+    results = {}
+    for name, trainer in trainers.items():
+        if name not in frameworks:
+            continue
+        epoch = trainer(frameworks[name])
+        if name == KERAS:
+            print(f"{name}: first epoch (with compilation) {run_times(epoch, 1)[0]:.3f} s")
+        results[name] = median_time(epoch, epochs, warmup=0)
+    reference = next(iter(results))
+    print_table(title, results, reference)
+    for name, seconds in results.items():
+        if name != reference:
+            print(f"  {reference} time / {name} time: {results[reference] / seconds:.2f} "
+                  f"(below 1: {reference} is faster)")

@@ -1,13 +1,16 @@
-"""Seconds per epoch of `model.fit`: neuronet, PyTorch, plain NumPy (and Keras if installed).
+"""Seconds per epoch of `model.fit`: neuronet, PyTorch, plain NumPy, scikit-learn, and
+Keras 3 (on JAX unless KERAS_BACKEND says otherwise) where installed.
 
     python benchmarks/fit.py [mlp] [small]
 
 Workloads: an MLP 784-256-128-10 (SGD, batch 128, 60,000 samples) and a 20-16-1 network
 (Adam, batch 32, 10,000 samples: per-step overhead). Also `import neuronet` time and the
-first epoch against later ones. Medians of several epochs, all in the same run.
+first epoch against later ones (Keras compiles its training step in its first). Medians of
+the later epochs, all in the same run.
 """
 import common  # noqa: F401  (must come first: fixes the BLAS environment)
 
+import functools
 import statistics
 import subprocess
 import sys
@@ -30,15 +33,16 @@ WORKLOADS = {
 }
 
 
-def epoch_times_neuronet(w):
-    import neuronet as nn
+def epoch_times_keras(keras, w):
+    """Epoch times of the model in Keras code, run by `keras` (neuronet or Keras 3)."""
     x, y = data(w["n"], w["sizes"][0], w["sizes"][-1])
-    layers = [nn.Input((w["sizes"][0],))]
-    layers += [nn.layers.Dense(units, activation="relu") for units in w["sizes"][1:-1]]
+    layers = [keras.Input((w["sizes"][0],))]
+    layers += [keras.layers.Dense(units, activation="relu") for units in w["sizes"][1:-1]]
     last = w["sizes"][-1]
-    layers.append(nn.layers.Dense(last, activation="sigmoid" if last == 1 else "softmax"))
-    model = nn.Sequential(layers)
-    optimizer = nn.optimizers.SGD(w["lr"]) if w["optimizer"] == "sgd" else nn.optimizers.Adam(w["lr"])
+    layers.append(keras.layers.Dense(last, activation="sigmoid" if last == 1 else "softmax"))
+    model = keras.Sequential(layers)
+    optimizer = (keras.optimizers.SGD(w["lr"]) if w["optimizer"] == "sgd"
+                 else keras.optimizers.Adam(w["lr"]))
     model.compile(optimizer=optimizer, loss="binary_crossentropy" if last == 1 else
                   "sparse_categorical_crossentropy")
     return common.run_times(lambda: model.fit(x, y, batch_size=w["batch"], epochs=1, verbose=0),
@@ -134,27 +138,32 @@ def import_time():
 def main():
     print(f"BLAS: {common.blas_report()}")
     print(f"import neuronet: {import_time():.3f} s (median of 5 fresh processes)")
-    peers = {"neuronet fit": epoch_times_neuronet, "plain NumPy (hand-written)": epoch_times_numpy}
-    try:
-        import torch  # noqa: F401
-        peers["PyTorch (hand-written loop)"] = epoch_times_torch
-    except ImportError:
-        print("PyTorch not installed: skipped")
+    import neuronet
+    frameworks = common.peer_frameworks()
+    peers = {common.NEURONET: functools.partial(epoch_times_keras, neuronet),
+             "plain NumPy (hand-written)": epoch_times_numpy}
+    if common.TORCH in frameworks:
+        peers[common.TORCH] = epoch_times_torch
+    if common.KERAS in frameworks:
+        peers[common.KERAS] = functools.partial(epoch_times_keras, frameworks[common.KERAS])
     chosen = sys.argv[1:] or list(WORKLOADS)
     for name, w in ((n, WORKLOADS[n]) for n in chosen):
+        print()
         results = {}
         for peer, measure in list(peers.items()) + ([("scikit-learn MLP", epoch_times_sklearn)]
                                                      if name == "small" else []):
             try:
                 times = measure(w)
-            except ImportError:
+            except ImportError as error:
+                print(f"{peer} cannot be imported ({error}): skipped")
                 continue
             results[peer] = statistics.median(times[1:])
-            if peer == "neuronet fit":
-                print(f"\n{name}: neuronet first epoch {times[0]:.3f} s, later epochs (median) "
+            if peer in (common.NEURONET, common.KERAS):
+                print(f"{name}: {peer} first epoch {times[0]:.3f} s, later epochs (median) "
                       f"{results[peer]:.3f} s")
         common.print_table(f"{name} {w['sizes']} batch {w['batch']}, {w['n']} samples, "
-                           f"{w['optimizer']}: seconds per epoch (median)", results, "neuronet fit")
+                           f"{w['optimizer']}: seconds per epoch (median)", results,
+                           common.NEURONET)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """One epoch of a text classifier, Embedding 64 -> LSTM 64 -> Dense 1 (sigmoid), Adam:
-neuronet's `model.fit` against a hand-written PyTorch loop, in the same run.
+neuronet's `model.fit` against a hand-written PyTorch loop and Keras 3's `model.fit` (on
+JAX unless KERAS_BACKEND says otherwise), where installed, in the same run.
 
     python benchmarks/lstm.py [epochs]
 
 Data: 5,000 random sequences of length 100 over a 10,000-word vocabulary, batch 64.
-Prints the median seconds per epoch of each framework and their ratio.
+Prints the median seconds per epoch of each framework and their ratios (Keras' first,
+compiling epoch is timed apart).
 """
 import common  # noqa: F401  (must come first: fixes the BLAS environment)
 
@@ -22,21 +24,20 @@ def data(seed=0):
     return x, y
 
 
-def neuronet_trainer():
-    """The model, compiled; returns a function that trains it for one epoch."""
-    import neuronet as nn
+def keras_trainer(keras):
+    """The model in Keras code, compiled by `keras` (neuronet or Keras 3); returns a
+    function that trains it for one epoch."""
     x, y = data()
-    model = nn.Sequential([nn.Input((LENGTH,), dtype="int32"),
-                           nn.layers.Embedding(VOCABULARY, WIDTH),
-                           nn.layers.LSTM(WIDTH),
-                           nn.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=nn.optimizers.Adam(1e-3), loss="binary_crossentropy")
+    model = keras.Sequential([keras.Input((LENGTH,), dtype="int32"),
+                              keras.layers.Embedding(VOCABULARY, WIDTH),
+                              keras.layers.LSTM(WIDTH),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
     return lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
 
 
-def torch_trainer():
+def torch_trainer(torch):
     """The same model in PyTorch; returns a function that trains it for one epoch."""
-    import torch
 
     class Classifier(torch.nn.Module):
         def __init__(self):
@@ -59,10 +60,10 @@ def torch_trainer():
 
 def main():
     epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    common.compare_fit_with_torch(f"Embedding {WIDTH} -> LSTM {WIDTH} -> Dense 1, {SAMPLES} "
-                                  f"sequences of length {LENGTH}, batch {BATCH}: seconds per "
-                                  f"epoch (median of {epochs})",
-                                  neuronet_trainer, torch_trainer, epochs)
+    common.compare_fit(f"Embedding {WIDTH} -> LSTM {WIDTH} -> Dense 1, {SAMPLES} sequences of "
+                       f"length {LENGTH}, batch {BATCH}: seconds per epoch (median of {epochs})",
+                       {common.NEURONET: keras_trainer, common.TORCH: torch_trainer,
+                        common.KERAS: keras_trainer}, epochs)
 
 
 if __name__ == "__main__":

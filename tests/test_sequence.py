@@ -98,3 +98,33 @@ def test_public_paths():
     from neuronet.preprocessing import sequence
     assert sequence.pad_sequences is pad_sequences
     assert neuronet.utils.pad_sequences is pad_sequences
+
+
+# ---------------------------------------------------------------- keras_preprocessing oracle
+
+PAD_INPUTS = {  # name: (sequences, kwargs)
+    "ints": ([[1, 2, 3], [4], [], [5, 6, 7, 8, 9]], {}),
+    "ints-value": ([[1, 2, 3], [4], [], [5, 6, 7, 8, 9]], {"value": -1}),
+    "floats-to-int32": ([[0.7, -1.2], [2.9, 3.5, 4.1]], {}),
+    "float32": ([[0.5, 1.5], [2.5, 3.5, 4.5], []], {"dtype": "float32", "value": 9.5}),
+    "object-strings": ([["a", "bb"], ["ccc"], [], ["d", "e", "f", "g"]],
+                       {"dtype": object, "value": "<pad>"}),
+    "str-dtype": ([["ab", "c"], ["def"]], {"dtype": "<U3", "value": "-"}),
+    "2-d-elements": ([np.ones((2, 3)), np.arange(12.0).reshape(4, 3), []], {"dtype": "float32"}),
+}
+
+
+@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+@pytest.mark.parametrize("maxlen", [None, 2, 6])
+@pytest.mark.parametrize("name", sorted(PAD_INPUTS))
+def test_matches_keras_preprocessing(monkeypatch, name, maxlen, truncating, padding):
+    kp = pytest.importorskip("keras_preprocessing.sequence")
+    monkeypatch.setattr(np, "unicode_", np.str_, raising=False)  # gone in NumPy 2, used by kp
+    sequences, kwargs = PAD_INPUTS[name]
+    kwargs = dict(kwargs, maxlen=maxlen, truncating=truncating, padding=padding)
+    expected = kp.pad_sequences(sequences, **kwargs)
+    out = pad_sequences(sequences, **kwargs)
+    assert out.dtype == expected.dtype
+    assert out.shape == expected.shape
+    np.testing.assert_array_equal(out, expected)

@@ -484,3 +484,99 @@ def test_dataset_missing_or_empty_directory(tmp_path):
     (tmp_path / "a").mkdir()
     with pytest.raises(ValueError, match="no text files found"):
         text_dataset_from_directory(tmp_path, verbose=False)
+
+
+# ---------------------------------------------------------------- keras_preprocessing oracle
+
+MODES = ("binary", "count", "tfidf", "freq")
+# (Tokenizer kwargs, texts to fit, texts to encode); keras_preprocessing 1.1.2 has no `analyzer`.
+ORACLE_CASES = {
+    "punctuation-and-case": ({}, CORPUS + ["Mat? MAT! the... cat's"], ["The zebra's mat."]),
+    "oov-token": ({"oov_token": "<OOV>"}, CORPUS, ["the unseen cat", "zebra yak", ""]),
+    "num-words": ({"num_words": 4}, CORPUS, ["dog mat cat the homework"]),
+    "num-words-and-oov": ({"num_words": 5, "oov_token": "?"}, CORPUS, ["dog mat zebra the"]),
+    "oov-token-also-a-word": ({"oov_token": "cat"}, CORPUS, ["cat zebra the"]),
+    "char-level": ({"char_level": True}, ["Hello, World!", "hold"], ["HeLLo you!", "z"]),
+    "char-level-no-lower": ({"char_level": True, "lower": False}, ["aAb", "BBa"], ["abc", "AB"]),
+    "split-comma": ({"split": ",", "filters": ".;"}, ["a,b,,c", "b;c.c, d"], ["c,a, e", "a b"]),
+    "ties": ({}, ["z y x", "x w", "v u t", "t s"], ["s t u v w x y z q"]),
+    "empty-strings": ({}, ["", "one", "...", "one two", ""], ["", "two one three"]),
+    "no-lower": ({"lower": False}, ["Cat cat CAT cat", "Dog cat"], ["cat Cat dog Dog"]),
+    "token-lists": ({}, [["The", "cat"], ["cat", "Sat!"]], [["CAT", "sat!", "x"], "the cat"]),
+}
+
+
+@pytest.fixture(params=sorted(ORACLE_CASES))
+def tokenizers(request):
+    """(neuronet Tokenizer, keras_preprocessing Tokenizer, texts to encode), fitted alike."""
+    kp = pytest.importorskip("keras_preprocessing.text")
+    kwargs, texts, probes = ORACLE_CASES[request.param]
+    ours, theirs = Tokenizer(**kwargs), kp.Tokenizer(**kwargs)
+    ours.fit_on_texts(texts)
+    theirs.fit_on_texts(texts)
+    return ours, theirs, texts + probes
+
+
+def assert_same_fit(ours, theirs):
+    assert ours.document_count == theirs.document_count
+    assert list(ours.word_counts.items()) == list(theirs.word_counts.items())  # same order
+    assert ours.word_index == theirs.word_index
+    assert ours.index_word == theirs.index_word
+    assert dict(ours.word_docs) == dict(theirs.word_docs)
+    assert dict(ours.index_docs) == dict(theirs.index_docs)
+
+
+def test_oracle_fit(tokenizers):
+    ours, theirs, _ = tokenizers
+    assert_same_fit(ours, theirs)
+
+
+def test_oracle_sequences_and_texts(tokenizers):
+    ours, theirs, texts = tokenizers
+    sequences = theirs.texts_to_sequences(texts)
+    assert ours.texts_to_sequences(texts) == sequences
+    # 0 and 99 are never word indices; 3 and 4 may be beyond num_words
+    sequences += [[0, 1, 99, 2], [4, 3, 3], []]
+    assert ours.sequences_to_texts(sequences) == theirs.sequences_to_texts(sequences)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_oracle_matrices(tokenizers, mode):
+    ours, theirs, texts = tokenizers
+    np.testing.assert_allclose(ours.texts_to_matrix(texts, mode=mode),
+                               theirs.texts_to_matrix(texts, mode=mode), rtol=1e-12)
+    sequences = [[1, 1, 2], [0, 3, 99, 3, 3], [], [2]]  # 99 is beyond every width
+    np.testing.assert_allclose(ours.sequences_to_matrix(sequences, mode=mode),
+                               theirs.sequences_to_matrix(sequences, mode=mode), rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_oracle_matrices_after_fit_on_sequences(mode):
+    kp = pytest.importorskip("keras_preprocessing.text")
+    ours, theirs = Tokenizer(num_words=6), kp.Tokenizer(num_words=6)
+    fitted_sequences = [[1, 2, 2], [2, 3], [5, 5, 1, 7]]
+    ours.fit_on_sequences(fitted_sequences)
+    theirs.fit_on_sequences(fitted_sequences)
+    assert (ours.document_count, dict(ours.index_docs)) == (theirs.document_count,
+                                                             dict(theirs.index_docs))
+    sequences = [[2, 2, 4], [5, 9, 1], []]
+    np.testing.assert_allclose(ours.sequences_to_matrix(sequences, mode=mode),
+                               theirs.sequences_to_matrix(sequences, mode=mode), rtol=1e-12)
+
+
+def test_oracle_json_round_trips(tokenizers):
+    kp = pytest.importorskip("keras_preprocessing.text")
+    ours, theirs, texts = tokenizers
+    ours_config = json.loads(ours.to_json())["config"]
+    theirs_config = json.loads(theirs.to_json())["config"]
+    assert set(ours_config) == set(theirs_config)
+    for name in ("num_words", "filters", "lower", "split", "char_level", "oov_token",
+                 "document_count", "word_counts"):  # word_counts: the same JSON, same order
+        assert ours_config[name] == theirs_config[name], name
+    # each one reads the other's JSON into the same state, and encodes alike
+    for restored, original in ((tokenizer_from_json(theirs.to_json()), theirs),
+                               (kp.tokenizer_from_json(ours.to_json()), ours)):
+        assert_same_fit(restored, original)
+        assert restored.texts_to_sequences(texts) == original.texts_to_sequences(texts)
+        np.testing.assert_allclose(restored.texts_to_matrix(texts, mode="tfidf"),
+                                   original.texts_to_matrix(texts, mode="tfidf"), rtol=1e-12)
