@@ -798,3 +798,49 @@ def test_apply_errors():
     stranger = Variable(np.zeros(2, np.float32), name="stranger")
     with pytest.raises(ValueError, match="Unknown variable.*stranger"):
         optimizer.apply([np.zeros(2)], [stranger])
+
+
+# --- slots in one flat buffer: all variables updated at once --------------------------------
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_flat_step_equals_the_update_variable_by_variable(amsgrad):
+    """Adam updates all its variables with one NumPy call per operation (flat_step); the
+    weights and slots come out exactly as from update_step on each variable."""
+    class OneByOne(optimizers.Adam):                  # a replaced update_step turns it off
+        def update_step(self, gradient, variable, learning_rate):
+            super().update_step(gradient, variable, learning_rate)
+
+    flat, one_by_one = optimizers.Adam(0.05, amsgrad=amsgrad), OneByOne(0.05, amsgrad=amsgrad)
+    got, expected = run_neuronet(flat), run_neuronet(one_by_one)
+    assert flat._updates_flat(flat._trainable_variables)
+    assert not one_by_one._updates_flat(one_by_one._trainable_variables)
+    for g, e in zip(got + [v.data for v in flat.variables],
+                    expected + [v.data for v in one_by_one.variables]):
+        np.testing.assert_array_equal(g, e)
+    assert np.abs(got[0] - W0).max() > 1e-2
+
+
+def test_slot_variables_are_views_of_one_buffer_that_loading_writes_into():
+    optimizer = optimizers.Adam(0.1)
+    variables = make_variables()
+    optimizer.apply(loss_gradients(*(v.data for v in variables)), variables)
+    momentums = optimizer._momentums
+    assert all(np.shares_memory(m.data, momentums.flat) for m in momentums)
+    np.testing.assert_array_equal(momentums.flat,
+                                  np.concatenate([m.data.ravel() for m in momentums]))
+    store = {str(i): np.full(v.shape, i, v.dtype) for i, v in enumerate(optimizer.variables)}
+    optimizer.load_own_variables(store)
+    np.testing.assert_array_equal(momentums.flat,
+                                  np.concatenate([m.data.ravel() for m in momentums]))
+    assert momentums.flat[0] == store[str(optimizer.variables.index(momentums[0]))].flat[0]
+
+
+def test_a_subset_of_the_variables_is_updated_one_by_one():
+    optimizer = optimizers.Adam(0.1)
+    w, b = make_variables()
+    gw, gb = loss_gradients(w.data, b.data)
+    optimizer.apply([gw, gb], [w, b])
+    assert not optimizer._updates_flat([b])
+    before = w.data.copy()
+    optimizer.apply([gb], [b])
+    np.testing.assert_array_equal(w.data, before)

@@ -49,10 +49,19 @@ class Adam(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         i = self._get_variable_index(variable)
-        m, v = self._momentums[i].data, self._velocities[i].data
+        v_hat = self._velocity_hats[i].data if self.amsgrad else None
+        variable.data -= self._step(gradient, self._momentums[i].data,
+                                    self._velocities[i].data, v_hat, learning_rate)
+
+    def flat_step(self, gradient, learning_rate):
+        v_hat = self._velocity_hats.flat if self.amsgrad else None
+        return self._step(gradient, self._momentums.flat, self._velocities.flat, v_hat,
+                          learning_rate)
+
+    def _step(self, gradient, m, v, v_hat, learning_rate):
+        """Update the moments m, v (and v_hat) in place; returns alpha m / (sqrt(v) + eps)."""
         t = int(self.iterations) + 1
         alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
-
         step = np.subtract(gradient, m)                  # one scratch array, updated in place
         step *= 1 - self.beta_1
         m += step                                        # m += (g - m) (1 - beta_1)
@@ -60,15 +69,14 @@ class Adam(Optimizer):
         step -= v
         step *= 1 - self.beta_2
         v += step                                        # v += (g^2 - v) (1 - beta_2)
-        if self.amsgrad:
-            v_hat = self._velocity_hats[i].data
+        if v_hat is not None:
             np.maximum(v_hat, v, out=v_hat)
             v = v_hat
         np.sqrt(v, out=step)
         step += self.epsilon
         np.divide(m, step, out=step)
         step *= alpha
-        variable.data -= step                            # var -= alpha m / (sqrt(v) + eps)
+        return step                                      # var -= alpha m / (sqrt(v) + eps)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

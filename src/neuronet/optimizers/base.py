@@ -5,7 +5,8 @@ One call of `apply(grads, variables)` is one training step:
     1. drop the variables whose gradient is None,
     2. clip the gradients (`clipnorm`, `clipvalue` or `global_clipnorm`),
     3. decay the weights (`weight_decay`, decoupled: w -= w * weight_decay * lr),
-    4. run the optimizer's own `update_step(gradient, variable, learning_rate)` on each,
+    4. run the optimizer's own `update_step(gradient, variable, learning_rate)` on each
+       (or its `flat_step` on all of them at once, when it has one),
     5. update the moving averages of the weights (`use_ema`),
     6. count the step in `iterations`,
     7. project the variables that have a `constraint` (e.g. NonNeg) back onto it.
@@ -82,6 +83,22 @@ def _l2_norm(arrays):
     return math.sqrt(sum(float(np.vdot(a, a)) for a in arrays))
 
 
+class SlotVariables(list):
+    """The slot variables of one kind, one per trainable variable, in order. When they
+    share a dtype their arrays are views into one flat buffer, `flat` (else None), so that
+    an optimizer's `flat_step` updates all of them with one NumPy call per operation."""
+
+    def __init__(self, variables):
+        super().__init__(variables)
+        self.flat = None
+        if variables and len({v.dtype for v in variables}) == 1:
+            self.flat = np.concatenate([v.data.reshape(-1) for v in variables])
+            offset = 0
+            for v in variables:
+                v.data = self.flat[offset:offset + v.size].reshape(v.shape)
+                offset += v.size
+
+
 class Optimizer:
     """Base class of the optimizers.
 
@@ -147,6 +164,8 @@ class Optimizer:
         self._trainable_variables_indices = {}   # id(variable) -> index in the list above
         self._exclude_from_weight_decay = set()
         self._exclude_from_weight_decay_pattern = None
+        self._slot_lists = []               # every SlotVariables of add_optimizer_variables
+        self._flat_capable = None           # see _updates_flat
 
         self._iterations = self._track(StepCounter(name=f"{self.name}/iteration"))
         if _is_number(learning_rate):
@@ -197,6 +216,8 @@ class Optimizer:
             for slot, name in zip(slots, names):
                 slot.append(self.add_variable(v.shape, initial_value, v.dtype,
                                               name=f"{_path(v)}_{name}"))
+        slots = [SlotVariables(slot) for slot in slots]
+        self._slot_lists.extend(slots)
         return slots[0] if single else slots
 
     def _get_variable_index(self, variable):
@@ -278,9 +299,34 @@ class Optimizer:
         """Update one variable in place from its gradient (an array of its dtype)."""
         raise NotImplementedError(f"{type(self).__name__} must define `update_step`.")
 
+    # An optimizer may also define `flat_step(gradient, learning_rate)`: the same update for
+    # all its variables at once, on the flat buffers of its slots (see SlotVariables) and the
+    # gradients concatenated in the order of the variables; it returns the flat step that
+    # is subtracted from the variables.
+
     def _update_variables(self, grads, variables, learning_rate):
+        if self._updates_flat(variables):                    # all variables in one go
+            step = self.flat_step(np.concatenate([g.reshape(-1) for g in grads]), learning_rate)
+            offset = 0
+            for variable in variables:
+                variable.data -= step[offset:offset + variable.size].reshape(variable.shape)
+                offset += variable.size
+            return
         for gradient, variable in zip(grads, variables):
             self.update_step(gradient, variable, learning_rate)
+
+    def _updates_flat(self, variables):
+        """Whether `flat_step` can update `variables` at once: the optimizer defines it (and
+        no subclass replaced the `update_step` beside it), every slot list shares one flat
+        buffer, and `variables` are all those the optimizer was built with, in order."""
+        if self._flat_capable is None:
+            owner = next((c for c in type(self).__mro__ if "flat_step" in vars(c)), None)
+            self._flat_capable = (owner is not None and self._slot_lists
+                                  and type(self).update_step is owner.update_step
+                                  and all(s.flat is not None for s in self._slot_lists))
+        built = self._trainable_variables
+        return (self._flat_capable and len(variables) == len(built)
+                and all(a is b for a, b in zip(variables, built)))
 
     def _check_variables_are_known(self, variables):
         for v in variables:
