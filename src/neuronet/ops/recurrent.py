@@ -4,7 +4,7 @@
     outputs, h, c = lstm(x, kernel, recurrent_kernel, bias, mask=mask)
 
 Every op
-- projects the inputs of all time steps at once: one (batched) GEMM call with the kernel;
+- projects the inputs of all time steps at once: one GEMM with the kernel;
 - loops over the time steps in Python, one GEMM per step with the recurrent kernel;
 - backpropagates through time by hand: one GEMM per step carries the gradient back to the
   previous state; then one GEMM each, over all the steps stacked, gives the gradients of
@@ -206,14 +206,19 @@ class _Sequence:
         (time, gates, batch, units). With `order`, block k of the kernel's and the bias'
         gate blocks is their block order[k].
 
-        One batched GEMM call: (time, 1, batch, features) @ (gates, features, units)."""
+        One GEMM over all the steps stacked, (time * batch, features) @ (features, gates *
+        units); one pass then adds the bias while it moves each gate's columns into a block."""
         kernel = self.kernel.data
         if order is not None:
             kernel = _gate_columns(kernel, order)
             bias = None if bias is None else _gate_columns(bias, order)
-        out = np.matmul(self.inputs.reshape(self.time, 1, self.batch, -1), _blocks(kernel, gates))
-        if bias is not None:
-            out += bias.reshape(gates, 1, -1)
+        rows = (self.inputs @ kernel).reshape(self.time, self.batch, gates, -1)
+        out = np.empty((self.time, gates, self.batch, self.units), self.dtype)
+        blocks = rows.transpose(0, 2, 1, 3)                  # (time, gates, batch, units), a view
+        if bias is None:
+            out[...] = blocks
+        else:
+            np.add(blocks, bias.reshape(gates, 1, -1), out=out)
         return out
 
     def state_buffer(self, k):
