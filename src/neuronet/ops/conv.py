@@ -19,6 +19,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.tensor import Tensor
+from .activations import relu_array
 from .math import reshape, tensor
 
 __all__ = ["conv1d", "conv2d", "conv_transpose2d", "zero_pad2d", "crop2d",
@@ -337,7 +338,7 @@ def relu_in_place(x):
     """
     a = x.data
     passes = a > 0                                         # d relu/dx: 1 where x > 0, else 0
-    np.maximum(a, 0, out=a)
+    relu_array(a, out=a)
     return Tensor.from_op(a, (x,), lambda g: (g * passes,))
 
 
