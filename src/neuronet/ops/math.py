@@ -195,6 +195,12 @@ def _spread(g, shape):
     return out
 
 
+def sum_rows(a2):
+    """a2 (m, k) summed over its rows, an array (k,): as a GEMV (ones @ a2), several times
+    faster than a2.sum(axis=0) once m reaches a hundred or so (a bias gradient)."""
+    return np.ones(len(a2), a2.dtype) @ a2
+
+
 def sum(x, axis=None, keepdims=False):
     x = tensor(x)
 

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..autograd.tensor import Tensor
-from .math import tensor
+from .math import sum_rows, tensor
 
 __all__ = ["linear"]
 
@@ -26,5 +26,5 @@ def linear(x, kernel, bias=None):
         gk = x.data.reshape(-1, x.shape[-1]).T @ g2 if kernel.requires_grad else None  # (in, out)
         if bias is None:
             return gx, gk
-        return gx, gk, g2.sum(axis=0)                      # (out,)
+        return gx, gk, sum_rows(g2)                        # (out,)
     return Tensor.from_op(out, parents, backward)

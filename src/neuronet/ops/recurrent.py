@@ -28,7 +28,7 @@ Each op returns (outputs, *final_states).
 import numpy as np
 
 from ..autograd.tensor import Tensor, as_array
-from .math import getitem, tensor
+from .math import getitem, sum_rows, tensor
 
 __all__ = ["simple_rnn", "lstm", "gru", "ACTIVATIONS"]
 
@@ -358,7 +358,7 @@ def simple_rnn(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=
             s.pass_skipped(t, dh_previous, dh)
             dh = dh_previous
         du = s.recurrent_inputs(h).T @ _stacked(d_pre) if s.needs(s.recurrent_kernel) else None
-        db = d_pre.sum(axis=(0, 1)) if s.needs(s.bias) else None
+        db = sum_rows(_stacked(d_pre)) if s.needs(s.bias) else None
         return s.grads(d_pre, du, db, [dh])
     return s.finish(h, [h[-1]], backward)
 
@@ -453,7 +453,7 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
         if s.needs(s.recurrent_kernel):                         # one GEMM over all steps
             du = _gate_columns(s.recurrent_inputs(h).T @ _stacked(d_pre), keras_order)
         if s.needs(s.bias):
-            db = _gate_columns(_stacked(d_pre).sum(axis=0), keras_order)
+            db = _gate_columns(sum_rows(_stacked(d_pre)), keras_order)
         return s.grads(d_pre, du, db, [dh, dc], order=_LSTM_ORDER)
     return s.finish(h, [h[-1], c[-1]], backward)
 
@@ -557,8 +557,8 @@ def gru(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None, a
                 du = np.concatenate([h_in.T @ _stacked(d_pre[..., :2 * n]),
                                      _stacked(saved).T @ _stacked(d_pre[..., 2 * n:])], axis=1)
         if s.needs(s.bias):
-            db = d_pre.sum(axis=(0, 1))
+            db = sum_rows(_stacked(d_pre))
             if reset_after:
-                db = np.stack([db, d_inner.sum(axis=(0, 1))])
+                db = np.stack([db, sum_rows(_stacked(d_inner))])
         return s.grads(d_pre, du, db, [dh])
     return s.finish(h, [h[-1]], backward)
