@@ -47,9 +47,9 @@ def _class_axis(op_name, axis, ndim):
 
 def _log_softmax(x, axis):
     """log(softmax(x)) and softmax(x) along `axis`; exp only ever sees values <= 0."""
-    shifted = x - np.max(x, axis=axis, keepdims=True)
+    shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
     e = np.exp(shifted)
-    total = np.sum(e, axis=axis, keepdims=True)
+    total = np.add.reduce(e, axis=axis, keepdims=True)
     return shifted - np.log(total), e / total
 
 
@@ -103,6 +103,15 @@ def softmax_cross_entropy(labels, logits, axis=-1):
     return Tensor.from_op(out, (labels, logits), backward)
 
 
+def _true_class_index(labels, axis):
+    """The fancy index that picks, from an array with a class axis `axis`, each sample's
+    class `labels` (an array of the shape without that axis): labels on the class axis,
+    the position of the sample on every other axis."""
+    positions = [np.arange(n).reshape([-1 if i == d else 1 for i in range(labels.ndim)])
+                 for d, n in enumerate(labels.shape)]
+    return tuple(positions[:axis]) + (labels,) + tuple(positions[axis:])
+
+
 def sparse_softmax_cross_entropy(labels, logits, axis=-1):
     """log(sum(exp(logits))) - logits[label] along `axis`: the loss of each sample.
 
@@ -112,15 +121,13 @@ def sparse_softmax_cross_entropy(labels, logits, axis=-1):
     logits = _float_tensor(logits)
     axis = _class_axis("sparse_softmax_cross_entropy", axis, logits.ndim)
     labels = class_indices(labels, logits.shape, axis, "sparse_softmax_cross_entropy")
-    index = np.expand_dims(labels, axis)                           # (..., 1, ...) true class
+    true_class = _true_class_index(labels, axis)
     log_probs, probs = _log_softmax(logits.data, axis)
-    out = -np.take_along_axis(log_probs, index, axis).squeeze(axis)
+    out = -log_probs[true_class]                                   # the shape of labels
 
     def backward(g):                                   # d/dx = softmax(x) - one_hot(label)
-        g = np.expand_dims(g, axis)
-        grad = probs * g
-        true_class = np.take_along_axis(grad, index, axis)
-        np.put_along_axis(grad, index, true_class - g, axis)       # one label per sample
+        grad = probs * np.expand_dims(g, axis)
+        grad[true_class] -= g                                      # one label per sample
         return (grad,)
     return Tensor.from_op(out, (logits,), backward)
 
