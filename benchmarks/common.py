@@ -17,6 +17,9 @@ if any(name in os.environ for name in _FORCED):
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 os.environ.setdefault("KERAS_BACKEND", "jax")      # read by Keras when it is first imported
 
+PAUSE = 1.0     # seconds between two peers' epochs: the worker threads of the last one
+                # (OpenMP's, XLA's, OpenBLAS') stop spinning and leave the cores free
+
 NEURONET = "neuronet fit"
 TORCH = "PyTorch (hand-written loop)"
 KERAS = f"Keras 3 ({os.environ['KERAS_BACKEND']} backend)"
@@ -95,25 +98,36 @@ def peer_frameworks():
     return found
 
 
+def interleaved_times(epochs, rounds):
+    """{name: [seconds of each round]} for {name: function running one epoch}: every round
+    runs one epoch of each in turn, so that the slow spells of a shared machine fall on all
+    of them alike rather than on whichever ran then."""
+    times = {name: [] for name in epochs}
+    for _ in range(rounds):
+        for name, epoch in epochs.items():
+            time.sleep(PAUSE)
+            times[name] += run_times(epoch, 1)
+    return times
+
+
 def compare_fit(title, trainers, epochs):
     """Print the median seconds per epoch of each framework and their ratios to the first.
 
     `trainers` maps a name (NEURONET, TORCH, KERAS) to a function that takes the framework's
     module, builds and compiles the model, and returns a function that trains it for one
-    epoch; peers that do not import are skipped. Keras' first epoch traces and compiles
-    the training step, so it is timed apart and left out of its median.
+    epoch; peers that do not import are skipped. The peers take turns (see
+    `interleaved_times`) for `epochs` + 1 rounds; the first is left out of the medians, as
+    Keras traces and compiles its training step then.
     """
     print(f"BLAS: {blas_report()}")
     import neuronet
     frameworks = {NEURONET: neuronet, **peer_frameworks()}
-    results = {}
-    for name, trainer in trainers.items():
-        if name not in frameworks:
-            continue
-        epoch = trainer(frameworks[name])
-        if name == KERAS:
-            print(f"{name}: first epoch (with compilation) {run_times(epoch, 1)[0]:.3f} s")
-        results[name] = median_time(epoch, epochs, warmup=0)
+    built = {name: trainer(frameworks[name]) for name, trainer in trainers.items()
+             if name in frameworks}
+    times = interleaved_times(built, epochs + 1)
+    if KERAS in times:
+        print(f"{KERAS}: first epoch (with compilation) {times[KERAS][0]:.3f} s")
+    results = {name: statistics.median(t[1:]) for name, t in times.items()}
     reference = next(iter(results))
     print_table(title, results, reference)
     for name, seconds in results.items():

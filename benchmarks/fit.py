@@ -5,8 +5,9 @@ Keras 3 (on JAX unless KERAS_BACKEND says otherwise) where installed.
 
 Workloads: an MLP 784-256-128-10 (SGD, batch 128, 60,000 samples) and a 20-16-1 network
 (Adam, batch 32, 10,000 samples: per-step overhead). Also `import neuronet` time and the
-first epoch against later ones (Keras compiles its training step in its first). Medians of
-the later epochs, all in the same run.
+first epoch against later ones (Keras compiles its training step in its first). The peers
+take turns, one epoch each per round, so that the slow spells of a shared machine fall on
+all of them alike; medians of the rounds after the first, all in the same run.
 """
 import common  # noqa: F401  (must come first: fixes the BLAS environment)
 
@@ -34,8 +35,8 @@ WORKLOADS = {
 }
 
 
-def epoch_times_keras(keras, w):
-    """Epoch times of the model in Keras code, run by `keras` (neuronet or Keras 3)."""
+def epoch_keras(keras, w):
+    """One epoch of `fit` of the model in Keras code, run by `keras` (neuronet or Keras 3)."""
     x, y = data(w["n"], w["sizes"][0], w["sizes"][-1])
     layers = [keras.Input((w["sizes"][0],))]
     layers += [keras.layers.Dense(units, activation="relu") for units in w["sizes"][1:-1]]
@@ -46,11 +47,10 @@ def epoch_times_keras(keras, w):
                  else keras.optimizers.Adam(w["lr"]))
     model.compile(optimizer=optimizer, loss="binary_crossentropy" if last == 1 else
                   "sparse_categorical_crossentropy")
-    return common.run_times(lambda: model.fit(x, y, batch_size=w["batch"], epochs=1, verbose=0),
-                            EPOCHS)
+    return lambda: model.fit(x, y, batch_size=w["batch"], epochs=1, verbose=0)
 
 
-def epoch_times_torch(w):
+def epoch_torch(w):
     import torch
     x, y = data(w["n"], w["sizes"][0], w["sizes"][-1])
     modules = []
@@ -66,11 +66,10 @@ def epoch_times_torch(w):
     loss_fn = torch.nn.BCEWithLogitsLoss() if binary else torch.nn.CrossEntropyLoss()
     xt = torch.from_numpy(x)
     yt = torch.from_numpy(y)
-    return common.run_times(
-        lambda: common.torch_train_epoch(model, optimizer, loss_fn, xt, yt, w["batch"]), EPOCHS)
+    return lambda: common.torch_train_epoch(model, optimizer, loss_fn, xt, yt, w["batch"])
 
 
-def epoch_times_numpy(w):
+def epoch_numpy(w):
     """The same training written by hand in NumPy: the floor for a NumPy framework."""
     x, y = data(w["n"], w["sizes"][0], w["sizes"][-1])
     rng = np.random.default_rng(1)
@@ -117,16 +116,16 @@ def epoch_times_numpy(w):
                     p -= alpha * mm / (np.sqrt(vv) + 1e-7)
                 else:
                     p -= lr * gr
-    return common.run_times(epoch, EPOCHS)
+    return epoch
 
 
-def epoch_times_sklearn(w):
+def epoch_sklearn(w):
     from sklearn.neural_network import MLPClassifier
     x, y = data(w["n"], w["sizes"][0], w["sizes"][-1])
     model = MLPClassifier(hidden_layer_sizes=w["sizes"][1:-1], batch_size=w["batch"],
                           learning_rate_init=w["lr"], solver=w["optimizer"])
     classes = np.unique(y)
-    return common.run_times(lambda: model.partial_fit(x, y, classes=classes), EPOCHS)
+    return lambda: model.partial_fit(x, y, classes=classes)
 
 
 def import_time():
@@ -145,29 +144,31 @@ def main():
     print(f"import neuronet: {import_time():.3f} s (median of 5 fresh processes)")
     import neuronet
     frameworks = common.peer_frameworks()
-    peers = {common.NEURONET: functools.partial(epoch_times_keras, neuronet),
-             "plain NumPy (hand-written)": epoch_times_numpy}
+    peers = {common.NEURONET: functools.partial(epoch_keras, neuronet),
+             "plain NumPy (hand-written)": epoch_numpy}
     if common.TORCH in frameworks:
-        peers[common.TORCH] = epoch_times_torch
+        peers[common.TORCH] = epoch_torch
     if common.KERAS in frameworks:
-        peers[common.KERAS] = functools.partial(epoch_times_keras, frameworks[common.KERAS])
+        peers[common.KERAS] = functools.partial(epoch_keras, frameworks[common.KERAS])
     chosen = sys.argv[1:] or list(WORKLOADS)
     for name, w in ((n, WORKLOADS[n]) for n in chosen):
         print()
-        results = {}
-        for peer, measure in list(peers.items()) + ([("scikit-learn MLP", epoch_times_sklearn)]
-                                                     if name == "small" else []):
+        epochs = {}
+        for peer, make in list(peers.items()) + ([("scikit-learn MLP", epoch_sklearn)]
+                                                  if name == "small" else []):
             try:
-                times = measure(w)
+                epochs[peer] = make(w)
             except ImportError as error:
                 print(f"{peer} cannot be imported ({error}): skipped")
-                continue
-            results[peer] = statistics.median(times[1:])
-            if peer in (common.NEURONET, common.KERAS):
-                print(f"{name}: {peer} first epoch {times[0]:.3f} s, later epochs (median) "
-                      f"{results[peer]:.3f} s")
+        times = common.interleaved_times(epochs, EPOCHS)
+        for peer in (common.NEURONET, common.KERAS):
+            if peer in times:
+                print(f"{name}: {peer} first epoch {times[peer][0]:.3f} s, later epochs "
+                      f"(median) {statistics.median(times[peer][1:]):.3f} s")
         common.print_table(f"{name} {w['sizes']} batch {w['batch']}, {w['n']} samples, "
-                           f"{w['optimizer']}: seconds per epoch (median)", results,
+                           f"{w['optimizer']}: seconds per epoch (median of {EPOCHS - 1}, "
+                           "after the first)",
+                           {peer: statistics.median(t[1:]) for peer, t in times.items()},
                            common.NEURONET)
 
 
