@@ -325,3 +325,13 @@ def test_nan_in_inputs_is_reported():
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     with pytest.raises(ValueError, match="NaN or inf"):
         model.fit(x, y, verbose=0)
+
+
+def test_finite_check_of_the_data_sees_nan_and_inf_and_allows_large_values():
+    from neuronet.models.data_adapter import check_finite
+    check_finite(np.full((4, 3), 3e38, np.float32), "x")          # its sum overflows: still fine
+    for bad in (np.nan, np.inf, -np.inf):
+        x = np.ones((4, 3), np.float32)
+        x[2, 1] = bad
+        with pytest.raises(ValueError, match="'x' contains NaN or inf"):
+            check_finite(x, "x")

@@ -61,9 +61,18 @@ def check_cardinality(x, y=None, sample_weight=None):
     return distinct.pop()
 
 
+def _all_finite(array):
+    """Whether every value is finite: one summation pass (an inf or a NaN makes the sum
+    non-finite), then the element-wise check only if the sum is not finite (it may also
+    have overflowed)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(array, axis=None)
+    return bool(np.isfinite(total) or np.isfinite(array).all())
+
+
 def check_finite(data, name):
     for array in _flatten(data):
-        if backend.is_float_dtype(array.dtype) and not np.isfinite(array).all():
+        if backend.is_float_dtype(array.dtype) and not _all_finite(array):
             raise ValueError(f"Argument '{name}' contains NaN or inf values "
                              f"(array of shape {array.shape})")
 
