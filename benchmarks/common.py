@@ -98,14 +98,14 @@ def peer_frameworks():
     return found
 
 
-def interleaved_times(epochs, rounds):
+def interleaved_times(epochs, rounds, pause=PAUSE):
     """{name: [seconds of each round]} for {name: function running one epoch}: every round
     runs one epoch of each in turn, so that the slow spells of a shared machine fall on all
     of them alike rather than on whichever ran then."""
     times = {name: [] for name in epochs}
     for _ in range(rounds):
         for name, epoch in epochs.items():
-            time.sleep(PAUSE)
+            time.sleep(pause)
             times[name] += run_times(epoch, 1)
     return times
 

@@ -2,16 +2,19 @@
 
     python benchmarks/mlp_step.py
 
-Prints the median time of 50 training steps per framework and batch size, and the
-ratios, all measured in the same run.
+Prints the median time of a training step per framework and batch size, and the ratios,
+all measured in the same run: the frameworks take turns, 50 steps each per round.
 """
 import common  # noqa: F401  (must come first: fixes the BLAS environment)
+
+import statistics
 
 import numpy as np
 
 import neuronet as nn
 
 STEPS = 50
+ROUNDS = 10                # the frameworks take turns, STEPS steps each per round
 SIZES = (784, 256, 128, 10)
 LR = 0.01
 
@@ -98,7 +101,9 @@ def main():
     except ImportError:
         print("PyTorch not installed: its column is skipped")
     for batch in (128, 32):
-        results = {name: common.median_time(make(batch)) / STEPS for name, make in frameworks.items()}
+        times = common.interleaved_times({name: make(batch) for name, make in frameworks.items()},
+                                         ROUNDS, pause=0.3)
+        results = {name: statistics.median(t[1:]) / STEPS for name, t in times.items()}
         common.print_table(f"MLP 784-256-128-10, batch {batch}: seconds per training step (median)",
                            results, "neuronet")
         if "PyTorch (hand-written loop)" in results:
