@@ -182,3 +182,58 @@ def test_config_round_trip():
     assert config["axis"] == 1 and config["momentum"] == 0.9 and config["center"] is False
     assert config["gamma_initializer"]["class_name"] == "Ones"
     assert BatchNormalization.from_config(config).get_config() == config
+
+
+# --- masks (Keras 3: masked positions stay out of the batch statistics) ----------------------
+
+def _mask(*shape, seed=7):
+    mask = np.random.default_rng(seed).random(shape) < 0.6
+    mask[0, 0] = True
+    return mask
+
+
+@pytest.mark.parametrize("shape, axis", [((4, 5, 3), -1), ((3, 4, 5, 2), -1), ((3, 4, 5), 1)])
+def test_masked_batch_norm_train_gradcheck(shape, axis):
+    x = _normal(*shape, scale=2.0, shift=1.0)
+    features = (shape[axis],)
+    weights = _mask(*shape[:-1])[..., None].astype(float)
+    scale, offset = _normal(*features, seed=1, shift=1.0), _normal(*features, seed=2)
+    gradcheck(lambda x, s, o: batch_norm_train(x, axis, o, s, 1e-3, weights)[0],
+              [x, scale, offset])
+
+
+def test_masked_statistics_are_those_of_the_unmasked_values():
+    x = _normal(6, 5, 3, scale=3.0, shift=2.0)
+    mask = _mask(6, 5)
+    out, mean, variance = batch_norm_train(x, -1, epsilon=1e-3, weights=mask[..., None])
+    kept = x[mask]                                           # (count, 3)
+    np.testing.assert_allclose(mean, kept.mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(variance, kept.var(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(out.data, (x - mean) / np.sqrt(variance + 1e-3), rtol=1e-6)
+
+
+def test_layer_with_a_mask_matches_keras(real_keras):
+    keras = real_keras
+    x = _normal(4, 6, 3, scale=2.0, shift=1.0).astype(np.float32)
+    mask = _mask(4, 6)
+    theirs = keras.layers.BatchNormalization(momentum=0.9)
+    expected = np.asarray(theirs(x, training=True, mask=mask))
+    ours = BatchNormalization(momentum=0.9)
+    got = ours(x, training=True, mask=mask)
+    np.testing.assert_allclose(got.data, expected, rtol=1e-5, atol=1e-5)
+    for mine, other in zip(ours.weights, theirs.weights):
+        np.testing.assert_allclose(mine.data, np.asarray(other), rtol=1e-5, atol=1e-6)
+    assert np.abs(ours.moving_mean.data).max() > 1e-2        # the statistics really moved
+
+
+def test_the_mask_passes_through_and_a_wrong_rank_is_refused():
+    import neuronet as nn
+    ids = np.array([[3, 5, 0, 0], [2, 0, 0, 0]])
+    model = nn.Sequential([nn.Input((4,), dtype="int32"),
+                           nn.layers.Embedding(8, 3, mask_zero=True),
+                           nn.layers.BatchNormalization()])
+    out = model(ids, training=True)
+    np.testing.assert_array_equal(np.asarray(out._keras_mask), ids != 0)
+    with pytest.raises(ValueError, match=r"one dimension less than the inputs.*mask.shape=\(2, 4, 3\)"):
+        BatchNormalization()(np.ones((2, 4, 3), np.float32), training=True,
+                             mask=np.ones((2, 4, 3), bool))

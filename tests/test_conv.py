@@ -1,5 +1,3 @@
-import os
-
 import numpy as np
 import pytest
 
@@ -216,17 +214,11 @@ def test_conv_transpose2d_matches_torch(strides, padding, output_padding):
     _check_2d_against_torch(out, expected, ours, (xt, kt, bt))
 
 
-def _keras():
-    """Keras 3 on its JAX backend (CPU), or skip."""
-    os.environ.setdefault("KERAS_BACKEND", "jax")
-    os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    return pytest.importorskip("keras")
-
-
 @pytest.mark.parametrize("kernel_size, strides, padding, output_padding", [
     (4, 2, "same", None), ((3, 2), (2, 1), "valid", (1, 0)), (5, 2, "same", 0)])
-def test_conv2d_transpose_layer_matches_keras(kernel_size, strides, padding, output_padding):
-    keras = _keras()
+def test_conv2d_transpose_layer_matches_keras(kernel_size, strides, padding, output_padding,
+                                              real_keras):
+    keras = real_keras
     x = _normal(2, 5, 6, 3, seed=7).astype(np.float32)
     kwargs = dict(filters=4, kernel_size=kernel_size, strides=strides, padding=padding,
                   output_padding=output_padding)

@@ -1,6 +1,5 @@
 """The functional API: graphs of layer calls, several inputs and outputs, shared layers,
 nested models, merge layers, summary and the errors of bad graphs (Keras 3 semantics)."""
-import os
 import re
 
 import numpy as np
@@ -88,11 +87,8 @@ def test_two_input_two_output_gradients_match_finite_differences(float64):
     assert gradcheck(loss_of, [xa, xb] + weights) < 1e-6
 
 
-def test_logs_match_keras_itself():
+def test_logs_match_keras_itself(real_keras):
     """The same model and weights in Keras 3: the same log keys, values and list order."""
-    os.environ.setdefault("KERAS_BACKEND", "jax")
-    os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    real_keras = pytest.importorskip("keras")
     x, y = _toy_data(n=16)
     compile_args = dict(loss=["mse", "sparse_categorical_crossentropy"], loss_weights=[1.0, 0.5],
                         metrics=[["mae"], ["accuracy"]])

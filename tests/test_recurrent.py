@@ -1,5 +1,3 @@
-import os
-
 import numpy as np
 import pytest
 
@@ -247,12 +245,6 @@ def test_masked_final_states_match_torch_packed_sequences(name, rng):
 
 # --- the layers against Keras 3 itself (JAX backend, CPU) -------------------------------------
 
-def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "jax")
-    os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    return pytest.importorskip("keras")
-
-
 KERAS_CASES = [
     ("SimpleRNN", {"units": 3, "return_sequences": True, "go_backwards": True}),
     ("LSTM", {"units": 3, "return_sequences": True, "return_state": True}),
@@ -265,8 +257,9 @@ KERAS_CASES = [
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")      # raised inside Keras
 @pytest.mark.parametrize("name, kwargs", KERAS_CASES,
                          ids=[f"{n}-{'-'.join(sorted(k))}" for n, k in KERAS_CASES])
-def test_recurrent_layers_match_keras_with_masks_and_initial_states(name, kwargs, rng):
-    real = _keras()
+def test_recurrent_layers_match_keras_with_masks_and_initial_states(name, kwargs, rng,
+                                                                    real_keras):
+    real = real_keras
     x = rng.standard_normal((3, 5, 4)).astype(np.float32)
     mask = np.array([[False, True, True, False, True], [True] * 5,
                      [True, True, True, False, False]])
@@ -285,8 +278,8 @@ def test_recurrent_layers_match_keras_with_masks_and_initial_states(name, kwargs
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_bidirectional_and_embedding_match_keras():
-    real = _keras()
+def test_bidirectional_and_embedding_match_keras(real_keras):
+    real = real_keras
     ids = np.array([[4, 2, 7, 0, 0], [3, 9, 1, 5, 8]])
 
     def stack(library):                      # the same model, written once for both libraries

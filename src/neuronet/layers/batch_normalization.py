@@ -1,6 +1,8 @@
 """BatchNormalization: normalises each feature with batch statistics (training) or moving ones."""
 import numbers
 
+import numpy as np
+
 from .. import initializers, regularizers
 from ..ops.normalization import batch_norm_train, batch_normalization
 from .base import Layer
@@ -17,6 +19,8 @@ class BatchNormalization(Layer):
     Otherwise it uses moving_mean and moving_variance instead of the batch statistics.
     axis: the feature axis (or axes), -1 for channels-last, 1 after a channels-first Conv2D.
     center / scale: whether to add beta / multiply by gamma.
+    A mask (one dimension less than the inputs, e.g. from Embedding(mask_zero=True)) leaves
+    the masked positions out of the batch statistics (Keras 3) and passes on unchanged.
     Input shape: any. Output shape: the input's. Weights, in order: gamma, beta (trainable),
     moving_mean, moving_variance (non-trainable), each with one value per feature.
     """
@@ -76,11 +80,21 @@ class BatchNormalization(Layer):
         self.input_spec = InputSpec(ndim=len(input_shape),
                                     axes={a: input_shape[a] for a in given})
 
-    def call(self, inputs, training=False):
+    supports_masking = True
+
+    def call(self, inputs, training=False, mask=None):
         axes = self._axes(inputs.ndim)
         if training and self.trainable:
+            weights = None
+            if mask is not None:                           # masked steps leave the statistics
+                mask = np.asarray(getattr(mask, "data", mask))
+                if mask.ndim != inputs.ndim - 1:
+                    raise ValueError(f"BatchNormalization layer '{self.name}': expected a mask "
+                                     "with one dimension less than the inputs, received "
+                                     f"mask.shape={mask.shape}, inputs.shape={inputs.shape}")
+                weights = mask[..., None]
             outputs, mean, variance = batch_norm_train(inputs, axes, self.beta, self.gamma,
-                                                       self.epsilon)
+                                                       self.epsilon, weights)
             keep = self.momentum
             self.moving_mean.assign(self.moving_mean.data * keep + mean * (1 - keep))
             self.moving_variance.assign(self.moving_variance.data * keep + variance * (1 - keep))

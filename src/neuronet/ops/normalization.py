@@ -84,19 +84,29 @@ def batch_normalization(x, mean, variance, axis=-1, offset=None, scale=None, eps
     return Tensor.from_op(out, (x,) + tuple(tensors.values()), backward)
 
 
-def batch_norm_train(x, axis=-1, offset=None, scale=None, epsilon=1e-3):
+def batch_norm_train(x, axis=-1, offset=None, scale=None, epsilon=1e-3, weights=None):
     """Normalise x with its own statistics over every axis except `axis` (training mode).
 
+    weights: None, or non-negative weights broadcastable to x (a mask: 1 where a value
+    counts): the statistics are then the weighted mean and variance, each divided by the
+    sum of the weights plus backend.epsilon() (Keras' masked moments). Every value is
+    normalised, counted or not.
     Returns (output Tensor, mean, variance): the batch statistics as arrays of one value per
     feature, the variance biased (divided by the count), for the moving averages.
     """
     x = _float_input(x)
     axes, reduced = _feature_axes("batch_norm_train", x.ndim, axis)
     tensors, p = _params("batch_norm_train", x, axes, {"offset": offset, "scale": scale})
-    count = x.size // int(np.prod([x.shape[a] for a in axes]))
-    mean = x.data.mean(axis=reduced, keepdims=True)
+    if weights is None:
+        w, total = None, x.size // int(np.prod([x.shape[a] for a in axes]))
+        mean = x.data.mean(axis=reduced, keepdims=True)
+    else:
+        w = np.broadcast_to(np.asarray(weights, x.dtype), x.shape)
+        total = w.sum(axis=reduced, keepdims=True) + backend.epsilon()
+        mean = (w * x.data).sum(axis=reduced, keepdims=True) / total
     x_hat = x.data - mean
-    variance = np.mean(x_hat * x_hat, axis=reduced, keepdims=True)
+    squares = x_hat * x_hat if w is None else w * x_hat * x_hat
+    variance = squares.sum(axis=reduced, keepdims=True) / total
     inv = 1 / np.sqrt(variance + epsilon)
     x_hat *= inv                                            # (x - mean) / std
     out = x_hat * p["scale"] if "scale" in p else x_hat.copy()
@@ -109,9 +119,15 @@ def batch_norm_train(x, axis=-1, offset=None, scale=None, epsilon=1e-3):
         grads = {"offset": g_sum, "scale": g_dot}           # d out/d offset = 1, d/d scale = x_hat
         gx = None
         if x.requires_grad:
-            # dx = scale/std * (g - mean(g) - x_hat * mean(g x_hat)), the means over the batch
+            # dx = scale/std (g - w/total (sum g + x_hat sum g x_hat - c)): mean and variance
+            # depend on x through the weights w (1 without a mask); c is what the epsilon
+            # added to the weights' sum leaves of sum w (x - mean)
             factor = inv * p["scale"] if "scale" in p else inv
-            gx = (g - g_sum / count - x_hat * (g_dot / count)) * factor
+            if w is None:
+                gx = (g - (g_sum + x_hat * g_dot) / total) * factor
+            else:
+                leftover = g_dot * inv * mean * backend.epsilon() / total
+                gx = (g - w / total * (g_sum + x_hat * g_dot - leftover)) * factor
         return (gx,) + _grads_in_order(tensors, grads)
     out_tensor = Tensor.from_op(out, (x,) + tuple(tensors.values()), backward)
     feature_shape = tuple(x.shape[a] for a in axes)
