@@ -357,6 +357,34 @@ def test_lambda_arguments_training_and_output_shape():
         Lambda("x ** 2")
 
 
+def test_lambda_masks_follow_keras(real_keras):
+    """mask=None drops the incoming mask; a function computes the output's from the inputs
+    and the incoming one; a `mask` parameter of the function receives the incoming one."""
+    import neuronet
+    ids = np.array([[4, 2, 7, 0, 0], [3, 9, 1, 5, 0]])
+
+    def build(library):
+        embedding = library.layers.Embedding(10, 3, mask_zero=True)
+        zeroed = library.layers.Lambda(lambda x, mask: x * mask[..., None].astype("float32"),
+                                       mask=lambda inputs, mask: mask[:, ::-1])
+        return embedding, zeroed
+    theirs, ours = build(real_keras), build(neuronet)
+    theirs[0].build((None, 5))
+    ours[0].build((None, 5))
+    ours[0].set_weights(theirs[0].get_weights())
+    expected = theirs[1](theirs[0](ids))
+    got = ours[1](ours[0](ids))
+    np.testing.assert_allclose(got.data, np.asarray(expected), rtol=1e-6)
+    assert not got.data[0, 3:].any()                                   # the masked steps
+    np.testing.assert_array_equal(np.asarray(got._keras_mask), (ids != 0)[:, ::-1])
+    np.testing.assert_array_equal(np.asarray(got._keras_mask), np.asarray(expected._keras_mask))
+
+    assert getattr(Lambda(lambda x: x * 2.0)(ours[0](ids)), "_keras_mask", None) is None
+    fixed = np.array([[True, False, True, False, True]] * 2)
+    np.testing.assert_array_equal(Lambda(lambda x: x, mask=fixed)(ours[0](ids))._keras_mask,
+                                  fixed)
+
+
 # --- errors, dtypes, Dense arguments ---------------------------------------------------------
 
 def test_dense_input_spec_error_names_the_layer_and_both_shapes():

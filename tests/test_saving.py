@@ -393,6 +393,27 @@ def test_lambda_layer_is_refused_in_safe_mode_and_loads_from_custom_objects(tmp_
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
+def zero_masked_steps(x, mask):
+    return x * mask[..., None].astype("float32")
+
+
+def mask_of_inputs(inputs, mask):
+    return mask
+
+
+def test_lambda_mask_function_is_saved_and_loaded_by_name(tmp_path):
+    ids = np.array([[4, 2, 7, 0, 0], [3, 9, 1, 5, 0]])
+    model = nn.Sequential([nn.Input((5,), dtype="int32"),
+                           layers.Embedding(10, 3, mask_zero=True),
+                           layers.Lambda(zero_masked_steps, mask=mask_of_inputs), layers.LSTM(2)])
+    model.save(tmp_path / "masked.keras")
+    loaded = load_model(tmp_path / "masked.keras", safe_mode=False,
+                        custom_objects={"zero_masked_steps": zero_masked_steps,
+                                        "mask_of_inputs": mask_of_inputs})
+    assert loaded.layers[1].mask is mask_of_inputs
+    np.testing.assert_array_equal(loaded.predict(ids, verbose=0), model.predict(ids, verbose=0))
+
+
 def test_lambda_bytecode_is_never_run_and_anonymous_lambdas_are_not_saved(tmp_path):
     model = lambda_model()
     model.save(tmp_path / "lambda.keras")

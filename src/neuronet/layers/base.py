@@ -211,12 +211,19 @@ class Layer:
 
         probe = ([zeros(s) for s in input_shape] if _is_shape_list(input_shape)
                  else zeros(input_shape))
+        extra = self._dry_run_arguments(probe)
+        if _accepts(type(self).call, "training"):
+            extra["training"] = False
         with no_grad():
-            out = self(probe, training=False) if _accepts(type(self).call, "training") else self(probe)
+            out = self(probe, **extra)
         batch = (input_shape[0][0] if _is_shape_list(input_shape) else input_shape[0])
         if isinstance(out, (list, tuple)):
             return [(batch,) + o.shape[1:] for o in out]
         return (batch,) + out.shape[1:]
+
+    def _dry_run_arguments(self, probe):
+        """Keyword arguments for the dry run of `compute_output_shape` on `probe`."""
+        return {}
 
     def _call_symbolic(self, inputs, *args, **kwargs):
         shapes = [x.shape for x in inputs] if isinstance(inputs, (list, tuple)) else inputs.shape

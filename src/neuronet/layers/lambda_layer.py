@@ -1,12 +1,15 @@
 """Lambda: wraps a function of tensors as a layer."""
 import inspect
 
+import numpy as np
+
 from .base import Layer
 
 
-def _takes_training(function):
+def _takes(function, argument):
+    """Whether `function` has a parameter named `argument`."""
     try:
-        return "training" in inspect.signature(function).parameters
+        return argument in inspect.signature(function).parameters
     except (TypeError, ValueError):                  # some builtins have no signature
         return False
 
@@ -17,9 +20,11 @@ class Lambda(Layer):
 
     output_shape: None (inferred by a dry run), a tuple (the shape without the batch axis)
     or a function of the full input shape returning the full output shape.
-    mask: accepted for Keras compatibility; only None is supported.
+    mask: the mask of the output, as in Keras: None (no mask), a function
+    `mask(inputs, previous_mask)` or a fixed array.
     arguments: keyword arguments passed to `function`. A function with a `training`
-    parameter receives the call's `training` flag.
+    parameter receives the call's `training` flag, one with a `mask` parameter the mask of
+    the inputs.
     The config holds the function object itself: it round-trips in memory only.
     Input shape: any. Output shape: that of `function`'s result.
     """
@@ -33,17 +38,27 @@ class Lambda(Layer):
                 or isinstance(output_shape, (tuple, list))):
             raise TypeError(f"Lambda: expected None, a tuple or a function for argument "
                             f"'output_shape', received {output_shape!r}")
-        if mask is not None:
-            raise NotImplementedError("Lambda: masking is not supported; pass mask=None")
         self.function = function
+        self.mask = mask
+        self.supports_masking = mask is not None
         self._output_shape = tuple(output_shape) if isinstance(output_shape, list) else output_shape
         self.arguments = dict(arguments or {})
-        self._passes_training = _takes_training(function)
+        self._passes = [name for name in ("training", "mask") if _takes(function, name)]
 
-    def call(self, inputs, training=None):
-        if self._passes_training:
-            return self.function(inputs, training=training, **self.arguments)
-        return self.function(inputs, **self.arguments)
+    def call(self, inputs, mask=None, training=None):
+        given = {"training": training, "mask": mask}
+        passed = {name: given[name] for name in self._passes}
+        return self.function(inputs, **self.arguments, **passed)
+
+    def compute_mask(self, inputs, mask=None):
+        return self.mask(inputs, mask) if callable(self.mask) else self.mask
+
+    def _dry_run_arguments(self, probe):
+        """A function that reads the mask sees one (all True) when the output shape is
+        inferred, as a mask-carrying symbolic input would give it."""
+        if "mask" in self._passes and not isinstance(probe, list):
+            return {"mask": np.ones(probe.shape[:-1], bool)}
+        return {}
 
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
@@ -55,4 +70,5 @@ class Lambda(Layer):
 
     def get_config(self):
         return {**super().get_config(), "function": self.function,
-                "output_shape": self._output_shape, "arguments": self.arguments}
+                "output_shape": self._output_shape, "mask": self.mask,
+                "arguments": self.arguments}

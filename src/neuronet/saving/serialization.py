@@ -397,7 +397,7 @@ def _lambda_config(config):
             "arbitrary Python code. If you trust the file, pass safe_mode=False and the "
             "function itself as custom_objects={'function_name': function}.")
     config = dict(config)
-    for key in ("function", "output_shape"):
+    for key in ("function", "output_shape", "mask"):
         value = config.get(key)
         if isinstance(value, dict) and value.get("class_name") == "__lambda__":
             raise ValueError(_LAMBDA_CODE_REFUSED)
@@ -410,7 +410,7 @@ def _lambda_config(config):
                                  f"{{{function_name!r}: {function_name}}}")
             config[key] = custom[function_name]
         elif isinstance(value, list):
-            config[key] = tuple(value)
+            config[key] = np.asarray(value, bool) if key == "mask" else tuple(value)
     config["arguments"] = _deserialize(config.get("arguments") or {})
     return config
 
