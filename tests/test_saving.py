@@ -413,6 +413,15 @@ def test_lambda_mask_function_is_saved_and_loaded_by_name(tmp_path):
     assert loaded.layers[1].mask is mask_of_inputs
     np.testing.assert_array_equal(loaded.predict(ids, verbose=0), model.predict(ids, verbose=0))
 
+    fixed = np.array([[True, True, False, False, False]] * 2)
+    model = nn.Sequential([nn.Input((5,), dtype="int32"), layers.Embedding(10, 3),
+                           layers.Lambda(double, mask=fixed), layers.LSTM(2)])
+    model.save(tmp_path / "fixed.keras")
+    loaded = load_model(tmp_path / "fixed.keras", safe_mode=False,
+                        custom_objects={"double": double})
+    np.testing.assert_array_equal(loaded.layers[1].mask, fixed)
+    np.testing.assert_array_equal(loaded.predict(ids, verbose=0), model.predict(ids, verbose=0))
+
 
 def test_lambda_bytecode_is_never_run_and_anonymous_lambdas_are_not_saved(tmp_path):
     model = lambda_model()

@@ -83,6 +83,14 @@ def _l2_norm(arrays):
     return math.sqrt(sum(float(np.vdot(a, a)) for a in arrays))
 
 
+def _pieces(flat, variables):
+    """Consecutive pieces of the 1-D array `flat`, one per variable, in its shape (views)."""
+    offset = 0
+    for variable in variables:
+        yield flat[offset:offset + variable.size].reshape(variable.shape)
+        offset += variable.size
+
+
 class SlotVariables(list):
     """The slot variables of one kind, one per trainable variable, in order. When they
     share a dtype their arrays are views into one flat buffer, `flat` (else None), so that
@@ -93,10 +101,8 @@ class SlotVariables(list):
         self.flat = None
         if variables and len({v.dtype for v in variables}) == 1:
             self.flat = np.concatenate([v.data.reshape(-1) for v in variables])
-            offset = 0
-            for v in variables:
-                v.data = self.flat[offset:offset + v.size].reshape(v.shape)
-                offset += v.size
+            for v, piece in zip(variables, _pieces(self.flat, variables)):
+                v.data = piece
 
 
 class Optimizer:
@@ -307,10 +313,8 @@ class Optimizer:
     def _update_variables(self, grads, variables, learning_rate):
         if self._updates_flat(variables):                    # all variables in one go
             step = self.flat_step(np.concatenate([g.reshape(-1) for g in grads]), learning_rate)
-            offset = 0
-            for variable in variables:
-                variable.data -= step[offset:offset + variable.size].reshape(variable.shape)
-                offset += variable.size
+            for variable, piece in zip(variables, _pieces(step, variables)):
+                variable.data -= piece
             return
         for gradient, variable in zip(grads, variables):
             self.update_step(gradient, variable, learning_rate)

@@ -399,8 +399,6 @@ def _lambda_config(config):
     config = dict(config)
     for key in ("function", "output_shape", "mask"):
         value = config.get(key)
-        if isinstance(value, dict) and value.get("class_name") == "__lambda__":
-            raise ValueError(_LAMBDA_CODE_REFUSED)
         if isinstance(value, dict) and value.get("class_name") == "function":
             function_name = value.get("registered_name") or value.get("config")
             custom = _custom_objects()
@@ -409,8 +407,10 @@ def _lambda_config(config):
                                  f"{function_name!r}; pass it as custom_objects="
                                  f"{{{function_name!r}: {function_name}}}")
             config[key] = custom[function_name]
-        elif isinstance(value, list):
-            config[key] = np.asarray(value, bool) if key == "mask" else tuple(value)
+        elif isinstance(value, list):                 # an output shape
+            config[key] = tuple(value)
+        else:                                         # None, a saved mask array; never code
+            config[key] = _deserialize(value)
     config["arguments"] = _deserialize(config.get("arguments") or {})
     return config
 
