@@ -1,9 +1,8 @@
 """BatchNormalization: normalises each feature with batch statistics (training) or moving ones."""
 import numbers
 
-import numpy as np
-
 from .. import initializers, regularizers
+from ..autograd.tensor import as_array
 from ..ops.normalization import batch_norm_train, batch_normalization
 from .base import Layer
 from .input_spec import InputSpec
@@ -87,7 +86,7 @@ class BatchNormalization(Layer):
         if training and self.trainable:
             weights = None
             if mask is not None:                           # masked steps leave the statistics
-                mask = np.asarray(getattr(mask, "data", mask))
+                mask = as_array(mask)
                 if mask.ndim != inputs.ndim - 1:
                     raise ValueError(f"BatchNormalization layer '{self.name}': expected a mask "
                                      "with one dimension less than the inputs, received "

@@ -217,7 +217,7 @@ def _conv2d(x, kernel, bias, strides, pads, dilation, caller):
             gk = (cols.T @ g2).reshape(kernel.shape)       # (kh, kw, c, f)
         if bias is None:
             return gx, gk
-        return gx, gk, sum_rows(g2)                       # (f,)
+        return gx, gk, sum_rows(g2)                        # (f,)
     return Tensor.from_op(out.reshape(n, oh, ow, f), parents, backward)
 
 

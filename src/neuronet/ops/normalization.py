@@ -97,15 +97,16 @@ def batch_norm_train(x, axis=-1, offset=None, scale=None, epsilon=1e-3, weights=
     x = _float_input(x)
     axes, reduced = _feature_axes("batch_norm_train", x.ndim, axis)
     tensors, p = _params("batch_norm_train", x, axes, {"offset": offset, "scale": scale})
-    if weights is None:
-        w, total = None, x.size // int(np.prod([x.shape[a] for a in axes]))
+    if weights is None:                                     # every value counts once
+        w, added = 1.0, 0.0
+        total = x.size // int(np.prod([x.shape[a] for a in axes]))
         mean = x.data.mean(axis=reduced, keepdims=True)
     else:
-        w = np.broadcast_to(np.asarray(weights, x.dtype), x.shape)
-        total = w.sum(axis=reduced, keepdims=True) + backend.epsilon()
+        w, added = np.broadcast_to(np.asarray(weights, x.dtype), x.shape), backend.epsilon()
+        total = w.sum(axis=reduced, keepdims=True) + added
         mean = (w * x.data).sum(axis=reduced, keepdims=True) / total
     x_hat = x.data - mean
-    squares = x_hat * x_hat if w is None else w * x_hat * x_hat
+    squares = x_hat * x_hat if weights is None else w * x_hat * x_hat
     variance = squares.sum(axis=reduced, keepdims=True) / total
     inv = 1 / np.sqrt(variance + epsilon)
     x_hat *= inv                                            # (x - mean) / std
@@ -119,15 +120,12 @@ def batch_norm_train(x, axis=-1, offset=None, scale=None, epsilon=1e-3, weights=
         grads = {"offset": g_sum, "scale": g_dot}           # d out/d offset = 1, d/d scale = x_hat
         gx = None
         if x.requires_grad:
-            # dx = scale/std (g - w/total (sum g + x_hat sum g x_hat - c)): mean and variance
+            # dx = scale/std (g - w/total (sum g - c + x_hat sum g x_hat)): mean and variance
             # depend on x through the weights w (1 without a mask); c is what the epsilon
-            # added to the weights' sum leaves of sum w (x - mean)
+            # added to the weights' sum leaves of sum w (x - mean) (0 without a mask)
             factor = inv * p["scale"] if "scale" in p else inv
-            if w is None:
-                gx = (g - (g_sum + x_hat * g_dot) / total) * factor
-            else:
-                leftover = g_dot * inv * mean * backend.epsilon() / total
-                gx = (g - w / total * (g_sum + x_hat * g_dot - leftover)) * factor
+            leftover = g_dot * inv * mean * added / total
+            gx = (g - w / total * ((g_sum - leftover) + x_hat * g_dot)) * factor
         return (gx,) + _grads_in_order(tensors, grads)
     out_tensor = Tensor.from_op(out, (x,) + tuple(tensors.values()), backward)
     feature_shape = tuple(x.shape[a] for a in axes)

@@ -325,9 +325,9 @@ class Optimizer:
         buffer, and `variables` are all those the optimizer was built with, in order."""
         if self._flat_capable is None:
             owner = next((c for c in type(self).__mro__ if "flat_step" in vars(c)), None)
-            self._flat_capable = (owner is not None and self._slot_lists
-                                  and type(self).update_step is owner.update_step
-                                  and all(s.flat is not None for s in self._slot_lists))
+            self._flat_capable = bool(owner is not None and self._slot_lists
+                                      and type(self).update_step is owner.update_step
+                                      and all(s.flat is not None for s in self._slot_lists))
         built = self._trainable_variables
         return (self._flat_capable and len(variables) == len(built)
                 and all(a is b for a, b in zip(variables, built)))
