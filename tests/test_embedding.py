@@ -39,10 +39,22 @@ def test_embedding_gradcheck_wrt_embeddings(indices, rng):
     gradcheck(lambda t: embedding(indices, t), [table])
 
 
-def test_embedding_gradient_sums_repeated_rows(rng):
-    indices = rng.integers(0, 50, (8, 30))              # many repeats of each index
+def _padded(rng):
+    """Padded sequences: index 0 fills most rows, the others occur once to a few times."""
+    indices = rng.integers(1, 50, (8, 30))
+    indices[:, 10:] = 0
+    return indices
+
+
+@pytest.mark.parametrize("make_indices", [
+    lambda rng: rng.integers(0, 50, (8, 30)),          # many repeats of each index
+    lambda rng: rng.permutation(50)[:40].reshape(8, 5),  # every index once
+    _padded,                                           # one index in a long run
+])
+def test_embedding_gradient_sums_repeated_rows(make_indices, rng):
+    indices = make_indices(rng)
     table = Tensor(rng.standard_normal((50, 4)).astype(np.float32), requires_grad=True)
-    g = rng.standard_normal((8, 30, 4)).astype(np.float32)
+    g = rng.standard_normal(indices.shape + (4,)).astype(np.float32)
     embedding(indices, table).backward(g)
     assert table.grad.dtype == np.float32
     np.testing.assert_allclose(table.grad, _scatter_reference(indices, g, 50), rtol=1e-5, atol=1e-5)

@@ -27,21 +27,30 @@ def check_indices(indices, input_dim, who="embedding"):
     return indices.astype(np.intp, copy=False)
 
 
+_ROUNDS = 4     # rows of an index up to this many are added by rounds; the rest by runs
+
+
 def _row_sums(indices, grads, rows):
     """(rows, dim): row k holds the sum of the rows of `grads` (n, dim) whose index is k.
 
-    The rows of indices that occur once are copied; those of repeated indices are sorted
-    by index, so that each index's rows form one run, and np.add.reduceat sums every run.
+    Sorted by index, the rows of each index form one run. Round r takes the r-th row of
+    every run: no index repeats within a round, so one fancy `+=` adds it exactly. An
+    index with more than _ROUNDS rows (a padding token, say) adds the rest of its run
+    with np.add.reduceat.
     """
     out = np.zeros((rows, grads.shape[1]), grads.dtype)
-    once = np.bincount(indices, minlength=rows)[indices] == 1
-    out[indices[once]] = grads[once]
-    if not once.all():
-        repeated = np.flatnonzero(~once)
-        order = repeated[np.argsort(indices[repeated], kind="stable")]
-        ordered = indices[order]
-        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-        out[ordered[starts]] = np.add.reduceat(grads[order], starts, axis=0)
+    order = np.argsort(indices, kind="stable")
+    ordered = indices[order]
+    starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))   # where each run starts
+    rank = np.arange(len(indices)) - np.flatnonzero(starts)[np.cumsum(starts) - 1]
+    for r in range(min(rank.max() + 1, _ROUNDS)):
+        pick = order[rank == r]
+        out[indices[pick]] += grads[pick]
+    rest = order[rank >= _ROUNDS]                                     # still sorted by index
+    if rest.size:
+        ordered = indices[rest]
+        firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        out[ordered[firsts]] += np.add.reduceat(grads[rest], firsts, axis=0)
     return out
 
 

@@ -202,24 +202,24 @@ class _Sequence:
 
     # forward helpers
     def project(self, gates, bias, order=None):
-        """x_t @ kernel + bias for every step at once, gate-major within each step:
-        (time, gates, batch, units). With `order`, block k of the kernel's and the bias'
-        gate blocks is their block order[k].
+        """x_t @ kernel + bias for every step at once: (time, gates, batch, units), a view of
+        a gate-first array (gates, time, batch, units), so that each gate of a step, and
+        each gate over all the steps, is contiguous. With `order`, block k of the kernel's
+        and the bias' gate blocks is their block order[k].
 
-        One GEMM over all the steps stacked, (time * batch, features) @ (features, gates *
-        units); one pass then adds the bias while it moves each gate's columns into a block."""
+        One batched GEMM over all the steps stacked, (time * batch, features) @ (gates,
+        features, units); the bias rides along as an extra kernel row that meets a column
+        of ones appended to the inputs."""
         kernel = self.kernel.data
         if order is not None:
             kernel = _gate_columns(kernel, order)
             bias = None if bias is None else _gate_columns(bias, order)
-        rows = (self.inputs @ kernel).reshape(self.time, self.batch, gates, -1)
-        out = np.empty((self.time, gates, self.batch, self.units), self.dtype)
-        blocks = rows.transpose(0, 2, 1, 3)                  # (time, gates, batch, units), a view
-        if bias is None:
-            out[...] = blocks
-        else:
-            np.add(blocks, bias.reshape(gates, 1, -1), out=out)
-        return out
+        inputs, weights = self.inputs, _blocks(kernel, gates)  # weights (gates, features, units)
+        if bias is not None:
+            inputs = np.concatenate([inputs, np.ones((len(inputs), 1), self.dtype)], axis=1)
+            weights = np.concatenate([weights, bias.reshape(gates, 1, -1)], axis=1)
+        out = np.matmul(inputs, np.ascontiguousarray(weights))  # (gates, time * batch, units)
+        return out.reshape(gates, self.time, self.batch, self.units).transpose(1, 0, 2, 3)
 
     def state_buffer(self, k):
         """(time + 1, batch, units), the initial state k in row 0; row t + 1 is set at step t."""
