@@ -38,24 +38,26 @@ class Tensor:
 
     __array_priority__ = 100  # `ndarray + Tensor` calls Tensor.__radd__
 
+    # What a fresh Tensor holds until set: no gradient, no name, not part of a graph.
+    grad = None
+    name = None
+    requires_grad = False
+    _parents = ()
+    _backward = None
+
     def __init__(self, data, dtype=None, requires_grad=False, name=None):
         self.data = as_array(data, dtype)
-        self.grad = None
         self.requires_grad = bool(requires_grad)
         self.name = name
-        self._parents = ()
-        self._backward = None
         self._order = next(_creation_order)
 
     @classmethod
     def from_op(cls, data, parents, backward):
         """The output of an op: records `parents` and `backward(g) -> grads` when needed."""
         out = cls.__new__(cls)
-        out.data, out.grad, out.name = np.asarray(data), None, None
+        out.data = np.asarray(data)
         out._order = next(_creation_order)
-        out.requires_grad = False
-        out._parents, out._backward = (), None
-        if graph.is_grad_enabled():
+        if graph._grad_enabled:
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True

@@ -312,7 +312,7 @@ class Optimizer:
 
     def _update_variables(self, grads, variables, learning_rate):
         if self._updates_flat(variables):                    # all variables in one go
-            step = self.flat_step(np.concatenate([g.reshape(-1) for g in grads]), learning_rate)
+            step = self.flat_step(np.concatenate([g.ravel() for g in grads]), learning_rate)
             for variable, piece in zip(variables, _pieces(step, variables)):
                 variable.data -= piece
             return
@@ -356,7 +356,9 @@ class Optimizer:
     @staticmethod
     def _as_gradient(gradient, variable):
         """The gradient as an array of the variable's dtype and shape."""
-        gradient = np.asarray(getattr(gradient, "data", gradient), dtype=variable.dtype)
+        if isinstance(gradient, Tensor):
+            gradient = gradient.data
+        gradient = np.asarray(gradient, dtype=variable.data.dtype)
         if gradient.shape != variable.shape:
             raise ValueError(f"Gradient for variable {variable.name!r}: expected shape "
                              f"{variable.shape}, received {gradient.shape}")
