@@ -142,17 +142,18 @@ class Layer:
         raise NotImplementedError(f"Layer {type(self).__name__} must implement call()")
 
     def __call__(self, inputs, *args, **kwargs):
-        if _any_symbolic(inputs):
+        if not isinstance(inputs, Tensor) and _any_symbolic(inputs):
             return self._call_symbolic(inputs, *args, **kwargs)
         inputs = self._as_tensors(inputs)
         shapes = _shapes(inputs)
-        self._ensure_built(shapes)
+        if not self.built:
+            self._ensure_built(shapes)
         self._check_inputs(shapes)
-        call = type(self).call
-        if "training" in kwargs and not _accepts(call, "training"):
+        accepted = _parameters(type(self).call)
+        if "training" in kwargs and "training" not in accepted:
             del kwargs["training"]
         mask = kwargs["mask"] if "mask" in kwargs else _mask_of(inputs)
-        if mask is not None and _accepts(call, "mask"):
+        if mask is not None and "mask" in accepted:
             kwargs["mask"] = mask
         outputs = self.call(inputs, *args, **kwargs)
         output_mask = self.compute_mask(inputs, mask)
@@ -297,11 +298,16 @@ def _is_shape_list(shape):
     return isinstance(shape, list) and all(isinstance(s, tuple) for s in shape)
 
 
-_accepts_cache = {}
+_parameters_cache = {}
+
+
+def _parameters(function):
+    """The names of the parameters of `function` (cached)."""
+    names = _parameters_cache.get(function)
+    if names is None:
+        names = _parameters_cache[function] = frozenset(inspect.signature(function).parameters)
+    return names
 
 
 def _accepts(function, argument):
-    key = (function, argument)
-    if key not in _accepts_cache:
-        _accepts_cache[key] = argument in inspect.signature(function).parameters
-    return _accepts_cache[key]
+    return argument in _parameters(function)
