@@ -98,6 +98,14 @@ REDUCTION_CASES = [
     for name, (op, ref) in REDUCTIONS.items()
     for axis in (None, 0, 1, -1, (0, 2), (-1, 0))
     for keepdims in (False, True)
+] + [                                                   # over axes of length 1 only
+    case(f"{name}-length-1-axis={axis}-keepdims={keepdims}",
+         lambda x, op=op, axis=axis, keepdims=keepdims: op(x, axis=axis, keepdims=keepdims),
+         lambda x, ref=ref, axis=axis, keepdims=keepdims: ref(x, axis=axis, keepdims=keepdims),
+         normal(3, 1, 4, 1))
+    for name, (op, ref) in REDUCTIONS.items()
+    for axis in (1, -1, (1, 3))
+    for keepdims in (False, True)
 ]
 
 MATMUL_SHAPES = [((3, 4), (4, 2)), ((2, 3, 4), (4, 5)), ((2, 3, 4), (1, 4, 5)), ((1, 3, 4), (2, 4, 5)),

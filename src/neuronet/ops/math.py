@@ -212,6 +212,8 @@ def sum(x, axis=None, keepdims=False):
 def mean(x, axis=None, keepdims=False):
     x = tensor(x)
     total = x.data.sum(axis=axis, keepdims=keepdims)
+    if total.size == x.data.size and x.dtype.kind == "f":  # over axes of length 1: a reshape
+        return reshape(x, total.shape)
     count = x.data.size // builtins.max(total.size, 1) if x.data.size else 1
     out = total / count if x.data.size else np.mean(x.data, axis=axis, keepdims=keepdims)
 
