@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from neuronet import Tensor, backend, losses as L
+from neuronet import Tensor, activations, backend, losses as L
 from neuronet.ops import cross_entropy as ce
 from neuronet.testing import gradcheck
 
@@ -53,6 +53,23 @@ def test_sigmoid_binary_cross_entropy_gradcheck_logits_and_labels(shape):
     logits = _away_from(r.normal(size=shape) * 4, [0.0])     # |x| has a kink at 0 in the form
     labels = r.uniform(0, 1, shape)
     gradcheck(ce.sigmoid_binary_cross_entropy, [labels, logits])
+
+
+def test_sigmoid_binary_cross_entropy_reuses_given_probabilities():
+    """With the sigmoid of the logits given (a sigmoid layer's output), the gradient is
+    the same as when the op computes it."""
+    r = _rng(3)
+    logits = _away_from(r.normal(size=(4, 3)) * 4, [0.0])
+    labels = r.uniform(0, 1, (4, 3))
+    probabilities = 1 / (1 + np.exp(-logits))
+    gradcheck(lambda z, x: ce.sigmoid_binary_cross_entropy(z, x, probabilities),
+              [labels, logits])
+    x = Tensor(logits, requires_grad=True)
+    through_layer = L.binary_crossentropy(labels, activations.sigmoid(x))
+    through_layer.backward(np.ones(4))
+    x_direct = Tensor(logits, requires_grad=True)
+    L.binary_crossentropy(labels, x_direct, from_logits=True).backward(np.ones(4))
+    np.testing.assert_allclose(x.grad, x_direct.grad, rtol=1e-12, atol=1e-15)
 
 
 def _torch_grad_pair(ours_out, ours_leaf, torch_out, torch_leaf, cotangent):

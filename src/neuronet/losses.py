@@ -161,7 +161,9 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     y_true = _smoothed(name, y_true, label_smoothing, 2)
     logits, from_logits = _recorded_logits(name, y_pred, from_logits)
     if from_logits:
-        return m.mean(cross_entropy.sigmoid_binary_cross_entropy(y_true, logits), axis=axis)
+        known = y_pred.data if logits is not y_pred else None      # a sigmoid's output
+        return m.mean(cross_entropy.sigmoid_binary_cross_entropy(y_true, logits, known),
+                      axis=axis)
     eps = backend.epsilon()
     p = m.clip(y_pred, eps, 1.0 - eps)
     return m.mean(-(y_true * m.log(p) + (1.0 - y_true) * m.log(1.0 - p)), axis=axis)

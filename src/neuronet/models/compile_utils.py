@@ -137,6 +137,8 @@ class CompiledMetrics:
         return f"{self.output_names[index]}_{name}" if len(self.output_names) > 1 else name
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        if self.metrics is not None and not self.metrics and not self.weighted:
+            return                                         # built without any metric
         targets = per_output(y_true, self.output_names, "y")
         outputs = [getattr(o, "data", o) for o in per_output(y_pred, self.output_names, "y_pred")]
         if self.metrics is None:

@@ -132,11 +132,12 @@ def sparse_softmax_cross_entropy(labels, logits, axis=-1):
     return Tensor.from_op(out, (logits,), backward)
 
 
-def sigmoid_binary_cross_entropy(labels, logits):
+def sigmoid_binary_cross_entropy(labels, logits, probabilities=None):
     """-(z log(sigmoid(x)) + (1 - z) log(1 - sigmoid(x))) for each element.
 
     Computed as max(x, 0) - x z + log(1 + exp(-|x|)), finite for any x; `labels` z has
-    the shape of `logits` x, and so has the result.
+    the shape of `logits` x, and so has the result. probabilities: sigmoid(x) when the
+    caller has it already (a sigmoid layer's output), which the backward pass then reuses.
     """
     logits = _float_tensor(logits)
     labels = _labels_like(labels, logits, "sigmoid_binary_cross_entropy")
@@ -148,6 +149,8 @@ def sigmoid_binary_cross_entropy(labels, logits):
         d_labels = -g * x if labels.requires_grad else None        # d/dz = -x
         if not logits.requires_grad:
             return d_labels, None
-        sig = np.where(x >= 0, 1, decay) / (1 + decay)             # sigmoid(x), no overflow
+        sig = probabilities
+        if sig is None:
+            sig = np.where(x >= 0, 1, decay) / (1 + decay)         # sigmoid(x), no overflow
         return d_labels, g * (sig - z)                             # d/dx = sigmoid(x) - z
     return Tensor.from_op(out, (labels, logits), backward)
