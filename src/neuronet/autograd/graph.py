@@ -41,16 +41,17 @@ def _reverse_topological(root):
     """Nodes reachable from `root` through tensors that require grad, outputs first.
 
     An op's output is created after its inputs, so sorting by creation order, newest
-    first, puts every node before the nodes it came from.
+    first, puts every node before the nodes it came from. (Tensors compare and hash by
+    identity, so they serve as set members and dict keys here.)
     """
-    reached = {id(root): root}
+    reached = {root}
     stack = [root]
     while stack:
         for parent in stack.pop()._parents:
-            if parent.requires_grad and id(parent) not in reached:
-                reached[id(parent)] = parent
+            if parent.requires_grad and parent not in reached:
+                reached.add(parent)
                 stack.append(parent)
-    return sorted(reached.values(), key=operator.attrgetter("_order"), reverse=True)
+    return sorted(reached, key=operator.attrgetter("_order"), reverse=True)
 
 
 def _seed(output, grad):
@@ -78,29 +79,27 @@ def _own(g, handed):
 def backpropagate(output, grad=None, wanted=None):
     """Sweep the graph of `output` once in reverse.
 
-    Returns {id(tensor): (tensor, gradient array)} for the tensors in `wanted` (a set of
-    ids), or for every leaf that requires grad when `wanted` is None.
+    Returns {tensor: gradient array} for the tensors in `wanted` (a set of Tensors), or
+    for every leaf that requires grad when `wanted` is None.
     """
-    grads = {id(output): _seed(output, grad)}
+    grads = {output: _seed(output, grad)}
     found = {}
     handed = set()                         # ids of the arrays in `found`
     for node in _reverse_topological(output):
-        key = id(node)
-        g = grads.pop(key, None)
+        g = grads.pop(node, None)
         if g is None:
             continue
         backward = node._backward
         if wanted is None:
             keep = backward is None and node.requires_grad          # every leaf needing grad
         else:
-            keep = key in wanted
+            keep = node in wanted
         if keep:
-            found[key] = (node, _own(g, handed))
+            found[node] = _own(g, handed)
         if backward is None:
             continue
         for parent, parent_grad in zip(node._parents, backward(g)):
             if parent_grad is None or not parent.requires_grad:
                 continue
-            key = id(parent)
-            grads[key] = parent_grad if key not in grads else grads[key] + parent_grad
+            grads[parent] = parent_grad if parent not in grads else grads[parent] + parent_grad
     return found

@@ -41,8 +41,8 @@ class GradientTape:
         flat = _flatten(sources)
         if output_gradients is None:                   # a non-scalar target counts as its sum
             output_gradients = np.ones(target.shape, target.dtype)
-        found = graph.backpropagate(target, output_gradients, wanted={id(s) for s in flat})
-        grads = [Tensor(found[id(s)][1]) if id(s) in found else None for s in flat]
+        found = graph.backpropagate(target, output_gradients, wanted=set(flat))
+        grads = [Tensor(found[s]) if s in found else None for s in flat]
         return _unflatten(sources, iter(grads))
 
 

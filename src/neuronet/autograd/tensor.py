@@ -105,7 +105,7 @@ class Tensor:
     # --- autodiff ----------------------------------------------------------------------
     def backward(self, grad=None):
         """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires grad."""
-        for leaf, g in graph.backpropagate(self, grad).values():
+        for leaf, g in graph.backpropagate(self, grad).items():
             leaf.grad = g if leaf.grad is None else leaf.grad + g
 
     def detach(self):

@@ -40,9 +40,9 @@ class Trainer:
             self._freeze_trainable_weights()
 
     def _freeze_trainable_weights(self):
-        """Keep the trainable weights (and the set of their ids) that `fit` updates."""
+        """Keep the trainable weights (as a list and as a set) that `fit` updates."""
         self._trainable_at_compile = list(self.trainable_weights)
-        self._trainable_ids_at_compile = {id(v) for v in self._trainable_at_compile}
+        self._trainable_set_at_compile = set(self._trainable_at_compile)
 
     def _compiled_trainable_weights(self):
         if self._trainable_at_compile is None:
@@ -99,8 +99,8 @@ class Trainer:
         loss = self.compute_loss(x, y, y_pred, sample_weight)
         self._loss_tracker.update_state(loss.data, sample_weight=_batch_size(x))
         variables = self._compiled_trainable_weights()
-        found = backpropagate(loss, wanted=self._trainable_ids_at_compile)
-        grads = [found[id(v)][1] if id(v) in found else None for v in variables]
+        found = backpropagate(loss, wanted=self._trainable_set_at_compile)
+        grads = [found.get(v) for v in variables]
         self.optimizer.apply(grads, variables)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 

@@ -55,8 +55,8 @@ def gradcheck(fn, inputs, eps=1e-6, tol=1e-6, full_jacobian_limit=20000, project
 def _analytic_vjp(fn, arrays, cotangent):
     leaves = [Tensor(a, requires_grad=True) for a in arrays]
     out = fn(*leaves)
-    found = graph.backpropagate(out, cotangent, wanted={id(t) for t in leaves})
-    grads = [found[id(t)][1] if id(t) in found else np.zeros_like(t.data) for t in leaves]
+    found = graph.backpropagate(out, cotangent, wanted=set(leaves))
+    grads = [found[t] if t in found else np.zeros_like(t.data) for t in leaves]
     for k, (leaf, grad) in enumerate(zip(leaves, grads)):
         if grad.shape != leaf.shape:
             raise GradcheckError(f"gradcheck: the gradient w.r.t. input {k} has shape "
