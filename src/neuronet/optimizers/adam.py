@@ -53,16 +53,17 @@ class Adam(Optimizer):
         variable.data -= self._step(gradient, self._momentums[i].data,
                                     self._velocities[i].data, v_hat, learning_rate)
 
-    def flat_step(self, gradient, learning_rate):
+    def flat_step(self, gradient, learning_rate, out):
         v_hat = self._velocity_hats.flat if self.amsgrad else None
-        return self._step(gradient, self._momentums.flat, self._velocities.flat, v_hat,
-                          learning_rate)
+        self._step(gradient, self._momentums.flat, self._velocities.flat, v_hat, learning_rate,
+                   out)
 
-    def _step(self, gradient, m, v, v_hat, learning_rate):
-        """Update the moments m, v (and v_hat) in place; returns alpha m / (sqrt(v) + eps)."""
+    def _step(self, gradient, m, v, v_hat, learning_rate, out=None):
+        """Update the moments m, v (and v_hat) in place; returns alpha m / (sqrt(v) + eps),
+        written into `out` when given."""
         t = int(self.iterations) + 1
         alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
-        step = np.subtract(gradient, m)                  # one scratch array, updated in place
+        step = np.subtract(gradient, m, out=out)         # one scratch array, updated in place
         step *= 1 - self.beta_1
         m += step                                        # m += (g - m) (1 - beta_1)
         np.square(gradient, out=step)

@@ -172,6 +172,7 @@ class Optimizer:
         self._exclude_from_weight_decay_pattern = None
         self._slot_lists = []               # every SlotVariables of add_optimizer_variables
         self._flat_capable = None           # see _updates_flat
+        self._flat_scratch = None           # see _flat_buffers
 
         self._iterations = self._track(StepCounter(name=f"{self.name}/iteration"))
         if _is_number(learning_rate):
@@ -305,19 +306,31 @@ class Optimizer:
         """Update one variable in place from its gradient (an array of its dtype)."""
         raise NotImplementedError(f"{type(self).__name__} must define `update_step`.")
 
-    # An optimizer may also define `flat_step(gradient, learning_rate)`: the same update for
-    # all its variables at once, on the flat buffers of its slots (see SlotVariables) and the
-    # gradients concatenated in the order of the variables; it returns the flat step that
-    # is subtracted from the variables.
+    # An optimizer may also define `flat_step(gradient, learning_rate, out)`: the same update
+    # for all its variables at once, on the flat buffers of its slots (see SlotVariables) and
+    # the gradients concatenated in the order of the variables; it writes the flat step that
+    # is subtracted from the variables into `out`.
 
     def _update_variables(self, grads, variables, learning_rate):
         if self._updates_flat(variables):                    # all variables in one go
-            step = self.flat_step(np.concatenate([g.ravel() for g in grads]), learning_rate)
-            for variable, piece in zip(variables, _pieces(step, variables)):
+            gradient, step, pieces = self._flat_buffers()
+            np.concatenate([g.ravel() for g in grads], out=gradient)
+            self.flat_step(gradient, learning_rate, out=step)
+            for variable, piece in zip(variables, pieces):
                 variable.data -= piece
             return
         for gradient, variable in zip(grads, variables):
             self.update_step(gradient, variable, learning_rate)
+
+    def _flat_buffers(self):
+        """The scratch arrays of the flat update, made once: the gradients concatenated, the
+        step, and views of the step's pieces in the shapes of the variables."""
+        if self._flat_scratch is None:
+            variables = self._trainable_variables
+            size, dtype = sum(v.size for v in variables), variables[0].dtype
+            step = np.empty(size, dtype)
+            self._flat_scratch = (np.empty(size, dtype), step, list(_pieces(step, variables)))
+        return self._flat_scratch
 
     def _updates_flat(self, variables):
         """Whether `flat_step` can update `variables` at once: the optimizer defines it (and
