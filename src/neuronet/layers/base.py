@@ -191,13 +191,18 @@ class Layer:
                 self.build(shapes)
             self.built = True
 
+    _passed_check = None            # (input_spec, input shapes) of the last check passed
+
     def _check_inputs(self, input_shapes):
-        if self.input_spec is None:
+        spec = self.input_spec
+        if spec is None or (spec, input_shapes) == self._passed_check:
             return
-        specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
+        specs = spec if isinstance(spec, list) else [spec]
         shapes = input_shapes if isinstance(input_shapes, list) else [input_shapes]
-        for index, (spec, shape) in enumerate(zip(specs, shapes)):
-            spec.check(self.name, shape, index)
+        for index, (one_spec, shape) in enumerate(zip(specs, shapes)):
+            one_spec.check(self.name, shape, index)
+        if not isinstance(spec, list):          # a list may change in place: checked each call
+            self._passed_check = (spec, input_shapes)
 
     supports_masking = False
 
