@@ -201,11 +201,12 @@ class _Sequence:
         return [s.data.astype(self.dtype, copy=False) for s in states], states
 
     # forward helpers
-    def project(self, gates, bias, order=None):
+    def project(self, gates, bias, order=None, scale=None):
         """x_t @ kernel + bias for every step at once: (time, gates, batch, units), a view of
         a gate-first array (gates, time, batch, units), so that each gate of a step, and
         each gate over all the steps, is contiguous. With `order`, block k of the kernel's
-        and the bias' gate blocks is their block order[k].
+        and the bias' gate blocks is their block order[k]; with `scale` (gates,), block k
+        comes out multiplied by scale[k].
 
         One batched GEMM over all the steps stacked, (time * batch, features) @ (gates,
         features, units); the bias rides along as an extra kernel row that meets a column
@@ -218,7 +219,9 @@ class _Sequence:
         if bias is not None:
             inputs = np.concatenate([inputs, np.ones((len(inputs), 1), self.dtype)], axis=1)
             weights = np.concatenate([weights, bias.reshape(gates, 1, -1)], axis=1)
-        out = np.matmul(inputs, np.ascontiguousarray(weights))  # (gates, time * batch, units)
+        weights = (np.ascontiguousarray(weights) if scale is None
+                   else weights * scale.reshape(gates, 1, 1))
+        out = np.matmul(inputs, weights)                    # (gates, time * batch, units)
         return out.reshape(gates, self.time, self.batch, self.units).transpose(1, 0, 2, 3)
 
     def state_buffer(self, k):
@@ -389,10 +392,14 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
     act, act_grad = _activation("lstm", "activation", activation)
     gate, gate_grad = _activation("lstm", "recurrent_activation", recurrent_activation)
     time, batch = s.time, s.batch
+    # With the default activations one tanh takes all four gates: sigmoid(a) = (1 + tanh(a /
+    # 2)) / 2, the halving of o, i, f folded into their weights (exact: a power of two).
+    one_tanh = gate is _sigmoid and act is _tanh
+    scale = np.array([0.5, 0.5, 0.5, 1.0], s.dtype) if one_tanh else np.ones(4, s.dtype)
     u = _gate_columns(s.recurrent_kernel.data, _LSTM_ORDER)      # (n, 4n), blocks o, i, f, g
-    u_blocks = np.ascontiguousarray(_blocks(u, 4))              # (4, n, n)
-    # (time, 4, batch, n): the input part of the pre-activations, then the gate values
-    gates = s.project(4, None if s.bias is None else s.bias.data, _LSTM_ORDER)
+    u_blocks = _blocks(u, 4) * scale[:, None, None]             # (4, n, n)
+    # (time, 4, batch, n): the input part of the (scaled) pre-activations, then the gate values
+    gates = s.project(4, None if s.bias is None else s.bias.data, _LSTM_ORDER, scale)
     o, i, f, g = (gates[:, k] for k in range(4))                # each (time, batch, n)
     h, c = s.state_buffer(0), s.state_buffer(1)                 # (time + 1, batch, n)
     act_c = np.empty((time, batch, n), s.dtype)                 # activation(c_t)
@@ -402,8 +409,13 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
         z = gates[t]                                            # (4, batch, n)
         np.matmul(s.recurrent_input(h[t]), u_blocks, out=recurrent)
         z += recurrent                                          # pre-activations
-        gate(z[:3], z[:3])                                      # o, i, f
-        act(z[3], z[3])                                         # g
+        if one_tanh:
+            np.tanh(z, out=z)                                   # o, i, f from their halves; g
+            z[:3] += 1
+            z[:3] *= 0.5
+        else:
+            gate(z[:3], z[:3])                                  # o, i, f
+            act(z[3], z[3])                                     # g
         np.multiply(f[t], c[t], out=c[t + 1])                   # c_t = f c_{t-1} + i g
         np.multiply(i[t], g[t], out=ig)
         c[t + 1] += ig
