@@ -466,15 +466,16 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         """The loss of the batch: a scalar Tensor (per-sample losses for reduction None)."""
         in_mask = getattr(y_pred, "_keras_mask", None)
-        y_pred = _as_dtype(y_pred, self.dtype)
-        y_true = _as_dtype(y_true, self.dtype)
+        dtype = self.dtype
+        y_pred = _as_dtype(y_pred, dtype)
+        y_true = _as_dtype(y_true, dtype)
         losses = self.call(y_true, y_pred)
         out_mask = getattr(losses, "_keras_mask", None)
         if in_mask is None or out_mask is None:
             mask = out_mask if in_mask is None else in_mask
         else:
             mask = np.logical_and(as_array(in_mask), as_array(out_mask))
-        return reduce_weighted_values(_as_dtype(losses, self.dtype), sample_weight, mask,
+        return reduce_weighted_values(_as_dtype(losses, dtype), sample_weight, mask,
                                       self.reduction)
 
     def call(self, y_true, y_pred):

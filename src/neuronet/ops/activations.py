@@ -68,8 +68,9 @@ def relu_array(a, out=None):
 def _sigmoid_array(a):
     """1 / (1 + e^-a) without overflow: the exponential taken is e^-|a| <= 1."""
     e = np.exp(-np.abs(a))
-    denominator = 1 + e
-    return np.where(a >= 0, 1 / denominator, e / denominator)
+    out = np.where(a >= 0, 1, e)                       # 1 / (1 + e) or e / (1 + e)
+    out /= 1 + e
+    return out
 
 
 def _softplus_array(a):
