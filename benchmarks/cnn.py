@@ -5,7 +5,7 @@ and Keras 3's `model.fit` (on JAX unless KERAS_BACKEND says otherwise), where in
 
 10,000 random 28x28x1 images, 10 classes: Conv2D 32 3x3 relu -> MaxPooling 2 ->
 Conv2D 64 3x3 relu -> MaxPooling 2 -> Flatten -> Dense 128 relu -> Dense 10 softmax,
-Adam, batch 64. Prints the median over the epochs (3 by default) of each, measured in
+Adam, batch 64. Prints the median over the epochs (5 by default) of each, measured in
 the same run, and their ratios (Keras' first, compiling epoch is timed apart). On a
 machine shared with other jobs, multi-threaded BLAS timings swing widely;
 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 compares the libraries on one thread, which
@@ -60,7 +60,7 @@ def torch_trainer(torch):
 
 
 def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     common.compare_fit(f"CNN on {SAMPLES} images 28x28x1, batch {BATCH}, Adam: seconds per "
                        f"epoch (median of {epochs})",
                        {common.NEURONET: keras_trainer, common.TORCH: torch_trainer,

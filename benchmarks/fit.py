@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 
-EPOCHS = 5
+EPOCHS = 7
 
 
 def data(n, features, classes, seed=0):

@@ -59,7 +59,7 @@ def torch_trainer(torch):
 
 
 def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     common.compare_fit(f"Embedding {WIDTH} -> LSTM {WIDTH} -> Dense 1, {SAMPLES} sequences of "
                        f"length {LENGTH}, batch {BATCH}: seconds per epoch (median of {epochs})",
                        {common.NEURONET: keras_trainer, common.TORCH: torch_trainer,
