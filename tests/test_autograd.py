@@ -257,6 +257,14 @@ def test_tape_gradient_with_respect_to_an_intermediate_tensor():
     np.testing.assert_array_equal(tape.gradient(y, h).numpy(), [4.0, 8.0])
 
 
+def test_tape_rejects_a_source_that_is_not_a_tensor():
+    v = Variable(np.array(2.0))
+    with GradientTape() as tape:
+        y = v * v
+    with pytest.raises(TypeError, match=r"`sources`, received a ndarray"):
+        tape.gradient(y, [v, np.array(1.0)])
+
+
 def test_non_persistent_tape_refuses_a_second_call():
     v = Variable(np.float32(2.0))
     with GradientTape() as tape:

@@ -39,6 +39,10 @@ class GradientTape:
                                "non-persistent tape; create it with persistent=True.")
         self._used = True
         flat = _flatten(sources)
+        for source in flat:
+            if not isinstance(source, Tensor):
+                raise TypeError("GradientTape.gradient: expected Tensors or Variables in "
+                                f"`sources`, received a {type(source).__name__}")
         if output_gradients is None:                   # a non-scalar target counts as its sum
             output_gradients = np.ones(target.shape, target.dtype)
         found = graph.backpropagate(target, output_gradients, wanted=set(flat))
