@@ -112,8 +112,11 @@ class Layer:
     @property
     def losses(self):
         """Regularization penalties: of the weights (fresh) and of the last call's activity."""
-        own = [reg(var) for reg, var in self._weight_regularizers] + self._activity_losses
-        return own + [loss for layer in self._sublayers() for loss in layer.losses]
+        found = [reg(var) for reg, var in self._weight_regularizers]
+        found += self._activity_losses
+        for layer in self._sublayers():
+            found += layer.losses
+        return found
 
     def get_weights(self):
         return [w.data.copy() for w in self.weights]
