@@ -144,21 +144,27 @@ def window_slice(offset, dilation, stride, count):
     return slice(start, start + (count - 1) * stride + 1, stride)
 
 
-def _im2col(xp, kernel_size, strides, dilation, out_size):
-    """Every receptive field of xp (n, hp, wp, c) as one row: (n*oh*ow, kh*kw*c), a copy."""
+def _im2col(xp, kernel_size, strides, dilation, out_size, ones=False):
+    """Every receptive field of xp (n, hp, wp, c) as one row: (n*oh*ow, kh*kw*c), a copy.
+    With `ones`, a last column of ones follows, so that a bias can ride in the GEMM."""
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel_size, strides, dilation, out_size
     n, _, _, c = xp.shape
+    k = kh * kw * c
+    cols = np.empty((n * oh * ow, k + 1 if ones else k), xp.dtype)
+    fields = cols[:, :k].reshape(n, oh, ow, kh, kw, c)      # a view: each row one field
     if c >= 8:                                             # copy a 6-D strided view at once
         bn, bh, bw, bc = xp.strides
-        windows = as_strided(xp, (n, oh, ow, kh, kw, c),
-                             (bn, bh * sh, bw * sw, bh * dh, bw * dw, bc), writeable=False)
-        return windows.reshape(n * oh * ow, kh * kw * c)
-    cols = np.empty((n, oh, ow, kh, kw, c), xp.dtype)      # few channels (images): one strided
-    for i in range(kh):                                    # copy per kernel offset is faster
-        rows = window_slice(i, dh, sh, oh)
-        for j in range(kw):
-            cols[:, :, :, i, j] = xp[:, rows, window_slice(j, dw, sw, ow)]
-    return cols.reshape(n * oh * ow, kh * kw * c)
+        np.copyto(fields, as_strided(xp, (n, oh, ow, kh, kw, c),
+                                     (bn, bh * sh, bw * sw, bh * dh, bw * dw, bc),
+                                     writeable=False))
+    else:                                                  # few channels (images): one strided
+        for i in range(kh):                                # copy per kernel offset is faster
+            rows = window_slice(i, dh, sh, oh)
+            for j in range(kw):
+                fields[:, :, :, i, j] = xp[:, rows, window_slice(j, dw, sw, ow)]
+    if ones:
+        cols[:, k] = 1
+    return cols
 
 
 def _scatter(g2, kernel, padded_shape, strides, dilation, out_size):
@@ -200,24 +206,25 @@ def _conv2d(x, kernel, bias, strides, pads, dilation, caller):
     pads, out_size = window_geometry(caller, (h, w), (kh, kw), strides, pads, dilation)
     oh, ow = out_size
     xp = pad_array(x.data, pads)                                # (n, hp, wp, c)
-    cols = _im2col(xp, (kh, kw), strides, dilation, out_size)   # (n*oh*ow, kh*kw*c)
+    # (n*oh*ow, kh*kw*c [+ 1]): with a bias, a column of ones meets it as the last kernel row
+    cols = _im2col(xp, (kh, kw), strides, dilation, out_size, ones=bias is not None)
     k2 = kernel.data.reshape(kh * kw * c, f)
-    out = cols @ k2                                        # (n*oh*ow, f): the one GEMM
     if bias is not None:
-        out += bias.data
+        k2 = np.concatenate([k2, bias.data.reshape(1, f)])
+    out = cols @ k2                                        # (n*oh*ow, f): the one GEMM
     parents = (x, kernel) if bias is None else (x, kernel, bias)
 
     def backward(g):                                       # g: (n, oh, ow, f)
         g2 = g.reshape(n * oh * ow, f)
-        gx = gk = None
+        gx = gk = gb = None
         if x.requires_grad:                                # d out/d cols = k2^T, per offset
             gxp = _scatter(g2, kernel.data, xp.shape, strides, dilation, out_size)
             gx = crop_array(gxp, pads)                     # (n, h, w, c)
-        if kernel.requires_grad:                           # d out/d k2 = cols^T
-            gk = (cols.T @ g2).reshape(kernel.shape)       # (kh, kw, c, f)
-        if bias is None:
-            return gx, gk
-        return gx, gk, sum_rows(g2)                        # (f,)
+        if kernel.requires_grad or (bias is not None and bias.requires_grad):
+            gk2 = cols.T @ g2                              # d out/d k2 = cols^T: (kh*kw*c [+ 1], f)
+            gk = gk2[:kh * kw * c].reshape(kernel.shape)   # (kh, kw, c, f)
+            gb = None if bias is None else gk2[-1]         # (f,): the column sums of g2
+        return (gx, gk) if bias is None else (gx, gk, gb)
     return Tensor.from_op(out.reshape(n, oh, ow, f), parents, backward)
 
 
