@@ -57,13 +57,16 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     Keras' rule: (n,) against (n, 1) expands the rank-1 Tensor to (n, 1); otherwise the
     size-1 last axis of the higher-rank one is squeezed. Other shapes are left as they are.
     """
-    if x1.ndim == x2.ndim + 1 and x1.shape[-1] == 1:
-        if x2.ndim == 1 and expand_rank_1:
+    rank1, rank2 = x1.ndim, x2.ndim
+    if rank1 == rank2:
+        return x1, x2
+    if rank1 == rank2 + 1 and x1.shape[-1] == 1:
+        if rank2 == 1 and expand_rank_1:
             x2 = _reshape(x2, x2.shape + (1,))
         else:
             x1 = _reshape(x1, x1.shape[:-1])
-    elif x2.ndim == x1.ndim + 1 and x2.shape[-1] == 1:
-        if x1.ndim == 1 and expand_rank_1:
+    elif rank2 == rank1 + 1 and x2.shape[-1] == 1:
+        if rank1 == 1 and expand_rank_1:
             x1 = _reshape(x1, x1.shape + (1,))
         else:
             x2 = _reshape(x2, x2.shape[:-1])
@@ -436,7 +439,7 @@ def _as_dtype(x, dtype):
     """`x` as a Tensor of `dtype` (a Tensor of that dtype is returned as it is)."""
     if isinstance(x, Tensor):
         return x if x.dtype == dtype else m.cast(x, dtype)
-    return Tensor(as_array(x, dtype))
+    return Tensor(x, dtype)
 
 
 class Loss:
