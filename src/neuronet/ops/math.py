@@ -196,8 +196,11 @@ def _spread(g, shape):
 
 
 def sum_rows(a2):
-    """a2 (m, k) summed over its rows, an array (k,): as a GEMV (ones @ a2), several times
-    faster than a2.sum(axis=0) once m reaches a hundred or so (a bias gradient)."""
+    """a2 (m, k) summed over its rows, an array (k,) (a bias gradient): from a hundred rows
+    or so as a GEMV (ones @ a2), several times faster there than a2.sum(axis=0), which
+    fewer rows take."""
+    if len(a2) < 128:
+        return np.add.reduce(a2, axis=0)
     return np.ones(len(a2), a2.dtype) @ a2
 
 
