@@ -309,11 +309,20 @@ def _is_shape_list(shape):
 _parameters_cache = {}
 
 
+def signature_parameters(function):
+    """The names of the parameters of `function` (none for a callable without a signature,
+    as some builtins are)."""
+    try:
+        return frozenset(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return frozenset()
+
+
 def _parameters(function):
-    """The names of the parameters of `function` (cached)."""
+    """`signature_parameters(function)`, cached (for the call methods of layer classes)."""
     names = _parameters_cache.get(function)
     if names is None:
-        names = _parameters_cache[function] = frozenset(inspect.signature(function).parameters)
+        names = _parameters_cache[function] = signature_parameters(function)
     return names
 
 

@@ -1,17 +1,7 @@
 """Lambda: wraps a function of tensors as a layer."""
-import inspect
-
 import numpy as np
 
-from .base import Layer
-
-
-def _takes(function, argument):
-    """Whether `function` has a parameter named `argument`."""
-    try:
-        return argument in inspect.signature(function).parameters
-    except (TypeError, ValueError):                  # some builtins have no signature
-        return False
+from .base import Layer, signature_parameters
 
 
 class Lambda(Layer):
@@ -43,7 +33,8 @@ class Lambda(Layer):
         self.supports_masking = mask is not None
         self._output_shape = tuple(output_shape) if isinstance(output_shape, list) else output_shape
         self.arguments = dict(arguments or {})
-        self._passes = [name for name in ("training", "mask") if _takes(function, name)]
+        parameters = signature_parameters(function)
+        self._passes = [name for name in ("training", "mask") if name in parameters]
 
     def call(self, inputs, mask=None, training=None):
         given = {"training": training, "mask": mask}

@@ -58,11 +58,15 @@ def _check_axes(name, axis, ndim):
 
 # --- array helpers (no graph) --------------------------------------------------------------
 
-def relu_array(a, out=None):
-    """max(a, 0). NumPy's vectorised maximum runs only between two arrays of one layout,
-    so the zeros come as an array: that is several times faster on large inputs than
-    np.maximum(a, 0)."""
-    return np.maximum(a, np.zeros_like(a), out=out)
+def plain_relu(x, out=None):
+    """max(x, 0) of a float Tensor as an op, its values written into `out` when given.
+
+    The zeros come as an array: NumPy's vectorised maximum runs only between two arrays of
+    one layout, several times faster on large inputs than np.maximum(a, 0)."""
+    a = x.data
+    positive = a > 0                                   # d relu/dx: 1 where x > 0, else 0
+    return Tensor.from_op(np.maximum(a, np.zeros_like(a), out=out), (x,),
+                          lambda g: (g * positive,))
 
 
 def _sigmoid_array(a):
@@ -198,10 +202,9 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
         max_value = float(max_value)
         if max_value < 0:
             raise ValueError(f"relu: expected max_value >= 0 or None, received {max_value}")
-    a = x.data
     if not negative_slope and max_value is None and not threshold:
-        positive = a > 0                               # plain max(x, 0): one pass each way
-        return Tensor.from_op(relu_array(a), (x,), lambda g: (g * positive,))
+        return plain_relu(x)
+    a = x.data
     above = a > threshold
     out = np.where(above, a, 0)
     passes = above                                     # where the output follows x

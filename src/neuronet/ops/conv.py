@@ -19,7 +19,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.tensor import Tensor
-from .activations import relu_array
+from .activations import plain_relu
 from .math import reshape, sum_rows, tensor
 
 __all__ = ["conv1d", "conv2d", "conv_transpose2d", "zero_pad2d", "crop2d",
@@ -338,10 +338,7 @@ def relu_in_place(x):
     Safe there because that buffer is freshly allocated and no backward pass reads it; it
     saves a Conv layer with activation='relu' one output-sized allocation.
     """
-    a = x.data
-    passes = a > 0                                         # d relu/dx: 1 where x > 0, else 0
-    relu_array(a, out=a)
-    return Tensor.from_op(a, (x,), lambda g: (g * passes,))
+    return plain_relu(x, out=x.data)
 
 
 # --- zero padding and cropping (each the other's adjoint) -----------------------------------

@@ -40,8 +40,7 @@ def _row_sums(indices, grads, rows):
     """
     out = np.zeros((rows, grads.shape[1]), grads.dtype)
     order = np.argsort(indices, kind="stable")
-    ordered = indices[order]
-    starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))   # where each run starts
+    starts = _run_starts(indices[order])
     rank = np.arange(len(indices)) - np.flatnonzero(starts)[np.cumsum(starts) - 1]
     for r in range(min(rank.max() + 1, _ROUNDS)):
         pick = order[rank == r]
@@ -49,9 +48,14 @@ def _row_sums(indices, grads, rows):
     rest = order[rank >= _ROUNDS]                                     # still sorted by index
     if rest.size:
         ordered = indices[rest]
-        firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        firsts = np.flatnonzero(_run_starts(ordered))
         out[ordered[firsts]] += np.add.reduceat(grads[rest], firsts, axis=0)
     return out
+
+
+def _run_starts(ordered):
+    """True where a run of equal values starts in the sorted array `ordered`."""
+    return np.concatenate(([True], ordered[1:] != ordered[:-1]))
 
 
 def embedding(indices, embeddings):

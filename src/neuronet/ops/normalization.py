@@ -124,7 +124,7 @@ def batch_norm_train(x, axis=-1, offset=None, scale=None, epsilon=1e-3, weights=
             # depend on x through the weights w (1 without a mask); c is what the epsilon
             # added to the weights' sum leaves of sum w (x - mean) (0 without a mask)
             factor = inv * p["scale"] if "scale" in p else inv
-            leftover = g_dot * inv * mean * added / total
+            leftover = g_dot * inv * mean * added / total if added else 0.0
             gx = (g - w / total * ((g_sum - leftover) + x_hat * g_dot)) * factor
         return (gx,) + _grads_in_order(tensors, grads)
     out_tensor = Tensor.from_op(out, (x,) + tuple(tensors.values()), backward)
