@@ -146,22 +146,30 @@ def window_slice(offset, dilation, stride, count):
 
 def _im2col(xp, kernel_size, strides, dilation, out_size, ones=False):
     """Every receptive field of xp (n, hp, wp, c) as one row: (n*oh*ow, kh*kw*c), a copy.
-    With `ones`, a last column of ones follows, so that a bias can ride in the GEMM."""
+    With `ones`, a last column of ones follows, so that a bias can ride in the GEMM.
+
+    With few channels (images) the matrix is stored column by column (it is the transpose
+    of a C-ordered array): each kernel offset then fills whole columns, and the kernel
+    gradient's GEMM (cols.T @ g) reads cols.T in its native order, both faster there."""
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel_size, strides, dilation, out_size
     n, _, _, c = xp.shape
     k = kh * kw * c
-    cols = np.empty((n * oh * ow, k + 1 if ones else k), xp.dtype)
-    fields = cols[:, :k].reshape(n, oh, ow, kh, kw, c)      # a view: each row one field
+    width = k + 1 if ones else k
     if c >= 8:                                             # copy a 6-D strided view at once
+        cols = np.empty((n * oh * ow, width), xp.dtype)
+        fields = cols[:, :k].reshape(n, oh, ow, kh, kw, c)  # a view: each row one field
         bn, bh, bw, bc = xp.strides
         np.copyto(fields, as_strided(xp, (n, oh, ow, kh, kw, c),
                                      (bn, bh * sh, bw * sw, bh * dh, bw * dw, bc),
                                      writeable=False))
-    else:                                                  # few channels (images): one strided
-        for i in range(kh):                                # copy per kernel offset is faster
+    else:                                                  # one strided copy per kernel offset
+        cols = np.empty((width, n * oh * ow), xp.dtype).T
+        offsets = cols[:, :k].T.reshape(kh, kw, c, n, oh, ow)  # a view: [i, j] one offset
+        for i in range(kh):
             rows = window_slice(i, dh, sh, oh)
             for j in range(kw):
-                fields[:, :, :, i, j] = xp[:, rows, window_slice(j, dw, sw, ow)]
+                window = xp[:, rows, window_slice(j, dw, sw, ow)]       # (n, oh, ow, c)
+                offsets[i, j] = np.moveaxis(window, 3, 0)
     if ones:
         cols[:, k] = 1
     return cols
