@@ -4,10 +4,12 @@
 
 Both passes loop over the offsets inside a window (pool_h * pool_w iterations), each
 offset being one strided slice of the input (or of its gradient) that holds that element
-of every window: NumPy reads and writes such slices in place, without copies. Max pooling
-sends each window's gradient to one position, its first maximum (as TensorFlow and
-PyTorch do); average pooling spreads it evenly. With padding='same' the padded positions
-take no part: they never win a max and are not counted in an average.
+of every window. Max pooling copies the input's slices into one contiguous array, which
+NumPy compares fastest, and writes each offset's gradient straight into its strided slice
+of the input gradient. Max pooling sends each window's gradient to one position, its
+first maximum (as TensorFlow and PyTorch do); average pooling spreads it evenly. With
+padding='same' the padded positions take no part: they never win a max and are not
+counted in an average.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -57,8 +59,9 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
     x, pool, strides, pads, (oh, ow), _ = _setup("max_pool2d", x, pool_size, strides, padding)
     xp = pad_array(x.data, pads, -np.inf)                  # padding never wins
     count = pool[0] * pool[1]
-    view = _window_view(xp, pool, strides, (oh, ow))
-    windows = [view[divmod(k, pool[1])] for k in range(count)]   # offset k of every window
+    # every window's offset k as one contiguous array: (pool_h * pool_w, n, oh, ow, c)
+    windows = np.ascontiguousarray(_window_view(xp, pool, strides, (oh, ow)))
+    windows = windows.reshape((count,) + windows.shape[2:])
     out = windows[0].copy()                                # (n, oh, ow, c)
     for window in windows[1:]:
         np.maximum(out, window, out=out)
