@@ -3,13 +3,11 @@
     max_pool2d(x, 2)            # x (n, h, w, c) -> (n, h // 2, w // 2, c)
 
 Both passes loop over the offsets inside a window (pool_h * pool_w iterations), each
-offset being one strided slice of the input (or of its gradient) that holds that element
-of every window. Max pooling copies the input's slices into one contiguous array, which
-NumPy compares fastest, and writes each offset's gradient straight into its strided slice
-of the input gradient. Max pooling sends each window's gradient to one position, its
-first maximum (as TensorFlow and PyTorch do); average pooling spreads it evenly. With
-padding='same' the padded positions take no part: they never win a max and are not
-counted in an average.
+offset being one strided slice of the input that holds that element of every window; max
+pooling first copies those slices into one contiguous array, on which NumPy runs fastest.
+Max pooling sends each window's gradient to one position, its first maximum (as
+TensorFlow and PyTorch do); average pooling spreads it evenly. With padding='same' the
+padded positions take no part: they never win a max and are not counted in an average.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -42,8 +40,8 @@ def _setup(caller, x, pool_size, strides, padding):
 
 def _window_view(xp, pool, strides, out_size):
     """xp (n, hp, wp, c) seen as (pool_h, pool_w, n, oh, ow, c): element [i, j] holds the
-    offset (i, j) of every window (a strided view; writing to one element [i, j] is always
-    safe, to the whole view only when the windows do not overlap)."""
+    offset (i, j) of every window (a strided view; writing to it is safe only when the
+    windows do not overlap)."""
     (ph, pw), (sh, sw), (oh, ow) = pool, strides, out_size
     n, _, _, c = xp.shape
     bn, bh, bw, bc = xp.strides
@@ -56,7 +54,8 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
     x: (batch, height, width, channels) -> (batch, out_h, out_w, channels).
     pool_size, strides: an int or a pair (strides None: pool_size). padding: 'valid' or 'same'.
     """
-    x, pool, strides, pads, (oh, ow), _ = _setup("max_pool2d", x, pool_size, strides, padding)
+    x, pool, strides, pads, (oh, ow), offsets = _setup("max_pool2d", x, pool_size, strides,
+                                                      padding)
     xp = pad_array(x.data, pads, -np.inf)                  # padding never wins
     count = pool[0] * pool[1]
     # every window's offset k as one contiguous array: (pool_h * pool_w, n, oh, ow, c)
@@ -69,21 +68,21 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
     tiled = strides == pool and xp.shape[1:3] == (oh * pool[0], ow * pool[1])  # no gaps
 
     def backward(g):                                       # d max/d x = 1 at the first max, else 0
-        gxp = np.empty(xp.shape, g.dtype) if tiled else np.zeros(xp.shape, g.dtype)
-        spots = _window_view(gxp, pool, strides, (oh, ow))  # offset (i, j) of every window
+        g_windows = np.empty_like(windows)                 # the gradient of each offset
         unclaimed = np.ones(out.shape, bool)               # windows whose max is not found yet
-        share = np.empty_like(g) if overlapping else None
-        for k, window in enumerate(windows):
-            first = unclaimed                              # the last offset: what is left
-            if k < count - 1:
-                first = window == out
-                first &= unclaimed
-                unclaimed ^= first
-            spot = spots[divmod(k, pool[1])]               # (n, oh, ow, c), a strided view
-            if overlapping:                                # offsets share input positions: add
-                spot += np.multiply(g, first, out=share)
-            else:                                          # disjoint windows: write in place
-                np.multiply(g, first, out=spot)
+        for k in range(count - 1):
+            first = windows[k] == out
+            first &= unclaimed
+            unclaimed ^= first
+            np.multiply(g, first, out=g_windows[k])
+        np.multiply(g, unclaimed, out=g_windows[-1])      # the last offset: what is left
+        gxp = np.empty(xp.shape, g.dtype) if tiled else np.zeros(xp.shape, g.dtype)
+        if overlapping:                                    # offsets share input positions: add
+            for (rows, cols), g_window in zip(offsets, g_windows):
+                gxp[:, rows, cols] += g_window
+        else:                                              # disjoint windows: one strided write
+            _window_view(gxp, pool, strides, (oh, ow))[...] = g_windows.reshape(
+                pool + g_windows.shape[1:])
         return (crop_array(gxp, pads),)
     return Tensor.from_op(out, (x,), backward)
 
