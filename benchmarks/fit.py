@@ -5,7 +5,8 @@ Keras 3 (on JAX unless KERAS_BACKEND says otherwise) where installed.
 
 Workloads: an MLP 784-256-128-10 (SGD, batch 128, 60,000 samples) and a 20-16-1 network
 (Adam, batch 32, 10,000 samples: per-step overhead). Also `import neuronet` time and the
-first epoch against later ones (Keras compiles its training step in its first). The peers
+first epoch against later ones: neuronet's in a fresh process of its own, Keras' in turns
+with the peers (Keras compiles its training step in its first). The peers
 take turns, one epoch each per round, so that the slow spells of a shared machine fall on
 all of them alike; medians of the rounds after the first, all in the same run.
 """
@@ -139,7 +140,35 @@ def import_time():
     return statistics.median(runs[1:])
 
 
+FIRST_EPOCH_ROUNDS = 4
+
+
+def first_epoch_alone(name):
+    """(first, median of the later) seconds per epoch of neuronet's `fit` of workload `name`,
+    in a fresh process that loads no other framework: the peers' runtimes, once loaded,
+    slow the epochs after them for a few seconds, which would pass for a warm-up cost."""
+    out = subprocess.run([sys.executable, __file__, "--first-epoch", name], capture_output=True,
+                         text=True, check=True).stdout
+    first, *later = (float(t) for t in out.split())
+    return first, statistics.median(later)
+
+
+def _time_first_epochs(name):
+    """The run that `first_epoch_alone` starts: prints the seconds of each epoch."""
+    import time
+    import neuronet
+    epoch = epoch_keras(neuronet, WORKLOADS[name])
+    for _ in range(FIRST_EPOCH_ROUNDS):
+        time.sleep(common.PAUSE)
+        start = time.perf_counter()
+        epoch()
+        print(time.perf_counter() - start)
+
+
 def main():
+    if sys.argv[1:2] == ["--first-epoch"]:
+        _time_first_epochs(sys.argv[2])
+        return
     print(f"BLAS: {common.blas_report()}")
     print(f"import neuronet: {import_time():.3f} s (median of 5 fresh processes)")
     import neuronet
@@ -160,11 +189,15 @@ def main():
                 epochs[peer] = make(w)
             except ImportError as error:
                 print(f"{peer} cannot be imported ({error}): skipped")
+        first, later = first_epoch_alone(name)
+        print(f"{name}: {common.NEURONET} first epoch {first:.3f} s, later epochs (median) "
+              f"{later:.3f} s (a fresh process with neuronet alone)")
         times = common.interleaved_times(epochs, EPOCHS)
         for peer in (common.NEURONET, common.KERAS):
             if peer in times:
                 print(f"{name}: {peer} first epoch {times[peer][0]:.3f} s, later epochs "
-                      f"(median) {statistics.median(times[peer][1:]):.3f} s")
+                      f"(median) {statistics.median(times[peer][1:]):.3f} s (in turns with "
+                      "the peers)")
         common.print_table(f"{name} {w['sizes']} batch {w['batch']}, {w['n']} samples, "
                            f"{w['optimizer']}: seconds per epoch (median of {EPOCHS - 1}, "
                            "after the first)",
