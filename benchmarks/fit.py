@@ -145,8 +145,9 @@ FIRST_EPOCH_ROUNDS = 4
 
 def first_epoch_alone(name):
     """(first, median of the later) seconds per epoch of neuronet's `fit` of workload `name`,
-    in a fresh process that loads no other framework: the peers' runtimes, once loaded,
-    slow the epochs after them for a few seconds, which would pass for a warm-up cost."""
+    in a fresh process that loads no other framework. In turns with the peers, neuronet's
+    first epoch runs right after every peer's data and model are built, and came out
+    slower there in most runs, though not in a process of its own."""
     out = subprocess.run([sys.executable, __file__, "--first-epoch", name], capture_output=True,
                          text=True, check=True).stdout
     first, *later = (float(t) for t in out.split())
