@@ -6,9 +6,9 @@ Keras 3 (on JAX unless KERAS_BACKEND says otherwise) where installed.
 Workloads: an MLP 784-256-128-10 (SGD, batch 128, 60,000 samples) and a 20-16-1 network
 (Adam, batch 32, 10,000 samples: per-step overhead). Also `import neuronet` time and the
 first epoch against later ones: neuronet's in a fresh process of its own, Keras' in turns
-with the peers (Keras compiles its training step in its first). The peers
-take turns, one epoch each per round, so that the slow spells of a shared machine fall on
-all of them alike; medians of the rounds after the first, all in the same run.
+with the peers (Keras compiles its training step in its first). The peers take turns, one
+epoch each per round, so that the slow spells of a shared machine fall on all of them
+alike; medians of the rounds after the first, all in the same run.
 """
 import common  # noqa: F401  (must come first: fixes the BLAS environment)
 
