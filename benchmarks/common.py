@@ -66,12 +66,19 @@ def torch_train_epoch(model, optimizer, loss_fn, x, y, batch_size):
         optimizer.step()
 
 
-def print_table(title, results, reference):
-    """Print seconds and ratios to `reference` for {name: seconds}."""
+def print_table(title, times, reference, scale=1.0):
+    """Print, for {name: [seconds of each round]}, the median seconds (times `scale`) and
+    the median over the rounds of each one's time divided by `reference`'s in that round:
+    the two ran within seconds of each other, so a slow spell of the machine that
+    stretches a whole round cancels out of its ratio. Returns {name: that ratio}."""
     print(f"\n{title}")
-    base = results[reference]
-    for name, seconds in results.items():
-        print(f"  {name:<28}{seconds * 1e3:>10.2f} ms   {seconds / base:>6.2f}x {reference}")
+    base = times[reference]
+    ratios = {}
+    for name, seconds in times.items():
+        ratios[name] = statistics.median(s / b for s, b in zip(seconds, base))
+        print(f"  {name:<28}{statistics.median(seconds) * scale * 1e3:>10.2f} ms   "
+              f"{ratios[name]:>6.2f}x {reference}")
+    return ratios
 
 
 def peer_frameworks():
@@ -127,10 +134,9 @@ def compare_fit(title, trainers, epochs):
     times = interleaved_times(built, epochs + 1)
     if KERAS in times:
         print(f"{KERAS}: first epoch (with compilation) {times[KERAS][0]:.3f} s")
-    results = {name: statistics.median(t[1:]) for name, t in times.items()}
-    reference = next(iter(results))
-    print_table(title, results, reference)
-    for name, seconds in results.items():
+    reference = next(iter(times))
+    ratios = print_table(title, {name: t[1:] for name, t in times.items()}, reference)
+    for name, ratio in ratios.items():
         if name != reference:
-            print(f"  {reference} time / {name} time: {results[reference] / seconds:.2f} "
-                  f"(below 1: {reference} is faster)")
+            print(f"  {reference} time / {name} time: {ratio:.2f} (median over the rounds; "
+                  f"below 1: {reference} is faster)")

@@ -7,7 +7,6 @@ all measured in the same run: the frameworks take turns, 50 steps each per round
 """
 import common  # noqa: F401  (must come first: fixes the BLAS environment)
 
-import statistics
 
 import numpy as np
 
@@ -103,13 +102,13 @@ def main():
     for batch in (128, 32):
         times = common.interleaved_times({name: make(batch) for name, make in frameworks.items()},
                                          ROUNDS, pause=0.3)
-        results = {name: statistics.median(t[1:]) / STEPS for name, t in times.items()}
-        common.print_table(f"MLP 784-256-128-10, batch {batch}: seconds per training step (median)",
-                           results, "neuronet")
-        if "PyTorch (hand-written loop)" in results:
-            print(f"  PyTorch time / neuronet time: {results['PyTorch (hand-written loop)'] / results['neuronet']:.2f} "
+        ratios = common.print_table(
+            f"MLP 784-256-128-10, batch {batch}: seconds per training step (median)",
+            {name: t[1:] for name, t in times.items()}, "neuronet", scale=1 / STEPS)
+        if "PyTorch (hand-written loop)" in ratios:
+            print(f"  PyTorch time / neuronet time: {ratios['PyTorch (hand-written loop)']:.2f} "
                   f"(above 1: neuronet is faster); neuronet time / plain NumPy time: "
-                  f"{results['neuronet'] / results['plain NumPy (hand-written)']:.2f}")
+                  f"{1 / ratios['plain NumPy (hand-written)']:.2f} (medians over the rounds)")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,6 @@
 """The demo: compare networks of different depth and activation on the shipped digits."""
 import time
 
-import numpy as np
-
 from . import backend
 from .datasets import digits
 from .layers import Dense, Input

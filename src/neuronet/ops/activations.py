@@ -65,7 +65,7 @@ def plain_relu(x, out=None):
     one layout, several times faster on large inputs than np.maximum(a, 0)."""
     a = x.data
     positive = a > 0                                   # d relu/dx: 1 where x > 0, else 0
-    return Tensor.from_op(np.maximum(a, np.zeros_like(a), out=out), (x,),
+    return Tensor.from_op(np.maximum(a, np.zeros(a.shape, a.dtype), out=out), (x,),
                           lambda g: (g * positive,))
 
 

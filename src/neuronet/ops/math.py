@@ -214,9 +214,11 @@ def sum(x, axis=None, keepdims=False):
 
 def mean(x, axis=None, keepdims=False):
     x = tensor(x)
+    if isinstance(axis, int) and -x.ndim <= axis < x.ndim and x.shape[axis] == 1 \
+            and x.dtype.kind == "f":                       # over an axis of length 1: a reshape
+        dropped = axis % x.ndim
+        return reshape(x, x.shape if keepdims else x.shape[:dropped] + x.shape[dropped + 1:])
     total = x.data.sum(axis=axis, keepdims=keepdims)
-    if total.size == x.data.size and x.dtype.kind == "f":  # over axes of length 1: a reshape
-        return reshape(x, total.shape)
     count = x.data.size // builtins.max(total.size, 1) if x.data.size else 1
     out = total / count if x.data.size else np.mean(x.data, axis=axis, keepdims=keepdims)
 

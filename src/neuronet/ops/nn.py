@@ -1,5 +1,4 @@
 """Coarse neural-network ops with hand-written backward passes."""
-import numpy as np
 
 from ..autograd.tensor import Tensor
 from .math import sum_rows, tensor

@@ -314,7 +314,7 @@ class Optimizer:
     def _update_variables(self, grads, variables, learning_rate):
         if self._updates_flat(variables):                    # all variables in one go
             gradient, step, pieces = self._flat_buffers()
-            np.concatenate([g.ravel() for g in grads], out=gradient)
+            np.concatenate(grads, axis=None, out=gradient)
             self.flat_step(gradient, learning_rate, out=step)
             for variable, piece in zip(variables, pieces):
                 variable.data -= piece
