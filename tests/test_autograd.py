@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from neuronet import backend
+from neuronet.autograd import graph
 from neuronet.autograd import (GradientTape, Tensor, Variable, enable_grad, is_grad_enabled,
                                no_grad)
 from neuronet.ops import math as ops
@@ -154,6 +155,62 @@ def test_a_deep_chain_backpropagates_without_recursion():
     y.backward()
     assert y.item() == pytest.approx(5001.0)
     assert x.grad == pytest.approx(1.0)
+
+
+# --- sweeping a recording ------------------------------------------------------------------
+
+def _loss(w, v, before):
+    """sum((w v + before)^2 w) + sum(v^2): w is used twice, once through reshapes (views)."""
+    hidden = ops.square(w * v + before)
+    return (ops.reshape(hidden, (12,)) * ops.reshape(w, (12,))).sum() + (v * v).sum()
+
+
+def test_a_recorded_sweep_gives_the_searched_sweeps_gradients():
+    rng = np.random.default_rng(0)
+    w = Tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    v = Tensor(rng.standard_normal(4), requires_grad=True)
+    made_before = ops.exp(w) * 0.5                    # a node made before the recording
+    with graph.recording() as nodes:
+        unrelated = ops.exp(v)                        # on the tape, not on the loss's path
+        loss = _loss(w, v, made_before)
+    assert unrelated in nodes and made_before not in nodes and nodes[-1] is loss
+    searched = graph.backpropagate(loss, wanted={w, v})
+    swept = graph.backpropagate(loss, wanted={w, v}, recorded=nodes)
+    for leaf in (w, v):
+        np.testing.assert_allclose(swept[leaf], searched[leaf], rtol=1e-12)
+    inner = w.data * v.data + made_before.data
+    exact = inner ** 2 + 2 * w.data * inner * (v.data + made_before.data)
+    np.testing.assert_allclose(swept[w], exact, rtol=1e-10)
+
+
+def test_a_recording_inside_another_adds_to_the_outer_list():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with graph.recording() as outer:
+        a = x * 2.0
+        with graph.recording() as inner:
+            b = a * a
+        c = b + a
+    assert inner is outer and outer == [a, b, c]
+    assert graph._recorded is None                    # both closed
+    np.testing.assert_allclose(graph.backpropagate(c.sum(), recorded=outer)[x],
+                               8 * x.data + 2)       # d/dx (4x^2 + 2x)
+
+
+def test_a_recording_ends_after_an_exception_and_keeps_no_graph_free_ops():
+    x = Tensor([1.0])
+    with pytest.raises(KeyError):
+        with graph.recording() as nodes:
+            _ = x * 2.0                               # no input requires grad: not a node
+            with no_grad():
+                _ = Tensor([1.0], requires_grad=True) * 2.0
+            raise KeyError("inside")
+    assert nodes == [] and graph._recorded is None
+
+
+def test_backward_of_a_leaf_gives_its_seed():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    x.backward(np.array([3.0, 4.0]))
+    np.testing.assert_array_equal(x.grad, [3.0, 4.0])
 
 
 # --- grad modes ------------------------------------------------------------------------------

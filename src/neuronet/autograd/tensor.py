@@ -62,6 +62,8 @@ class Tensor:
                 if parent.requires_grad:
                     out.requires_grad = True
                     out._parents, out._backward = tuple(parents), backward
+                    if graph._recorded is not None:
+                        graph._recorded.append(out)
                     break
         return out
 

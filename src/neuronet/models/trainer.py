@@ -9,6 +9,7 @@ from .. import callbacks as callbacks_module
 from .. import metrics as metrics_module
 from .. import optimizers
 from ..autograd import Tensor, backpropagate, no_grad
+from ..autograd.graph import recording
 from . import data_adapter
 from .compile_utils import CompiledLoss, CompiledMetrics
 from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
@@ -95,11 +96,12 @@ class Trainer:
         Override it to customise `fit`.
         """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=True)
-        loss = self.compute_loss(x, y, y_pred, sample_weight)
+        with recording() as nodes:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sample_weight)
         self._loss_tracker.update_state(loss.data, sample_weight=_batch_size(x))
         variables = self._compiled_trainable_weights()
-        found = backpropagate(loss, wanted=self._trainable_set_at_compile)
+        found = backpropagate(loss, wanted=self._trainable_set_at_compile, recorded=nodes)
         grads = [found.get(v) for v in variables]
         self.optimizer.apply(grads, variables)
         return self.compute_metrics(x, y, y_pred, sample_weight)
