@@ -341,11 +341,11 @@ class Optimizer:
             self._flat_capable = bool(owner is not None and self._slot_lists
                                       and type(self).update_step is owner.update_step
                                       and all(s.flat is not None for s in self._slot_lists))
-        built = self._trainable_variables
-        return (self._flat_capable and len(variables) == len(built)
-                and all(a is b for a, b in zip(variables, built)))
+        return self._flat_capable and variables == self._trainable_variables  # by identity
 
     def _check_variables_are_known(self, variables):
+        if variables == self._trainable_variables:          # all of them (by identity)
+            return
         for v in variables:
             if id(v) not in self._trainable_variables_indices:
                 raise ValueError(
@@ -371,8 +371,10 @@ class Optimizer:
         """The gradient as an array of the variable's dtype and shape."""
         if isinstance(gradient, Tensor):
             gradient = gradient.data
-        gradient = np.asarray(gradient, dtype=variable.data.dtype)
-        if gradient.shape != variable.shape:
+        array = variable.data
+        if not isinstance(gradient, np.ndarray) or gradient.dtype != array.dtype:
+            gradient = np.asarray(gradient, dtype=array.dtype)
+        if gradient.shape != array.shape:
             raise ValueError(f"Gradient for variable {variable.name!r}: expected shape "
                              f"{variable.shape}, received {gradient.shape}")
         return gradient
