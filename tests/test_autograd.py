@@ -314,6 +314,14 @@ def test_tape_gradient_with_respect_to_an_intermediate_tensor():
     np.testing.assert_array_equal(tape.gradient(y, h).numpy(), [4.0, 8.0])
 
 
+def test_tape_differentiates_through_ops_made_before_it_began():
+    w = Variable(np.array([1.0, -2.0]))
+    doubled = w * 2.0                                  # made outside the tape
+    with GradientTape() as tape:
+        loss = (doubled * w).sum() + (w * 3.0).sum()   # 2 w^2 + 3 w
+    np.testing.assert_allclose(tape.gradient(loss, w).numpy(), 4 * w.data + 3)
+
+
 def test_tape_rejects_a_source_that_is_not_a_tensor():
     v = Variable(np.array(2.0))
     with GradientTape() as tape:

@@ -16,15 +16,18 @@ class GradientTape:
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self.persistent = persistent
         self._used = False
-        self._recording = None
+        self._grad_mode = self._recording = None
+        self._nodes = None              # the op outputs made inside `with`, in order
 
     def __enter__(self):
-        self._recording = graph.enable_grad()
-        self._recording.__enter__()
+        self._grad_mode, self._recording = graph.enable_grad(), graph.recording()
+        self._grad_mode.__enter__()
+        self._nodes = self._recording.__enter__()
         return self
 
     def __exit__(self, *exc):
         self._recording.__exit__(*exc)
+        self._grad_mode.__exit__(*exc)
         return False
 
     def watch(self, tensor):
@@ -45,7 +48,10 @@ class GradientTape:
                                 f"`sources`, received a {type(source).__name__}")
         if output_gradients is None:                   # a non-scalar target counts as its sum
             output_gradients = np.ones(target.shape, target.dtype)
-        found = graph.backpropagate(target, output_gradients, wanted=set(flat))
+        found = graph.backpropagate(target, output_gradients, wanted=set(flat),
+                                    recorded=self._nodes)
+        if not self.persistent:
+            self._nodes = None
         grads = [Tensor(found[s]) if s in found else None for s in flat]
         return _unflatten(sources, iter(grads))
 
