@@ -88,7 +88,7 @@ def _with_weights(layer, names):
 
 
 @pytest.mark.parametrize("shape", [(4, 3), (2, 3, 4)], ids=["2d", "3d"])
-@pytest.mark.parametrize("activation", [None, "tanh", "softmax"])
+@pytest.mark.parametrize("activation", [None, "tanh", "softmax", "relu"])  # relu: in place
 def test_dense_gradcheck_wrt_input_kernel_and_bias(shape, activation):
     layer = Dense(3, activation=activation, dtype="float64")
     x = np.random.default_rng(1).standard_normal(shape)

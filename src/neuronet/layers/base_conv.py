@@ -4,8 +4,8 @@ A subclass sets `rank` and implements `_kernel_shape`, `_convolve` (the op, chan
 and `_output_length` (the output size along one spatial axis).
 """
 from ..backend import standardize_data_format
-from ..ops.activations import relu
-from ..ops.conv import as_tuple, check_output_size, relu_in_place
+from ..ops.activations import relu, relu_in_place
+from ..ops.conv import as_tuple, check_output_size
 from .base import check_positive_int
 from .conv_utils import (from_channels_last, join_shape, normalize_padding,
                          split_shape, to_channels_last)

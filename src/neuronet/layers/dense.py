@@ -1,4 +1,5 @@
 """Dense: the fully connected layer, `activation(inputs @ kernel + bias)`."""
+from ..ops.activations import relu, relu_in_place
 from ..ops.nn import linear
 from .base import check_positive_int
 from .input_spec import InputSpec
@@ -27,7 +28,10 @@ class Dense(KernelLayer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs):
-        return self.activation(linear(inputs, self.kernel, self.bias))
+        outputs = linear(inputs, self.kernel, self.bias)
+        if self.activation is relu:                      # the op's own fresh output: no copy
+            return relu_in_place(outputs)
+        return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

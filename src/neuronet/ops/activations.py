@@ -69,6 +69,13 @@ def plain_relu(x, out=None):
                           lambda g: (g * positive,))
 
 
+def relu_in_place(x):
+    """max(x, 0) written over x's own buffer, for the output of a linear or convolution op
+    just made: that buffer is fresh and their backward passes never read it, so a layer
+    with activation='relu' saves an output-sized array."""
+    return plain_relu(x, out=x.data)
+
+
 def _sigmoid_array(a):
     """1 / (1 + e^-a) without overflow: the exponential taken is e^-|a| <= 1."""
     e = np.exp(-np.abs(a))

@@ -8,8 +8,7 @@ conv2d copies every receptive field of the (padded) input into one row of a matr
 matrix gives the kernel gradient (one GEMM); the output gradient times the kernel
 gives the input gradient, one GEMM and one strided add per kernel offset (`_scatter`).
 conv_transpose2d runs the same steps the other way round: its forward pass is conv2d's
-input gradient. `relu_in_place` lets a Conv layer with activation='relu' apply it to the
-op's own output buffer.
+input gradient.
 
 Padding follows TensorFlow/Keras: 'valid' adds none; 'same' makes the output length
 ceil(length / stride), and when the padding is odd the extra row/column goes to the
@@ -19,7 +18,6 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.tensor import Tensor
-from .activations import plain_relu
 from .math import reshape, sum_rows, tensor
 
 __all__ = ["conv1d", "conv2d", "conv_transpose2d", "zero_pad2d", "crop2d",
@@ -338,15 +336,6 @@ def conv_transpose2d(x, kernel, bias=None, strides=1, padding="valid", output_pa
             return gx, gk
         return gx, gk, sum_rows(g.reshape(-1, f))
     return Tensor.from_op(out, parents, backward)
-
-
-def relu_in_place(x):
-    """max(x, 0) written over x's own buffer: only for the output of a convolution above.
-
-    Safe there because that buffer is freshly allocated and no backward pass reads it; it
-    saves a Conv layer with activation='relu' one output-sized allocation.
-    """
-    return plain_relu(x, out=x.data)
 
 
 # --- zero padding and cropping (each the other's adjoint) -----------------------------------
