@@ -135,8 +135,10 @@ def compare_fit(title, trainers, epochs):
     if KERAS in times:
         print(f"{KERAS}: first epoch (with compilation) {times[KERAS][0]:.3f} s")
     reference = next(iter(times))
-    ratios = print_table(title, {name: t[1:] for name, t in times.items()}, reference)
-    for name, ratio in ratios.items():
+    later = {name: t[1:] for name, t in times.items()}
+    print_table(title, later, reference)
+    for name, seconds in later.items():
         if name != reference:
+            ratio = statistics.median(r / s for r, s in zip(later[reference], seconds))
             print(f"  {reference} time / {name} time: {ratio:.2f} (median over the rounds; "
                   f"below 1: {reference} is faster)")
