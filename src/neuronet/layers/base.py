@@ -147,7 +147,8 @@ class Layer:
     def __call__(self, inputs, *args, **kwargs):
         if not isinstance(inputs, Tensor) and _any_symbolic(inputs):
             return self._call_symbolic(inputs, *args, **kwargs)
-        inputs = self._as_tensors(inputs)
+        if not isinstance(inputs, Tensor) or inputs.data.dtype != self.dtype:
+            inputs = self._as_tensors(inputs)          # arrays, nested inputs, other dtypes
         shapes = _shapes(inputs)
         if not self.built:
             self._ensure_built(shapes)
@@ -297,6 +298,8 @@ def _attach_mask(outputs, mask):
 
 
 def _shapes(inputs):
+    if isinstance(inputs, Tensor):
+        return inputs.data.shape
     if isinstance(inputs, dict):
         return [x.shape for x in inputs.values()]
     return [x.shape for x in inputs] if isinstance(inputs, list) else inputs.shape
