@@ -20,6 +20,8 @@ def per_output(value, output_names, what):
     then share (as in Keras). `what` names the argument in the error messages.
     """
     count = len(output_names)
+    if count == 1 and not isinstance(value, (dict, list, tuple)):
+        return [value]
     if isinstance(value, dict):
         unknown = sorted(set(value) - set(output_names))
         if unknown:

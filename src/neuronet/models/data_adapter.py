@@ -78,6 +78,8 @@ def check_finite(data, name):
 
 
 def take(data, index):
+    if isinstance(data, np.ndarray):                   # the usual case, without the mapping
+        return data[index]
     return map_structure(lambda a: a[index], data)
 
 
