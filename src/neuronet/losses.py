@@ -231,7 +231,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     labels = cross_entropy.class_indices(labels, y_pred.shape, axis, name)
     logits, from_logits = _recorded_logits(name, y_pred, from_logits, softmax_axis=axis)
     if from_logits:
-        losses = cross_entropy.sparse_softmax_cross_entropy(labels, logits, axis=axis)
+        losses = cross_entropy.sparse_softmax_cross_entropy_of_indices(labels, logits, axis)
     else:
         classes = np.arange(y_pred.shape[axis]).reshape(
             [-1 if i == axis else 1 for i in range(y_pred.ndim)])

@@ -72,7 +72,8 @@ def class_indices(labels, logits_shape, axis, caller):
                          f"of dtype {labels.dtype} such as {labels.ravel()[:5]}")
     labels = labels.astype(np.intp, copy=False)
     num_classes = logits_shape[axis]
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+    # one reduction checks both ends: seen as unsigned, a negative label is a huge one
+    if labels.size and labels.view(np.uintp).max() >= num_classes:
         bad = labels[(labels < 0) | (labels >= num_classes)].ravel()[0]
         raise ValueError(f"{caller}: class labels must be in the range [0, {num_classes}) "
                          f"(the {num_classes} classes of axis {axis} of the predictions), "
@@ -121,6 +122,12 @@ def sparse_softmax_cross_entropy(labels, logits, axis=-1):
     logits = _float_tensor(logits)
     axis = _class_axis("sparse_softmax_cross_entropy", axis, logits.ndim)
     labels = class_indices(labels, logits.shape, axis, "sparse_softmax_cross_entropy")
+    return sparse_softmax_cross_entropy_of_indices(labels, logits, axis)
+
+
+def sparse_softmax_cross_entropy_of_indices(labels, logits, axis):
+    """sparse_softmax_cross_entropy for arguments already checked: `labels` as
+    class_indices gives them, `logits` a float Tensor, `axis` non-negative."""
     true_class = _true_class_index(labels, axis)
     log_probs, probs = _log_softmax(logits.data, axis)
     out = -log_probs[true_class]                                   # the shape of labels
