@@ -173,6 +173,11 @@ def main():
         return
     print(f"BLAS: {common.blas_report()}")
     print(f"import neuronet: {import_time():.3f} s (median of 5 fresh processes)")
+    chosen = sys.argv[1:] or list(WORKLOADS)
+    for name in chosen:       # before this process loads a peer, whose threads may run on
+        first, later = first_epoch_alone(name)
+        print(f"{name}: {common.NEURONET} first epoch {first:.3f} s, later epochs (median) "
+              f"{later:.3f} s (a fresh process with neuronet alone)")
     import neuronet
     frameworks = common.peer_frameworks()
     peers = {common.NEURONET: functools.partial(epoch_keras, neuronet),
@@ -181,7 +186,6 @@ def main():
         peers[common.TORCH] = epoch_torch
     if common.KERAS in frameworks:
         peers[common.KERAS] = functools.partial(epoch_keras, frameworks[common.KERAS])
-    chosen = sys.argv[1:] or list(WORKLOADS)
     for name, w in ((n, WORKLOADS[n]) for n in chosen):
         print()
         epochs = {}
@@ -191,9 +195,6 @@ def main():
                 epochs[peer] = make(w)
             except ImportError as error:
                 print(f"{peer} cannot be imported ({error}): skipped")
-        first, later = first_epoch_alone(name)
-        print(f"{name}: {common.NEURONET} first epoch {first:.3f} s, later epochs (median) "
-              f"{later:.3f} s (a fresh process with neuronet alone)")
         rounds = w["rounds"]
         times = common.interleaved_times(epochs, rounds)
         for peer in (common.NEURONET, common.KERAS):
