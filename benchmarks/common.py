@@ -137,8 +137,14 @@ def compare_fit(title, trainers, epochs):
     reference = next(iter(times))
     later = {name: t[1:] for name, t in times.items()}
     print_table(title, later, reference)
-    for name, seconds in later.items():
+    print_quotients(later, reference)
+
+
+def print_quotients(times, reference):
+    """For {name: [seconds of each round]}, print `reference`'s time divided by each
+    other's, the median over the rounds of that quotient."""
+    for name, seconds in times.items():
         if name != reference:
-            ratio = statistics.median(r / s for r, s in zip(later[reference], seconds))
+            ratio = statistics.median(r / s for r, s in zip(times[reference], seconds))
             print(f"  {reference} time / {name} time: {ratio:.2f} (median over the rounds; "
                   f"below 1: {reference} is faster)")

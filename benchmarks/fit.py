@@ -202,10 +202,11 @@ def main():
                 print(f"{name}: {peer} first epoch {times[peer][0]:.3f} s, later epochs "
                       f"(median) {statistics.median(times[peer][1:]):.3f} s (in turns with "
                       "the peers)")
+        later = {peer: t[1:] for peer, t in times.items()}
         common.print_table(f"{name} {w['sizes']} batch {w['batch']}, {w['n']} samples, "
                            f"{w['optimizer']}: seconds per epoch (median of {rounds - 1}, "
-                           "after the first)",
-                           {peer: t[1:] for peer, t in times.items()}, common.NEURONET)
+                           "after the first)", later, common.NEURONET)
+        common.print_quotients(later, common.NEURONET)
 
 
 if __name__ == "__main__":
