@@ -372,7 +372,7 @@ class Optimizer:
         if isinstance(gradient, Tensor):
             gradient = gradient.data
         array = variable.data
-        if not isinstance(gradient, np.ndarray) or gradient.dtype != array.dtype:
+        if type(gradient) is not np.ndarray or gradient.dtype != array.dtype:
             gradient = np.asarray(gradient, dtype=array.dtype)
         if gradient.shape != array.shape:
             raise ValueError(f"Gradient for variable {variable.name!r}: expected shape "
