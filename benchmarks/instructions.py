@@ -37,7 +37,8 @@ def train(peer, epochs):
 def count(peer, epochs, folder):
     """Instructions of a whole run of this script training `peer` for `epochs` epochs."""
     out = os.path.join(folder, f"{peer}-{epochs}.out")
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "PYTHONHASHSEED": "0"}                 # the same set and dict layouts every run
     subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                     sys.executable, __file__, peer, str(epochs)],
                    check=True, env=env, capture_output=True)
