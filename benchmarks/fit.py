@@ -174,7 +174,7 @@ def main():
     print(f"BLAS: {common.blas_report()}")
     print(f"import neuronet: {import_time():.3f} s (median of 5 fresh processes)")
     chosen = sys.argv[1:] or list(WORKLOADS)
-    for name in chosen:       # before this process loads a peer, whose threads may run on
+    for name in chosen:       # while this process has loaded no peer: loaded, they slowed it
         first, later = first_epoch_alone(name)
         print(f"{name}: {common.NEURONET} first epoch {first:.3f} s, later epochs (median) "
               f"{later:.3f} s (a fresh process with neuronet alone)")
