@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 
 from neuronet import backend
-from neuronet.autograd import graph
-from neuronet.autograd import (GradientTape, Tensor, Variable, enable_grad, is_grad_enabled,
-                               no_grad)
+from neuronet.autograd import (GradientTape, Tensor, Variable, enable_grad, graph,
+                               is_grad_enabled, no_grad)
 from neuronet.ops import math as ops
 
 # --- construction and array facts ------------------------------------------------------------
