@@ -108,6 +108,16 @@ REDUCTION_CASES = [
     for keepdims in (False, True)
 ]
 
+
+@pytest.mark.parametrize("axis", [True, 2, -3, (1, 1)])
+def test_mean_rejects_the_axes_numpy_rejects(axis):
+    x = np.ones((3, 1), np.float32)
+    with pytest.raises(Exception) as expected:
+        np.mean(x, axis=axis)
+    with pytest.raises(type(expected.value)):
+        ops.mean(Tensor(x), axis=axis)
+
+
 MATMUL_SHAPES = [((3, 4), (4, 2)), ((2, 3, 4), (4, 5)), ((2, 3, 4), (1, 4, 5)), ((1, 3, 4), (2, 4, 5)),
                  ((4,), (4, 2)), ((3, 4), (4,)), ((4,), (4,)), ((4,), (2, 4, 3)), ((2, 3, 4), (4,))]
 MATMUL_CASES = [case(f"matmul-{sa}-{sb}", ops.matmul, np.matmul, normal(*sa), normal(*sb))

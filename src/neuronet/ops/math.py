@@ -214,7 +214,7 @@ def sum(x, axis=None, keepdims=False):
 
 def mean(x, axis=None, keepdims=False):
     x = tensor(x)
-    if isinstance(axis, int) and -x.ndim <= axis < x.ndim and x.shape[axis] == 1 \
+    if type(axis) is int and -x.ndim <= axis < x.ndim and x.shape[axis] == 1 \
             and x.dtype.kind == "f":                       # over an axis of length 1: a reshape
         dropped = axis % x.ndim
         return reshape(x, x.shape if keepdims else x.shape[:dropped] + x.shape[dropped + 1:])
