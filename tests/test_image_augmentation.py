@@ -420,8 +420,11 @@ RANDOM_LAYERS = [
 def test_random_layers_are_the_identity_in_inference_and_change_images_in_training(cls, kwargs):
     x = images()
     layer = cls(**kwargs)
-    np.testing.assert_array_equal(layer(x).data, x)
     np.testing.assert_array_equal(layer(x, training=False).data, x)
+    assert not np.allclose(layer(x).data, x)          # no training flag: augment, as Keras 3
+    model = keras.Sequential([keras.Input(x.shape[1:]), layer])
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)
+    assert not np.allclose(model(x).data, x)
     as_bytes = layer((x * 255).astype(np.uint8))
     assert as_bytes.dtype == np.float32
     out = layer(x, training=True)

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 
+import neuronet as keras
 from neuronet import backend, initializers
 from neuronet.autograd import Variable
 from neuronet.initializers import (Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform,
@@ -127,6 +128,15 @@ def test_constant_initializers():
     assert ints.dtype == np.int64 and (ints == 7).all()
     assert Zeros()((3,), dtype="int32").dtype == np.int32
     assert Constant(np.float32(1.5)).get_config() == {"value": 1.5}
+    matrix = np.arange(6.0).reshape(3, 2)               # e.g. pretrained embeddings
+    np.testing.assert_array_equal(Constant(matrix)((3, 2), dtype="float32"), matrix)
+    assert Constant(matrix)((3, 2)).dtype == np.float32
+    assert Constant.from_config(Constant(matrix).get_config()).get_config() == {
+        "value": matrix.tolist()}
+    layer = keras.layers.Embedding(3, 2, embeddings_initializer=Constant(matrix))
+    np.testing.assert_array_equal(layer(np.array([[2, 0]])).data, matrix[[2, 0]][None])
+    masked = keras.layers.Embedding(3, 2, mask_zero=True)
+    np.testing.assert_array_equal(masked.compute_mask(np.array([[2, 0]])), [[True, False]])
 
 
 def test_identity():
@@ -331,7 +341,7 @@ def test_unknown_name_lists_valid_names():
     (lambda: Identity()((2, 2, 2)), "2D.*rank 3"),
     (lambda: GlorotUniform()((None, 3)), r"GlorotUniform: .*shape=\(None, 3\)"),
     (lambda: RandomNormal()((2, 2), dtype="int32"), "float dtype.*'int32'"),
-    (lambda: Constant([1.0, 2.0]), "scalar"),
+    (lambda: Constant([1.0, 2.0])((3, 3)), r"shape \(2,\) cannot fill .*\(3, 3\)"),
 ])
 def test_errors_name_the_argument_and_the_received_value(call, message):
     with pytest.raises((ValueError, TypeError), match=message):

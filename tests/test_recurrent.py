@@ -591,3 +591,23 @@ def test_bidirectional_takes_graph_states_in_a_functional_model(rng):
         loss = m.sum(model([x1, x2]))
     encoder_weights = model.get_layer("encoder").trainable_weights
     assert all(np.any(g.data != 0) for g in tape.gradient(loss, encoder_weights))
+
+
+def test_masks_pass_through_dense_and_dropout_and_metrics_skip_masked_steps():
+    backend.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, 9, (6, 5))
+    x[:2, :2] = 0                                          # padded steps
+    embedding = keras.layers.Embedding(9, 4, mask_zero=True)
+    for layer in (keras.layers.Dense(3), keras.layers.Dropout(0.5), keras.layers.Activation("tanh")):
+        out = layer(embedding(x), training=True)
+        np.testing.assert_array_equal(out._keras_mask, x != 0)
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Embedding(9, 4, mask_zero=True),
+                              keras.layers.LSTM(6, return_sequences=True),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    y = rng.integers(0, 3, (6, 5))
+    hits = model.predict(x, verbose=0).argmax(-1) == y
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert logs["accuracy"] == pytest.approx(hits[x != 0].mean())
+    assert hits[x != 0].mean() != pytest.approx(hits.mean())     # the mask changes it

@@ -75,9 +75,11 @@ NOT_LAYER_CASES = {"Layer", "InputLayer", "Wrapper", "Lambda"}
 
 
 def exported_layer_classes():
+    """The names of the exported layer classes (not their aliases, e.g. MaxPool2D)."""
     return sorted(name for name in layers.__all__
                   if inspect.isclass(getattr(layers, name))
-                  and issubclass(getattr(layers, name), layers.Layer))
+                  and issubclass(getattr(layers, name), layers.Layer)
+                  and getattr(layers, name).__name__ == name)
 
 
 def make_data(shapes, kind, n=8):

@@ -194,3 +194,115 @@ def test_custom_metrics_property_and_no_compiled_loss():
     plain.compile(optimizer="sgd")
     with pytest.raises(ValueError, match="Model 'plain': no loss to compute"):
         plain.fit(x, y, verbose=0)
+
+
+# --- what Keras tracks and propagates through a subclass --------------------------------------
+
+class Blocks(keras.Model):
+    """Layers in a list filled after it is set, in a dict, and a Variable attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks = []
+        for units in (4, 3):
+            self.blocks.append(Dense(units, activation="tanh"))
+        self.heads = {"out": Dense(1)}
+        self.scale = keras.Variable(np.ones(1, np.float32), name="scale")
+
+    def call(self, x):
+        for block in self.blocks:
+            x = block(x)
+        return self.heads["out"](x) * self.scale
+
+
+def test_layers_in_later_filled_lists_and_dicts_and_variable_attributes_are_trained():
+    backend.set_random_seed(0)
+    model = Blocks()
+    x = np.random.default_rng(0).standard_normal((16, 5)).astype(np.float32)
+    y = x[:, :1] * 2
+    model(x)
+    assert len(model.weights) == 7                     # 3 kernels, 3 biases, the scale
+    assert any(w is model.scale for w in model.trainable_weights)
+    before = model.get_weights()
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    assert all(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+class Noisy(keras.layers.Layer):
+    """A block whose call does not pass `training` on to its Dropout."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.drop = keras.layers.Dropout(0.5)
+
+    def call(self, x):
+        return self.drop(x)
+
+
+def test_the_training_flag_reaches_layers_called_inside_a_call_that_does_not_pass_it():
+    x = np.ones((50, 40), np.float32)
+    block = Noisy()
+    assert (block(x, training=True).data == 0).mean() > 0.3
+    np.testing.assert_array_equal(block(x).data, x)
+    np.testing.assert_array_equal(block(x, training=False).data, x)
+    inputs = keras.Input((40,))
+    model = keras.Model(inputs, Noisy()(inputs))
+    assert (model(x, training=True).data == 0).mean() > 0.3
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)
+
+
+class ActivityPenalty(keras.layers.Layer):
+    """The keras.io subclassing guide's ActivityRegularizationLayer."""
+
+    def __init__(self, rate=1e-2, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, inputs):
+        self.add_loss(self.rate * keras.ops.mean(inputs))
+        return inputs
+
+
+def test_add_loss_in_call_joins_the_losses_and_each_call_replaces_them():
+    layer = ActivityPenalty(0.5)
+    layer(np.full((2, 3), 4.0, np.float32))
+    assert len(layer.losses) == 1 and float(layer.losses[0].data) == pytest.approx(2.0)
+    layer(np.full((2, 3), 2.0, np.float32))
+    assert len(layer.losses) == 1 and float(layer.losses[0].data) == pytest.approx(1.0)
+    inputs = keras.Input((3,))
+    outputs = Dense(1, kernel_initializer="ones", bias_initializer="zeros")(
+        ActivityPenalty(0.5)(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.full((4, 3), 2.0, np.float32), np.zeros((4, 1), np.float32)
+    # mse of 6 against 0, plus 0.5 * mean(x) = 1
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(36.0 + 1.0)
+
+
+class Scale(keras.layers.Layer):
+    """A custom layer with constructor arguments and no get_config of its own."""
+
+    def __init__(self, factor=2.0, offsets=(0.0,), **kwargs):
+        super().__init__(**kwargs)
+        self.factor, self.offsets = factor, offsets
+
+    def call(self, x):
+        return x * self.factor + self.offsets[0]
+
+
+def test_a_layer_without_get_config_records_its_init_arguments_and_reloads_them(tmp_path):
+    layer = Scale(3.0, offsets=[1.0], name="scale")
+    config = layer.get_config()
+    assert config["factor"] == 3.0 and config["offsets"] == [1.0] and config["name"] == "scale"
+    clone = Scale.from_config(config)
+    assert clone.factor == 3.0 and clone.offsets == [1.0]
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, Scale(3.0)(inputs))
+    path = str(tmp_path / "scale.keras")
+    model.save(path)
+    loaded = keras.models.load_model(path, custom_objects={"Scale": Scale})
+    x = np.ones((1, 2), np.float32)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    with pytest.raises(TypeError, match="factor=.*implement get_config"):
+        Scale(factor=np.float32).get_config()

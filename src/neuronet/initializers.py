@@ -96,19 +96,26 @@ class Ones(Initializer):
 
 
 class Constant(Initializer):
-    """Every entry equal to the scalar `value`."""
+    """Every entry equal to `value`: a scalar, or an array broadcast to the shape (e.g. a
+    pretrained embedding matrix)."""
 
     def __init__(self, value=0.0):
-        if np.ndim(value) != 0:
-            raise ValueError(f"Constant: expected a scalar `value`, received a value of shape "
-                             f"{np.shape(value)}")
-        self.value = value.item() if isinstance(value, (np.ndarray, np.generic)) else value
+        if np.ndim(value) == 0:
+            self.value = value.item() if isinstance(value, (np.ndarray, np.generic)) else value
+        else:
+            self.value = np.array(value)
 
     def __call__(self, shape, dtype=None):
-        return np.full(_resolve_shape(shape, "Constant"), self.value, _resolve_dtype(dtype))
+        shape = _resolve_shape(shape, "Constant")
+        try:
+            return np.broadcast_to(self.value, shape).astype(_resolve_dtype(dtype))
+        except ValueError:
+            raise ValueError(f"Constant: the value of shape {np.shape(self.value)} cannot fill "
+                             f"a weight of shape {shape}") from None
 
     def get_config(self):
-        return {"value": self.value}
+        return {"value": self.value.tolist() if isinstance(self.value, np.ndarray)
+                else self.value}
 
 
 class Identity(Initializer):

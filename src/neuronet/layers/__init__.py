@@ -44,6 +44,16 @@ __all__ += ["AveragePooling1D", "AveragePooling2D", "BatchNormalization", "Conv1
             "Conv2DTranspose", "Cropping2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
             "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D",
             "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D"]
+
+# Keras' other names for the same layers
+AvgPool1D, AvgPool2D, MaxPool1D, MaxPool2D = (AveragePooling1D, AveragePooling2D, MaxPooling1D,
+                                              MaxPooling2D)
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
+__all__ += ["AvgPool1D", "AvgPool2D", "MaxPool1D", "MaxPool2D", "GlobalAvgPool1D",
+            "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D", "Convolution1D",
+            "Convolution2D", "Convolution2DTranspose"]
 from .random_flip import RandomFlip
 from .random_rotation import RandomRotation
 from .random_translation import RandomTranslation

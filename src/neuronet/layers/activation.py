@@ -9,6 +9,8 @@ class Activation(Layer):
     Input shape: any. Output shape: same as the input.
     """
 
+    supports_masking = True                       # the mask passes through
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)

@@ -15,12 +15,29 @@ from ..autograd import Tensor, Variable, no_grad
 from ..ops import math as m
 from .symbolic import Node, SymbolicTensor
 
+
+class _CallContext:
+    """The training flag of the calls in progress: a layer called without one (or with
+    None) inside another layer's call takes the outer call's, as in Keras."""
+    training = None
+
+
+_context = _CallContext()
+
+
 class Layer:
     """Base class of layers: weights, lazy build, call, config.
 
     Subclasses implement `build(input_shape)` (calling `add_weight`), `call(inputs)` (or
-    `call(inputs, training=None)`), and `get_config()`; the rest comes from here.
+    `call(inputs, training=None)`), and `get_config()`; the rest comes from here. A
+    subclass without its own `get_config` records the arguments its `__init__` received
+    (plain values: numbers, strings, lists, dicts, None), as Keras does.
     """
+
+    def __new__(cls, *args, **kwargs):
+        layer = super().__new__(cls)
+        object.__setattr__(layer, "_init_arguments", (args, kwargs))   # for get_config
+        return layer
 
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
                  input_shape=None, batch_input_shape=None, input_dim=None, batch_size=None,
@@ -61,19 +78,29 @@ class Layer:
         return variable
 
     def __setattr__(self, name, value):
-        """Track attributes holding layers (directly or in a list), as Keras does."""
-        if isinstance(value, Layer) or (isinstance(value, (list, tuple)) and
-                                        any(isinstance(v, Layer) for v in value)):
+        """Track what attributes hold, as Keras does: layers, directly or in a list, tuple or
+        dict (a public attribute's container is tracked even while it holds no layer yet,
+        so that layers appended later count), and Variables, which become weights."""
+        if isinstance(value, Layer) or _holds_layers(value, expect=not name.startswith("_")):
             tracked = self.__dict__.setdefault("_tracked", [])
             if name not in tracked:
                 tracked.append(name)
+        elif isinstance(value, Variable):
+            own = self.__dict__.get("_weights")
+            if own is not None and not any(w is value for w in own):
+                own.append(value)
+                if getattr(value, "path", None) is None:
+                    value.path = f"{self.name}/{value.name or name}"
         object.__setattr__(self, name, value)
 
     def _sublayers(self):
-        """Layers held as attributes (directly or in lists), in the order they were set."""
+        """Layers held as attributes (directly or in lists, tuples, dicts), in the order
+        they were set."""
         found = []
         for name in self.__dict__.get("_tracked", ()):
             value = self.__dict__.get(name)
+            if isinstance(value, dict):
+                value = list(value.values())
             items = value if isinstance(value, (list, tuple)) else [value]
             found.extend(item for item in items if isinstance(item, Layer) and item is not self)
         return found
@@ -111,12 +138,23 @@ class Layer:
 
     @property
     def losses(self):
-        """Regularization penalties: of the weights (fresh) and of the last call's activity."""
+        """Regularization penalties of the weights (fresh), and the losses of the last call:
+        its activity penalties and those given to `add_loss`."""
         found = [reg(var) for reg, var in self._weight_regularizers]
         found += self._activity_losses
+        found += self._call_losses
         for layer in self._sublayers():
             found += layer.losses
         return found
+
+    def add_loss(self, loss):
+        """Add `loss` (a Tensor; a non-scalar one is summed) to this layer's `losses`, and
+        so to the loss that `fit` minimises. Called in `call`: each call replaces the
+        losses the previous call added."""
+        loss = m.tensor(loss)
+        self._call_losses = [*self._call_losses, loss if loss.ndim == 0 else m.sum(loss)]
+
+    _call_losses = ()
 
     def get_weights(self):
         return [w.data.copy() for w in self.weights]
@@ -154,12 +192,21 @@ class Layer:
             self._ensure_built(shapes)
         self._check_inputs(shapes)
         accepted = _parameters(type(self).call)
-        if "training" in kwargs and "training" not in accepted:
-            del kwargs["training"]
+        training = kwargs.pop("training", None)
+        if training is None:
+            training = _context.training               # the enclosing call's, if any
+        if training is not None and "training" in accepted:
+            kwargs["training"] = training              # else call's own default applies
         mask = kwargs["mask"] if "mask" in kwargs else _mask_of(inputs)
         if mask is not None and "mask" in accepted:
             kwargs["mask"] = mask
-        outputs = self.call(inputs, *args, **kwargs)
+        if self._call_losses:
+            self._call_losses = ()
+        outer, _context.training = _context.training, training
+        try:
+            outputs = self.call(inputs, *args, **kwargs)
+        finally:
+            _context.training = outer
         output_mask = self.compute_mask(inputs, mask)
         if output_mask is not None:
             _attach_mask(outputs, output_mask)
@@ -256,6 +303,34 @@ class Layer:
             config["batch_input_shape"] = self._input_shape_arg
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        if type(self).get_config is Layer.get_config:   # a subclass without its own
+            config = {**self._init_config(), **config}
+        return config
+
+    def _init_config(self):
+        """The arguments given to `__init__`, by name: the config of a subclass that does
+        not define `get_config`. Raises a TypeError for a value that is not plain data."""
+        args, kwargs = self.__dict__.get("_init_arguments", ((), {}))
+        parameters = inspect.signature(type(self).__init__).parameters
+        bound = inspect.signature(type(self).__init__).bind_partial(self, *args, **kwargs)
+        config = {}
+        for name, value in list(bound.arguments.items())[1:]:           # without self
+            kind = parameters[name].kind
+            if kind is inspect.Parameter.VAR_KEYWORD:
+                config.update(value)
+            elif kind is inspect.Parameter.VAR_POSITIONAL:
+                if value:
+                    raise TypeError(f"Layer '{self.name}' ({type(self).__name__}): get_config "
+                                    f"cannot name the extra positional arguments {value!r} of "
+                                    "__init__; implement get_config()")
+            else:
+                config[name] = value
+        for name, value in config.items():
+            if not _is_plain(value):
+                raise TypeError(f"Layer '{self.name}' ({type(self).__name__}): get_config "
+                                f"cannot record the argument {name}={value!r} of __init__ (a "
+                                f"{type(value).__name__}, not plain data); implement "
+                                "get_config() to return it in a form from_config accepts")
         return config
 
     @classmethod
@@ -272,6 +347,29 @@ def check_positive_int(caller, argument, value):
         raise ValueError(f"{caller}: expected a positive integer for argument '{argument}', "
                          f"received {argument}={value!r}")
     return int(value)
+
+
+def _holds_layers(value, expect):
+    """Whether `value` is a list, tuple or dict holding a layer, or (with `expect`) any
+    list or dict, which may receive layers later."""
+    if isinstance(value, dict):
+        return expect or any(isinstance(v, Layer) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return (expect and not isinstance(value, tuple)) or any(isinstance(v, Layer)
+                                                              for v in value)
+    return False
+
+
+def _is_plain(value):
+    """Whether `value` is data a config can hold: None, a bool, number or string, or lists,
+    tuples and dicts (with string keys) of those."""
+    if value is None or isinstance(value, (bool, numbers.Number, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    return False
 
 
 def _any_symbolic(inputs):

@@ -13,6 +13,8 @@ class Dense(KernelLayer):
     Weights: kernel (input_dim, units), bias (units,).
     """
 
+    supports_masking = True                       # the mask passes through
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):

@@ -17,6 +17,8 @@ class Dropout(Layer):
     Input shape: any. Output shape: same as the input.
     """
 
+    supports_masking = True                       # the mask passes through
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         check_rate(rate, "Dropout")

@@ -2,6 +2,7 @@
 import warnings
 
 from .. import initializers, regularizers
+from ..autograd.tensor import as_array
 from ..ops.embedding import check_indices, embedding
 from .base import Layer, check_positive_int
 
@@ -49,7 +50,7 @@ class Embedding(Layer):
         """`inputs != 0` with mask_zero=True, else None."""
         if not self.mask_zero:
             return None
-        return inputs.data != 0
+        return as_array(inputs) != 0
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)

@@ -16,6 +16,8 @@ class GaussianNoise(Layer):
     Input shape: any. Output shape: same as the input.
     """
 
+    supports_masking = True                       # the mask passes through
+
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
         if isinstance(stddev, bool) or not isinstance(stddev, numbers.Real) or stddev < 0:

@@ -2,7 +2,9 @@
 
 They take one image (height, width, channels) or a batch (batch, height, width, channels)
 -- channels first with data_format='channels_first' -- of any dtype, and output floats.
-Random layers augment only when called with training=True and are the identity otherwise.
+Random layers augment when training, as in Keras: when the call (or an enclosing model's
+call) says training=True, or says nothing (`layer(images)`); `predict`, `evaluate` and
+training=False make them the identity.
 """
 import numbers
 
@@ -28,7 +30,7 @@ class ImagePreprocessingLayer(Layer):
     def _active(self, training):
         return True
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         x = inputs if inputs.dtype == self.dtype else m.cast(inputs, self.dtype)
         if not self._active(training):
             return x
@@ -56,7 +58,7 @@ class ImagePreprocessingLayer(Layer):
 
 
 class RandomImageLayer(ImagePreprocessingLayer):
-    """Base of the random augmentation layers: active only with training=True.
+    """Base of the random augmentation layers: active when training (see the module).
 
     seed: an int gives the layer its own reproducible random stream; None draws from
     `backend.rng()` (see `backend.set_random_seed`).

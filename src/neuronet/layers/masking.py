@@ -1,6 +1,7 @@
 """Masking: marks the time steps whose features all equal `mask_value` as padding."""
 import numpy as np
 
+from ..autograd.tensor import as_array
 from ..ops import math as m
 from .base import Layer
 
@@ -21,7 +22,7 @@ class Masking(Layer):
 
     def _keep(self, inputs):
         """(batch, time, 1, ...): True where some feature differs from mask_value."""
-        return np.any(inputs.data != self.mask_value, axis=-1, keepdims=True)
+        return np.any(as_array(inputs) != self.mask_value, axis=-1, keepdims=True)
 
     def call(self, inputs):
         return m.multiply(inputs, self._keep(inputs).astype(inputs.dtype))

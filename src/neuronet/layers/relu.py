@@ -13,6 +13,8 @@ class ReLU(Layer):
     Input shape: any. Output shape: same as the input.
     """
 
+    supports_masking = True                       # the mask passes through
+
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
         if max_value is not None and max_value < 0:

@@ -15,6 +15,8 @@ class Softmax(Layer):
     Input shape: any. Output shape: same as the input.
     """
 
+    supports_masking = True                       # the mask passes through
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis

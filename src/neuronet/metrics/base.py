@@ -249,7 +249,16 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        """Add a batch; where `y_pred` carries a mask (`_keras_mask`), masked steps count
+        for nothing, as in Keras."""
+        mask = getattr(y_pred, "_keras_mask", None)
         values = self._fn(as_array(y_true), as_array(y_pred), **self._fn_kwargs)
+        if mask is not None:
+            mask = as_array(mask, np.float64)
+            if sample_weight is not None:                   # (batch,) weights over the steps
+                weight = as_array(sample_weight, np.float64)
+                mask = mask * weight.reshape(weight.shape + (1,) * (mask.ndim - weight.ndim))
+            sample_weight = mask
         super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):

@@ -142,9 +142,10 @@ class CompiledMetrics:
         if self.metrics is not None and not self.metrics and not self.weighted:
             return                                         # built without any metric
         targets = per_output(y_true, self.output_names, "y")
-        outputs = [getattr(o, "data", o) for o in per_output(y_pred, self.output_names, "y_pred")]
+        outputs = per_output(y_pred, self.output_names, "y_pred")     # Tensors keep their masks
         if self.metrics is None:
-            self.build([np.shape(o) for o in outputs], [np.shape(t) for t in targets])
+            self.build([np.shape(getattr(o, "data", o)) for o in outputs],
+                       [np.shape(t) for t in targets])
         for _, index, metric in self.metrics:
             metric.update_state(targets[index], outputs[index])
         if self.weighted:
