@@ -172,7 +172,8 @@ def test_a_recorded_sweep_gives_the_searched_sweeps_gradients():
     with graph.recording() as nodes:
         unrelated = ops.exp(v)                        # on the tape, not on the loss's path
         loss = _loss(w, v, made_before)
-    assert unrelated in nodes and made_before not in nodes and nodes[-1] is loss
+    recorded = {id(node) for node in nodes}
+    assert id(unrelated) in recorded and id(made_before) not in recorded and nodes[-1] is loss
     searched = graph.backpropagate(loss, wanted={w, v})
     swept = graph.backpropagate(loss, wanted={w, v}, recorded=nodes)
     for leaf in (w, v):
@@ -421,3 +422,13 @@ def test_variable_value_is_a_tensor_outside_the_graph():
     value = v.value
     assert isinstance(value, Tensor) and not value.requires_grad
     np.testing.assert_array_equal(value.numpy(), [1.0, 2.0])
+
+
+def test_equality_is_element_wise_and_tensors_stay_hashable_by_identity():
+    a, b = Tensor(np.array([[1], [2]])), Tensor(np.array([[1], [3]]))
+    np.testing.assert_array_equal((a == b).data, [[True], [False]])
+    np.testing.assert_array_equal((a != b).data, [[False], [True]])
+    np.testing.assert_array_equal((a == 2).data, [[False], [True]])
+    twin = Tensor(np.array([[1], [2]]))
+    seen = {a: "a", twin: "twin"}                      # equal values, two keys
+    assert seen[a] == "a" and seen[twin] == "twin" and len({a, twin, a}) == 2

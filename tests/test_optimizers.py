@@ -832,7 +832,8 @@ def test_slot_variables_are_views_of_one_buffer_that_loading_writes_into():
     optimizer.load_own_variables(store)
     np.testing.assert_array_equal(momentums.flat,
                                   np.concatenate([m.data.ravel() for m in momentums]))
-    assert momentums.flat[0] == store[str(optimizer.variables.index(momentums[0]))].flat[0]
+    position = next(i for i, v in enumerate(optimizer.variables) if v is momentums[0])
+    assert momentums.flat[0] == store[str(position)].flat[0]
 
 
 def test_a_subset_of_the_variables_is_updated_one_by_one():

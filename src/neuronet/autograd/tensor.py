@@ -138,6 +138,11 @@ class Tensor:
     def __le__(self, other): return Tensor(self.data <= as_array(other))
     def __gt__(self, other): return Tensor(self.data > as_array(other))
     def __ge__(self, other): return Tensor(self.data >= as_array(other))
+    # Element-wise, as in NumPy and Keras; hashing stays by identity, so that Tensors
+    # remain keys of dicts and sets (compare lists of Tensors with `is`, not `==` or `in`).
+    def __eq__(self, other): return Tensor(self.data == as_array(other))
+    def __ne__(self, other): return Tensor(self.data != as_array(other))
+    __hash__ = object.__hash__
 
     def sum(self, axis=None, keepdims=False): return _m.sum(self, axis, keepdims)
     def mean(self, axis=None, keepdims=False): return _m.mean(self, axis, keepdims)

@@ -73,6 +73,11 @@ def _check_learning_rate(learning_rate):
     return learning_rate
 
 
+def _same_objects(a, b):
+    """Whether the lists `a` and `b` hold the same objects in the same order."""
+    return a is b or (len(a) == len(b) and all(x is y for x, y in zip(a, b)))
+
+
 def _path(variable):
     """The variable's path with '/' replaced, to prefix the names of its slot variables."""
     return (variable.path or variable.name or "variable").replace("/", "_")
@@ -341,10 +346,10 @@ class Optimizer:
             self._flat_capable = bool(owner is not None and self._slot_lists
                                       and type(self).update_step is owner.update_step
                                       and all(s.flat is not None for s in self._slot_lists))
-        return self._flat_capable and variables == self._trainable_variables  # by identity
+        return self._flat_capable and _same_objects(variables, self._trainable_variables)
 
     def _check_variables_are_known(self, variables):
-        if variables == self._trainable_variables:          # all of them (by identity)
+        if _same_objects(variables, self._trainable_variables):     # all of them
             return
         for v in variables:
             if id(v) not in self._trainable_variables_indices:
