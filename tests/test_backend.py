@@ -48,3 +48,17 @@ def test_check_choice_returns_the_value_or_lists_the_valid_ones():
     assert backend.check_choice("f", "mode", "b", ("a", "b")) == "b"
     with pytest.raises(ValueError, match=r"^f: invalid mode='c'; expected one of 'a', 'b', None$"):
         backend.check_choice("f", "mode", "c", ("a", "b", None))
+
+
+def test_keras_config_names_read_and_set_the_backend_settings():
+    import neuronet as keras
+    assert keras.config.backend() == keras.backend.backend() == "numpy"
+    assert keras.version() == keras.__version__
+    previous = keras.config.floatx()
+    try:
+        keras.config.set_floatx("float64")
+        assert backend.floatx() == "float64"
+        assert keras.layers.Dense(2)(np.ones((1, 3))).dtype == np.float64
+    finally:
+        keras.config.set_floatx(previous)
+    keras.backend.clear_session(free_memory=True)

@@ -347,3 +347,14 @@ def test_merge_masks_follow_keras():
     along_time = Concatenate(axis=1)([left, keras.Tensor(x)])._keras_mask
     np.testing.assert_array_equal(along_time, [[True, False, False, True, True, True],
                                                [True, True, False, True, True, True]])
+
+
+def test_a_single_output_given_in_a_list_comes_out_alone_as_in_keras():
+    inputs = keras.Input((3,))
+    model = keras.Model([inputs], [keras.layers.Dense(2)(inputs)])
+    x = np.ones((4, 3), np.float32)
+    assert isinstance(model(x), keras.Tensor) and model(x).shape == (4, 2)
+    assert isinstance(model.predict(x, verbose=0), np.ndarray)
+    assert model.output_shape == (None, 2) and isinstance(model.output, list)
+    model.compile(optimizer="sgd", loss=["mse"])
+    model.fit(x, np.zeros((4, 2), np.float32), verbose=0)

@@ -6,8 +6,10 @@ Its public API mirrors Keras, so that `import neuronet as keras` runs Keras code
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=5)
 """
-from . import (activations, backend, callbacks, datasets, initializers, layers, losses, memory,
-               metrics, models, ops, optimizers, preprocessing, regularizers, testing, utils)
+from . import (activations, backend, callbacks, config, constraints, datasets, initializers,
+               layers, losses, memory, metrics, models, ops, optimizers, preprocessing,
+               regularizers, testing, utils)
+from . import random
 from .autograd import GradientTape, Tensor, Variable, no_grad
 from .layers import Input, InputLayer, Layer
 from .models import Model, Sequential
@@ -16,7 +18,13 @@ memory.configure_from_environment()     # keep freed memory for the next trainin
 
 __version__ = "0.1.0"
 
+
+def version():
+    """neuronet's version string, as `keras.version()`."""
+    return __version__
+
+
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "Tensor", "Variable",
-           "GradientTape", "no_grad", "activations", "backend", "callbacks", "datasets",
-           "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
-           "preprocessing", "regularizers", "testing", "utils"]
+           "GradientTape", "no_grad", "version", "activations", "backend", "callbacks", "config",
+           "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models", "ops",
+           "optimizers", "preprocessing", "random", "regularizers", "testing", "utils"]

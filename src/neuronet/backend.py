@@ -105,9 +105,15 @@ def unique_name(base):
     return base if count == 0 else f"{base}_{count}"
 
 
-def clear_session():
-    """Forget generated names, so the next layers are named 'dense', 'dense_1', ... again."""
+def clear_session(free_memory=True):
+    """Forget generated names, so the next layers are named 'dense', 'dense_1', ... again.
+    (free_memory: accepted for Keras' signature; NumPy arrays are freed when unused.)"""
     _name_counts.clear()
+
+
+def backend():
+    """The name of the array backend: 'numpy' (as Keras 3 names its NumPy backend)."""
+    return "numpy"
 
 
 def is_float_dtype(dtype):

@@ -9,7 +9,7 @@ import numbers
 
 import numpy as np
 
-from .. import backend, initializers, regularizers
+from .. import backend, constraints, initializers, regularizers
 from ..backend import snake_case, unique_name
 from ..autograd import Tensor, Variable, no_grad
 from ..ops import math as m
@@ -70,7 +70,7 @@ class Layer:
         variable = Variable(initializers.get(initializer), shape=tuple(shape or ()), dtype=dtype,
                             trainable=trainable, name=name)
         variable.path = f"{self.name}/{name}"
-        variable.constraint = constraint
+        variable.constraint = constraints.get(constraint)
         self._weights.append(variable)
         regularizer = regularizers.get(regularizer)
         if regularizer is not None:

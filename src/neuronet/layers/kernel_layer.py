@@ -1,5 +1,5 @@
 """KernelLayer: what Dense and the convolutions share, `activation(f(inputs, kernel) + bias)`."""
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .base import Layer
 
 
@@ -17,8 +17,8 @@ class KernelLayer(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def add_kernel_and_bias(self, kernel_shape, bias_shape):
         """Create `self.kernel` and, with use_bias, `self.bias` (else None); for `build`."""
@@ -38,4 +38,5 @@ class KernelLayer(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": None, "bias_constraint": None}
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}

@@ -99,9 +99,9 @@ class Model(Trainer, Layer):
         structure = self._output_structure
         if isinstance(structure, dict):
             return dict(zip(structure, results))
-        if isinstance(structure, (list, tuple)):
+        if isinstance(structure, (list, tuple)) and len(structure) > 1:
             return type(structure)(results)
-        return results[0]
+        return results[0]                              # outputs=[y] gives y, as in Keras
 
     def _conform_input(self, index, expected, value):
         """`value` for input `index`, checked against its Input's shape. As in Keras, a
@@ -219,8 +219,11 @@ class Model(Trainer, Layer):
 
     @property
     def output_shape(self):
-        """The shape(s) of `output`, in its structure."""
-        return _map(lambda tensor: tensor.shape, self.output)
+        """The shape(s) of `output`, in its structure (one shape for a single output)."""
+        output = self.output
+        if isinstance(output, (list, tuple)) and len(output) == 1:
+            output = output[0]
+        return _map(lambda tensor: tensor.shape, output)
 
     def _endpoint(self, graph_tensors, called_key, what):
         if graph_tensors:

@@ -5,17 +5,21 @@ backward)`, where `backward(g)` maps the output gradient `g` (shape of `out`) to
 gradient per parent. Broadcasting ops sum their gradient back with `unbroadcast`.
 """
 import builtins
+import string
 
 import numpy as np
 
+from .. import backend
 from ..autograd.tensor import Tensor, as_array
 
 __all__ = [
     "tensor", "unbroadcast",
     "add", "subtract", "multiply", "divide", "power", "negative", "square", "exp", "log",
-    "sqrt", "abs", "clip", "where", "maximum", "minimum", "cast",
-    "sum", "mean", "max", "min", "logsumexp",
-    "matmul", "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
+    "sqrt", "abs", "absolute", "clip", "where", "maximum", "minimum", "cast",
+    "log1p", "expm1", "sin", "cos", "rsqrt", "reciprocal",
+    "sum", "mean", "max", "min", "logsumexp", "var", "std", "moments", "norm", "cumsum",
+    "matmul", "dot", "outer", "einsum",
+    "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
     "getitem", "take",
 ]
 
@@ -33,6 +37,12 @@ def tensor(value, like=None):
 def _pair(a, b):
     like = a if isinstance(a, Tensor) else b
     return tensor(a, like), tensor(b, like)
+
+
+def _floating(x):
+    """`x` as a Tensor of a float dtype: integers and booleans become floatx() (no gradient)."""
+    x = tensor(x)
+    return x if x.dtype.kind == "f" else Tensor(x.data.astype(backend.floatx()))
 
 
 def unbroadcast(grad, shape):
@@ -163,6 +173,42 @@ def abs(x):
     return Tensor.from_op(np.abs(x.data), (x,), lambda g: (g * np.sign(x.data),))
 
 
+absolute = abs
+
+
+def log1p(x):
+    """log(1 + x), accurate for small x."""
+    x = _floating(x)
+    return Tensor.from_op(np.log1p(x.data), (x,), lambda g: (g / (1 + x.data),))  # 1/(1+x)
+
+
+def expm1(x):
+    """exp(x) - 1, accurate for small x."""
+    x = _floating(x)
+    out = np.expm1(x.data)
+    return Tensor.from_op(out, (x,), lambda g: (g * (out + 1),))       # d(e^x - 1)/dx = e^x
+
+
+def sin(x):
+    x = _floating(x)
+    return Tensor.from_op(np.sin(x.data), (x,), lambda g: (g * np.cos(x.data),))  # sin' = cos
+
+
+def cos(x):
+    x = _floating(x)
+    return Tensor.from_op(np.cos(x.data), (x,), lambda g: (-g * np.sin(x.data),))  # cos' = -sin
+
+
+def rsqrt(x):
+    """1 / sqrt(x)."""
+    return divide(1.0, sqrt(_floating(x)))
+
+
+def reciprocal(x):
+    """1 / x."""
+    return divide(1.0, _floating(x))
+
+
 def clip(x, min_value, max_value):
     """Values limited to [min_value, max_value]; the gradient passes inside the range."""
     x = tensor(x)
@@ -204,8 +250,13 @@ def sum_rows(a2):
     return np.ones(len(a2), a2.dtype) @ a2
 
 
+def _axes(axis):
+    """`axis` with a list turned into a tuple (NumPy takes an int, a tuple or None)."""
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
 def sum(x, axis=None, keepdims=False):
-    x = tensor(x)
+    x, axis = tensor(x), _axes(axis)
 
     def backward(g):                                   # every summed element gets g
         return (_spread(_expand_reduced(g, x.shape, axis, keepdims), x.shape),)
@@ -213,7 +264,7 @@ def sum(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False):
-    x = tensor(x)
+    x, axis = tensor(x), _axes(axis)
     if type(axis) is int and -x.ndim <= axis < x.ndim and x.shape[axis] == 1 \
             and x.dtype.kind == "f":                       # over an axis of length 1: a reshape
         dropped = axis % x.ndim
@@ -228,7 +279,7 @@ def mean(x, axis=None, keepdims=False):
 
 
 def _extremum(x, axis, keepdims, reduce):
-    x = tensor(x)
+    x, axis = tensor(x), _axes(axis)
     out = reduce(x.data, axis=axis, keepdims=keepdims)
 
     def backward(g):                                   # ties share the gradient equally
@@ -248,7 +299,7 @@ def min(x, axis=None, keepdims=False):
 
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) computed without overflow."""
-    x = tensor(x)
+    x, axis = tensor(x), _axes(axis)
     peak = np.max(x.data, axis=axis, keepdims=True)
     peak = np.where(np.isfinite(peak), peak, 0)
     shifted = np.exp(x.data - peak)
@@ -260,6 +311,83 @@ def logsumexp(x, axis=None, keepdims=False):
     def backward(g):                                   # d lse / dx = softmax(x)
         return (_expand_reduced(g, x.shape, axis, keepdims) * (shifted / total),)
     return Tensor.from_op(out, (x,), backward)
+
+
+def var(x, axis=None, keepdims=False):
+    """Population variance (divides by the count, like NumPy's default)."""
+    x, axis = _floating(x), _axes(axis)
+    centered = subtract(x, mean(x, axis=axis, keepdims=True))
+    return mean(square(centered), axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Population standard deviation: sqrt(var(x))."""
+    return sqrt(var(x, axis=axis, keepdims=keepdims))
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    """(mean, variance) of `x` over `axes`; `synchronized` (multi-device) has nothing to do here."""
+    x = _floating(x)
+    return mean(x, axis=axes, keepdims=keepdims), var(x, axis=axes, keepdims=keepdims)
+
+
+_VECTOR_ORDS = (None, 1, 2, np.inf, -np.inf)
+_MATRIX_ORDS = (None, "fro", 1, -1, np.inf, -np.inf)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector norm over one axis (ord None/2, 1, inf, -inf) or matrix norm over two axes
+    (ord None/'fro', 1, -1, inf, -inf). With axis None: the 2-norm of the flattened x when
+    ord is None, else the vector or matrix norm of a 1-D or 2-D x (NumPy's rule)."""
+    x, axis = _floating(x), _axes(axis)
+    if axis is None:
+        if ord is None:
+            return sqrt(sum(square(x), keepdims=keepdims))
+        if x.ndim not in (1, 2):
+            raise ValueError(f"norm: with ord={ord!r} and axis=None, expected an input of rank 1 "
+                             f"or 2, received shape {x.shape}")
+        axis = tuple(range(x.ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if len(axes) == 1:
+        return _vector_norm(x, ord, axes[0], keepdims)
+    if len(axes) == 2:
+        return _matrix_norm(x, ord, axes, keepdims)
+    raise ValueError(f"norm: expected axis to be an int or a pair of ints, received axis={axis!r}")
+
+
+def _vector_norm(x, ord, axis, keepdims):
+    backend.check_choice(f"norm (a vector norm over axis {axis})", "ord", ord, _VECTOR_ORDS)
+    if ord is None or ord == 2:
+        return sqrt(sum(square(x), axis=axis, keepdims=keepdims))
+    if ord == 1:
+        return sum(abs(x), axis=axis, keepdims=keepdims)
+    return (max if ord > 0 else min)(abs(x), axis=axis, keepdims=keepdims)
+
+
+def _matrix_norm(x, ord, axes, keepdims):
+    backend.check_choice(f"norm (a matrix norm over axes {axes})", "ord", ord, _MATRIX_ORDS)
+    if ord is None or ord == "fro":
+        return sqrt(sum(square(x), axis=axes, keepdims=keepdims))
+    rows, cols = axes
+    summed, over = (rows, cols) if builtins.abs(ord) == 1 else (cols, rows)  # 1: column sums
+    extreme = max if ord > 0 else min
+    out = extreme(sum(abs(x), axis=summed, keepdims=True), axis=over, keepdims=True)
+    return out if keepdims else squeeze(out, axis=axes)
+
+
+def cumsum(x, axis=None, dtype=None):
+    """Running sum along `axis` (over the flattened x when axis is None)."""
+    x = tensor(x)
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    if dtype is None:
+        dtype = x.dtype if x.dtype != bool else np.int32   # no widening of small integers
+    if x.dtype != np.dtype(dtype):
+        x = cast(x, dtype)
+
+    def backward(g):              # out[i] = sum_{j<=i} x[j], so dx[j] = sum_{i>=j} g[i]
+        return (np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis),)
+    return Tensor.from_op(np.cumsum(x.data, axis=axis, dtype=x.dtype), (x,), backward)
 
 
 # --- linear algebra and shapes -------------------------------------------------------------
@@ -279,6 +407,98 @@ def matmul(a, b):
         gb = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape) if _needs(b) else None
         return ga, gb
     return Tensor.from_op(a.data @ b.data, (a, b), backward)
+
+
+def dot(x1, x2):
+    """NumPy's dot: a product with a scalar, a matrix product for operands up to 2-D, and for
+    an N-D x2 a sum over the last axis of x1 and the second-to-last axis of x2."""
+    a, b = _pair(x1, x2)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)
+    if b.ndim <= 2:
+        return matmul(a, b)
+    letters = iter(string.ascii_letters)
+    a_free = "".join(next(letters) for _ in range(a.ndim - 1))
+    b_free = "".join(next(letters) for _ in range(b.ndim - 2))
+    summed, last = next(letters), next(letters)
+    return einsum(f"{a_free}{summed},{b_free}{summed}{last}->{a_free}{b_free}{last}", a, b)
+
+
+def outer(x1, x2):
+    """Outer product of the flattened x1 and x2: shape (x1.size, x2.size)."""
+    a, b = _pair(x1, x2)
+    return multiply(reshape(a, (-1, 1)), reshape(b, (1, -1)))
+
+
+def _einsum_subscripts(subscripts, arrays):
+    """One explicit subscript string per operand and one for the output, '...' spelled out
+    with letters of their own (right-aligned, as NumPy broadcasts them)."""
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum: expected a string of subscripts, received {subscripts!r}")
+    spec = subscripts.replace(" ", "")
+    inputs, arrow, output = spec.partition("->")
+    inputs = inputs.split(",")
+    if len(inputs) != len(arrays):
+        raise ValueError(f"einsum: subscripts {subscripts!r} name {len(inputs)} operand(s), "
+                         f"received {len(arrays)}")
+    unused = iter(c for c in string.ascii_letters if c not in spec)
+    ranks = [a.ndim - (len(s) - 3) for s, a in zip(inputs, arrays) if "..." in s]
+    ellipsis = "".join(next(unused) for _ in range(builtins.max(ranks, default=0)))
+
+    def spelled(s, rank):
+        return s.replace("...", ellipsis[len(ellipsis) - rank:])
+    inputs = [spelled(s, a.ndim - (len(s) - 3)) for s, a in zip(inputs, arrays)]
+    if arrow:
+        output = spelled(output, len(ellipsis))
+    else:                          # implicit output: '...' then the letters used once, sorted
+        joined = "".join(inputs)
+        output = ellipsis + "".join(sorted(c for c in set(joined)
+                                           if joined.count(c) == 1 and c not in ellipsis))
+    return inputs, output
+
+
+def einsum(subscripts, *operands):
+    """Einstein summation (NumPy's einsum), e.g. einsum('bij,bjk->bik', a, b).
+
+    The gradient of each operand is the einsum of the output gradient with the other
+    operands, summed back over broadcast axes and written onto repeated-letter diagonals.
+    """
+    like = next((o for o in operands if isinstance(o, Tensor) and o.dtype.kind == "f"), None)
+    operands = [tensor(o, like) for o in operands]
+    inputs, output = _einsum_subscripts(subscripts, operands)
+    explicit = ",".join(inputs) + "->" + output
+    optimize = len(operands) > 2
+    try:
+        out = np.einsum(explicit, *[o.data for o in operands], optimize=optimize)
+    except ValueError as error:
+        shapes = [o.shape for o in operands]
+        raise ValueError(f"einsum: subscripts {subscripts!r} do not fit the operand shapes "
+                         f"{shapes}: {error}") from None
+
+    def operand_grad(k, g):
+        x, letters = operands[k], inputs[k]
+        sizes = dict(zip(letters, x.shape))
+        kept = "".join(dict.fromkeys(letters))                 # letters of x, each once
+        others = [(s, o.data) for j, (s, o) in enumerate(zip(inputs, operands)) if j != k]
+        reachable = set(output).union(*[s for s, _ in others])
+        made = "".join(c for c in kept if c in reachable)      # letters the einsum can produce
+        grad = np.einsum(",".join([output] + [s for s, _ in others]) + "->" + made,
+                         g, *[o for _, o in others], optimize=optimize)
+        stretched = tuple(i for i, c in enumerate(made) if sizes[c] == 1 and grad.shape[i] != 1)
+        grad = grad.sum(axis=stretched, keepdims=True)          # x was broadcast along these
+        # letters of x alone were summed in the forward pass: every element gets the same g
+        grad = np.broadcast_to(grad.reshape([grad.shape[made.index(c)] if c in made else 1
+                                             for c in kept]), [sizes[c] for c in kept])
+        if kept == letters:
+            return np.ascontiguousarray(grad)
+        full = np.zeros(x.shape, grad.dtype)                   # a repeated letter: a diagonal
+        np.einsum(f"{letters}->{kept}", full)[...] = grad
+        return full
+
+    def backward(g):
+        return tuple(operand_grad(k, g) if o.requires_grad else None
+                     for k, o in enumerate(operands))
+    return Tensor.from_op(out, operands, backward)
 
 
 def reshape(x, shape):

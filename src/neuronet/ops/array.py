@@ -1,0 +1,516 @@
+"""Array ops of keras.ops: creation, comparison and logic, sorting, and shape/index ops.
+
+Creation, comparison, logic, rounding and index-returning ops have no gradient: they
+return plain Tensors (outside any graph). The shape/index ops that move values around
+(tile, repeat, split, flip, pad, take_along_axis, sort, top_k, broadcast_to, ...) are
+differentiable: each backward pass sends the gradient back to where a value was read.
+Integer results (argmax, argsort, top_k indices, count_nonzero) are int32, as in Keras.
+"""
+import builtins
+import numbers
+
+import numpy as np
+
+from .. import backend
+from ..autograd.tensor import Tensor, as_array
+from .math import cast, getitem, reshape, tensor, transpose, unbroadcast
+
+__all__ = [
+    "shape", "convert_to_tensor", "convert_to_numpy", "stop_gradient",
+    "ones", "zeros", "full", "ones_like", "zeros_like", "full_like", "arange", "eye", "one_hot",
+    "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "any", "all", "count_nonzero",
+    "isnan", "isinf", "isfinite", "sign", "round", "floor", "ceil", "mod", "floor_divide",
+    "argmax", "argmin", "argsort", "sort", "top_k", "take_along_axis",
+    "tile", "repeat", "split", "flip", "pad", "broadcast_to", "swapaxes", "moveaxis",
+]
+
+INDEX_DTYPE = np.int32
+
+
+# --- argument checks (shared with neuronet.random) ------------------------------------------
+
+def check_shape(shape, caller):
+    """`shape` (an int or a sequence of non-negative ints) as a tuple of ints."""
+    dims = (shape,) if isinstance(shape, (numbers.Integral, np.integer)) else shape
+    try:
+        dims = tuple(dims)
+    except TypeError:
+        dims = None
+    if dims is None or not builtins.all(isinstance(n, (numbers.Integral, np.integer))
+                                        and not isinstance(n, bool) and n >= 0 for n in dims):
+        raise TypeError(f"{caller}: expected shape to be a tuple of non-negative ints, "
+                        f"received shape={shape!r}")
+    return tuple(int(n) for n in dims)
+
+
+def check_dtype(dtype, caller, default, kinds="biuf"):
+    """`dtype` as a NumPy dtype (`default` when None); its kind must be one of `kinds`."""
+    try:
+        resolved = np.dtype(default if dtype is None else dtype)
+    except TypeError:
+        resolved = None
+    if resolved is None or resolved.kind not in kinds:
+        expected = {"f": "a float dtype", "iu": "an integer dtype"}.get(kinds, "a numeric dtype")
+        raise ValueError(f"{caller}: expected {expected} for argument 'dtype', "
+                         f"received dtype={dtype!r}")
+    return resolved
+
+
+def normalize_axis(axis, ndim, caller):
+    """`axis` as an int in [0, ndim), or a ValueError naming `caller`."""
+    if isinstance(axis, bool) or not isinstance(axis, (numbers.Integral, np.integer)) \
+            or not -ndim <= axis < ndim:
+        raise ValueError(f"{caller}: expected axis to be an int in [{-ndim}, {ndim}) for an "
+                         f"input of rank {ndim}, received axis={axis!r}")
+    return int(axis) % ndim
+
+
+def _axes(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _index_array(values, caller):
+    """`values` as an integer array (whole floats are accepted), else a TypeError."""
+    array = as_array(values)
+    if array.dtype.kind == "f" and np.array_equal(array, np.trunc(array)):
+        array = array.astype(np.int64)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{caller}: expected integer indices, received an array of dtype "
+                        f"{array.dtype}")
+    return array
+
+
+def _operand(value):
+    """The array behind a Tensor or array-like; a Python scalar stays a Python scalar, so
+    NumPy treats it as a weak type (float32 > 0.5 stays float32)."""
+    if isinstance(value, (bool, int, float)):
+        return value
+    return as_array(value)
+
+
+# --- tensors in and out -------------------------------------------------------------------
+
+def shape(x):
+    """The shape of `x` as a tuple of ints."""
+    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """`x` as a Tensor; a Tensor of another dtype is cast (and keeps its graph)."""
+    if sparse or ragged:
+        raise ValueError("convert_to_tensor: sparse and ragged tensors are not supported, "
+                         f"received sparse={sparse!r}, ragged={ragged!r}")
+    if isinstance(x, Tensor):
+        return x if dtype is None or x.dtype == np.dtype(dtype) else cast(x, dtype)
+    return Tensor(as_array(x, dtype))
+
+
+def convert_to_numpy(x):
+    """The values of `x` as a new NumPy array."""
+    return np.array(as_array(x))
+
+
+def stop_gradient(variable):
+    """The same values, outside the graph: no gradient flows back through it."""
+    return Tensor(as_array(variable))
+
+
+# --- creation -----------------------------------------------------------------------------
+
+def _filled(shape, fill_value, dtype, caller):
+    dims = check_shape(shape, caller)
+    return Tensor(np.full(dims, as_array(fill_value), check_dtype(dtype, caller, backend.floatx())))
+
+
+def _filled_like(x, fill_value, dtype, caller):
+    x = as_array(x)
+    return Tensor(np.full(x.shape, as_array(fill_value), check_dtype(dtype, caller, x.dtype)))
+
+
+def ones(shape, dtype=None):
+    """A Tensor of `shape` filled with ones, of dtype floatx() unless given."""
+    return _filled(shape, 1, dtype, "ones")
+
+
+def zeros(shape, dtype=None):
+    """A Tensor of `shape` filled with zeros, of dtype floatx() unless given."""
+    return _filled(shape, 0, dtype, "zeros")
+
+
+def full(shape, fill_value, dtype=None):
+    """A Tensor of `shape` filled with `fill_value`, of dtype floatx() unless given."""
+    return _filled(shape, fill_value, dtype, "full")
+
+
+def ones_like(x, dtype=None):
+    """Ones of x's shape, of x's dtype unless given."""
+    return _filled_like(x, 1, dtype, "ones_like")
+
+
+def zeros_like(x, dtype=None):
+    """Zeros of x's shape, of x's dtype unless given."""
+    return _filled_like(x, 0, dtype, "zeros_like")
+
+
+def full_like(x, fill_value, dtype=None):
+    """`fill_value` in x's shape, of x's dtype unless given."""
+    return _filled_like(x, fill_value, dtype, "full_like")
+
+
+def arange(start, stop=None, step=None, dtype=None):
+    """Evenly spaced values in [start, stop); int32 when every bound is an int, else floatx()."""
+    bounds = [b for b in (start, stop, step) if b is not None]
+    whole = builtins.all(isinstance(b, (numbers.Integral, np.integer)) for b in bounds)
+    dtype = check_dtype(dtype, "arange", INDEX_DTYPE if whole else backend.floatx())
+    if stop is None:
+        start, stop = 0, start
+    if step == 0:
+        raise ValueError("arange: expected a non-zero step, received step=0")
+    return Tensor(np.arange(start, stop, 1 if step is None else step, dtype=dtype))
+
+
+def eye(N, M=None, k=0, dtype=None):
+    """An N x M matrix with ones on diagonal `k`, of dtype floatx() unless given."""
+    return Tensor(np.eye(N, M, k, dtype=check_dtype(dtype, "eye", backend.floatx())))
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """Class indices `x` (...) -> one-hot vectors, a new axis of length `num_classes` at
+    `axis` (last by default). An index outside [0, num_classes) gives a row of zeros."""
+    if sparse:
+        raise ValueError("one_hot: sparse tensors are not supported, received sparse=True")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (numbers.Integral, np.integer)) \
+            or num_classes < 1:
+        raise ValueError(f"one_hot: expected a positive int for argument 'num_classes', "
+                         f"received num_classes={num_classes!r}")
+    indices = _index_array(x, "one_hot")
+    axis = normalize_axis(axis, indices.ndim + 1, "one_hot")
+    hot = indices[..., None] == np.arange(num_classes)      # (..., num_classes)
+    return Tensor(np.moveaxis(hot, -1, axis).astype(check_dtype(dtype, "one_hot", backend.floatx())))
+
+
+# --- comparison, logic and elementwise ops without a gradient -----------------------------
+
+def _elementwise(np_fn, *values):
+    """np_fn on the values, as a Tensor; float64 only when an input array is float64."""
+    arrays = [_operand(v) for v in values]
+    out = np.asarray(np_fn(*arrays))
+    if out.dtype == np.float64 and not builtins.any(getattr(a, "dtype", None) == np.float64
+                                                    for a in arrays):
+        out = out.astype(backend.floatx())                 # int32 // 2.0 gives floatx()
+    return Tensor(out)
+
+
+def equal(x1, x2):
+    return _elementwise(np.equal, x1, x2)
+
+
+def not_equal(x1, x2):
+    return _elementwise(np.not_equal, x1, x2)
+
+
+def greater(x1, x2):
+    return _elementwise(np.greater, x1, x2)
+
+
+def greater_equal(x1, x2):
+    return _elementwise(np.greater_equal, x1, x2)
+
+
+def less(x1, x2):
+    return _elementwise(np.less, x1, x2)
+
+
+def less_equal(x1, x2):
+    return _elementwise(np.less_equal, x1, x2)
+
+
+def logical_and(x1, x2):
+    return _elementwise(np.logical_and, x1, x2)
+
+
+def logical_or(x1, x2):
+    return _elementwise(np.logical_or, x1, x2)
+
+
+def logical_xor(x1, x2):
+    return _elementwise(np.logical_xor, x1, x2)
+
+
+def logical_not(x):
+    return _elementwise(np.logical_not, x)
+
+
+def mod(x1, x2):
+    """The remainder of x1 / x2, with the sign of x2 (no gradient)."""
+    return _elementwise(np.mod, x1, x2)
+
+
+def floor_divide(x1, x2):
+    """floor(x1 / x2) (no gradient)."""
+    return _elementwise(np.floor_divide, x1, x2)
+
+
+def isnan(x):
+    return _elementwise(np.isnan, x)
+
+
+def isinf(x):
+    return _elementwise(np.isinf, x)
+
+
+def isfinite(x):
+    return _elementwise(np.isfinite, x)
+
+
+def sign(x):
+    """-1, 0 or 1 by the sign of each value, in x's dtype (no gradient)."""
+    return _elementwise(np.sign, x)
+
+
+def round(x, decimals=0):
+    """Values rounded half to even to `decimals` places (no gradient)."""
+    return Tensor(np.round(as_array(x), decimals))
+
+
+def _float_values(x):
+    x = as_array(x)
+    return x if x.dtype.kind == "f" else x.astype(backend.floatx())
+
+
+def floor(x):
+    """The largest whole number <= x, as a float (no gradient)."""
+    return Tensor(np.floor(_float_values(x)))
+
+
+def ceil(x):
+    """The smallest whole number >= x, as a float (no gradient)."""
+    return Tensor(np.ceil(_float_values(x)))
+
+
+def any(x, axis=None, keepdims=False):
+    return Tensor(np.any(as_array(x), axis=_axes(axis), keepdims=keepdims))
+
+
+def all(x, axis=None, keepdims=False):
+    return Tensor(np.all(as_array(x), axis=_axes(axis), keepdims=keepdims))
+
+
+def count_nonzero(x, axis=None):
+    """The number of non-zero values (over `axis`), as int32."""
+    return Tensor(np.asarray(np.count_nonzero(as_array(x), axis=_axes(axis)), INDEX_DTYPE))
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index of the largest value (first on ties) over `axis`, or of the flattened x."""
+    return Tensor(np.argmax(as_array(x), axis=axis, keepdims=keepdims).astype(INDEX_DTYPE))
+
+
+def argmin(x, axis=None, keepdims=False):
+    """Index of the smallest value (first on ties) over `axis`, or of the flattened x."""
+    return Tensor(np.argmin(as_array(x), axis=axis, keepdims=keepdims).astype(INDEX_DTYPE))
+
+
+def argsort(x, axis=-1):
+    """The indices that sort `x` along `axis` (stable: ties keep their order)."""
+    return Tensor(np.argsort(as_array(x), axis=axis, kind="stable").astype(INDEX_DTYPE))
+
+
+# --- gathering along an axis --------------------------------------------------------------
+
+def _scatter_along_axis(g, indices, axis, target_shape, unique):
+    """Sum each value of `g` into the element of a zero array of `target_shape` it was read
+    from: indices (g's shape) give the position along `axis`.
+
+    With `unique` (no index repeats along the axis: a sort, a single gathered position) a
+    plain write does it; otherwise repeated positions must accumulate, which np.bincount does
+    over the flat positions (np.put_along_axis would keep only one of the repeated values).
+    """
+    if unique:
+        full = np.zeros(target_shape, g.dtype)
+        np.put_along_axis(full, indices, g, axis)
+        return full
+    coords = list(np.indices(indices.shape, sparse=True))
+    coords[axis] = indices
+    flat = np.ravel_multi_index(coords, target_shape)
+    size = int(np.prod(target_shape))
+    sums = np.bincount(flat.ravel(), weights=g.ravel(), minlength=size)
+    return sums.astype(g.dtype).reshape(target_shape)
+
+
+def _take_along(x, indices, axis, unique):
+    """x gathered by non-negative `indices` along `axis` (np.take_along_axis), with its gradient."""
+    out = np.take_along_axis(x.data, indices, axis)
+
+    def backward(g):        # x broadcast to the indices' other axes, then summed back
+        target = g.shape[:axis] + (x.shape[axis],) + g.shape[axis + 1:]
+        scattered = _scatter_along_axis(g, np.broadcast_to(indices, g.shape), axis, target, unique)
+        return (unbroadcast(scattered, x.shape),)
+    return Tensor.from_op(out, (x,), backward)
+
+
+def take_along_axis(x, indices, axis=None):
+    """Values of `x` at `indices` along `axis` (NumPy's take_along_axis; axis None: of the
+    flattened x). indices has x's rank; its other axes broadcast against x's."""
+    x = tensor(x)
+    indices = _index_array(indices, "take_along_axis")
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    axis = normalize_axis(axis, x.ndim, "take_along_axis")
+    if indices.ndim != x.ndim:
+        raise ValueError(f"take_along_axis: expected indices of rank {x.ndim} (the rank of x), "
+                         f"received indices of shape {indices.shape}")
+    length = x.shape[axis]
+    if indices.size and (indices.min() < -length or indices.max() >= length):
+        raise IndexError(f"take_along_axis: indices must lie in [{-length}, {length}) for "
+                         f"axis {axis} of length {length}, received values from "
+                         f"{indices.min()} to {indices.max()}")
+    indices = np.where(indices < 0, indices + length, indices)
+    return _take_along(x, indices, axis, unique=indices.shape[axis] == 1)
+
+
+def sort(x, axis=-1):
+    """`x` sorted in ascending order along `axis`; the gradient follows each value."""
+    x = tensor(x)
+    axis = normalize_axis(axis, x.ndim, "sort")
+    return _take_along(x, np.argsort(x.data, axis=axis, kind="stable"), axis, unique=True)
+
+
+def top_k(x, k, sorted=True):
+    """(values, indices) of the k largest values along the last axis, largest first (ties:
+    the lower index first); values carry the gradient, indices are int32."""
+    x = tensor(x)
+    if x.ndim == 0:
+        raise ValueError("top_k: expected an input of rank >= 1, received a scalar")
+    length = x.shape[-1]
+    if isinstance(k, bool) or not isinstance(k, (numbers.Integral, np.integer)) \
+            or not 0 <= k <= length:
+        raise ValueError(f"top_k: expected k to be an int in [0, {length}] (the size of the last "
+                         f"axis), received k={k!r}")
+    descending = -x.data if x.dtype.kind in "fi" else -x.data.astype(np.int64)
+    order = np.argsort(descending, axis=-1, kind="stable")[..., :k]
+    return _take_along(x, order, x.ndim - 1, unique=True), Tensor(order.astype(INDEX_DTYPE))
+
+
+# --- copying, slicing and padding ---------------------------------------------------------
+
+def tile(x, repeats):
+    """`x` repeated `repeats[i]` times along axis i (NumPy's tile)."""
+    x = tensor(x)
+    reps = check_shape(repeats, "tile")
+    rank = builtins.max(x.ndim, len(reps))
+    reps = (1,) * (rank - len(reps)) + reps
+    dims = (1,) * (rank - x.ndim) + x.shape
+
+    def backward(g):        # g viewed as (r0, n0, r1, n1, ...): sum over every copy r_i
+        copies = g.reshape([n for pair in zip(reps, dims) for n in pair])
+        return (copies.sum(axis=tuple(range(0, 2 * rank, 2))).reshape(x.shape),)
+    return Tensor.from_op(np.tile(x.data, reps), (x,), backward)
+
+
+def repeat(x, repeats, axis=None):
+    """Each element of `x` repeated along `axis` (of the flattened x when axis is None);
+    repeats is an int or one count per element along the axis."""
+    x = tensor(x)
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
+    axis = normalize_axis(axis, x.ndim, "repeat")
+    length = x.shape[axis]
+    counts = as_array(repeats)
+    if counts.dtype.kind not in "iu" or counts.ndim > 1 or counts.size not in (1, length) \
+            or (counts < 0).any():
+        raise ValueError(f"repeat: expected repeats to be a non-negative int or {length} of them "
+                         f"(the length of axis {axis}), received repeats={repeats!r}")
+    counts = np.broadcast_to(counts.reshape(-1), (length,))
+    starts = (np.cumsum(counts) - counts)[counts > 0]        # where each element's copies begin
+    copied = tuple(slice(None) if a != axis else counts > 0 for a in range(x.ndim))
+
+    def backward(g):        # each element gets the sum of g over its copies
+        grad = np.zeros(x.shape, g.dtype)
+        if starts.size:
+            grad[copied] = np.add.reduceat(g, starts, axis=axis)
+        return (grad,)
+    return Tensor.from_op(np.repeat(x.data, counts, axis=axis), (x,), backward)
+
+
+def split(x, indices_or_sections, axis=0):
+    """A list of pieces of `x` along `axis`: `sections` equal pieces, or the pieces between
+    the given split indices (NumPy's split)."""
+    x = tensor(x)
+    axis = normalize_axis(axis, x.ndim, "split")
+    length = x.shape[axis]
+    if isinstance(indices_or_sections, (numbers.Integral, np.integer)):
+        sections = int(indices_or_sections)
+        if sections < 1 or length % sections:
+            raise ValueError(f"split: cannot split axis {axis} of length {length} into "
+                             f"{indices_or_sections!r} equal sections")
+        bounds = [i * (length // sections) for i in range(sections + 1)]
+    else:
+        bounds = [0] + [int(i) for i in as_array(indices_or_sections).reshape(-1)] + [length]
+    before = (slice(None),) * axis
+    return [getitem(x, before + (slice(lo, hi),)) for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def flip(x, axis=None):
+    """`x` with the order of its values reversed along `axis` (every axis when None)."""
+    x = tensor(x)
+    axis = _axes(axis)
+    return Tensor.from_op(np.flip(x.data, axis), (x,), lambda g: (np.flip(g, axis),))
+
+
+PAD_MODES = ("constant",)
+
+
+def pad(x, pad_width, mode="constant", constant_values=None):
+    """`x` padded with `constant_values` (0 when None): pad_width gives (before, after)
+    for every axis, or one pair (or int) for all axes."""
+    x = tensor(x)
+    backend.check_choice("pad", "mode", mode, PAD_MODES)
+    widths = as_array(pad_width)
+    try:
+        widths = np.broadcast_to(widths, (x.ndim, 2))
+    except ValueError:
+        widths = None
+    if widths is None or widths.dtype.kind not in "iu" or (widths < 0).any():
+        raise ValueError(f"pad: expected pad_width to be non-negative ints, one (before, after) "
+                         f"pair per axis of the input of shape {x.shape}, received "
+                         f"pad_width={pad_width!r}")
+    value = 0 if constant_values is None else as_array(constant_values)
+    inner = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape))
+    out = np.pad(x.data, widths, constant_values=value)
+    return Tensor.from_op(out, (x,), lambda g: (g[inner],))       # the input's region of g
+
+
+def broadcast_to(x, shape):
+    """`x` broadcast to `shape` (NumPy's rules); the gradient is summed back."""
+    x = tensor(x)
+    out = np.broadcast_to(x.data, check_shape(shape, "broadcast_to")).copy()
+    return Tensor.from_op(out, (x,), lambda g: (unbroadcast(g, x.shape),))
+
+
+def swapaxes(x, axis1, axis2):
+    """`x` with axes `axis1` and `axis2` exchanged."""
+    x = tensor(x)
+    order = list(range(x.ndim))
+    first = normalize_axis(axis1, x.ndim, "swapaxes")
+    second = normalize_axis(axis2, x.ndim, "swapaxes")
+    order[first], order[second] = second, first
+    return transpose(x, order)
+
+
+def moveaxis(x, source, destination):
+    """`x` with the axes `source` moved to the positions `destination` (the rest keep order)."""
+    x = tensor(x)
+    source = [source] if isinstance(source, (numbers.Integral, np.integer)) else list(source)
+    destination = ([destination] if isinstance(destination, (numbers.Integral, np.integer))
+                   else list(destination))
+    if len(source) != len(destination):
+        raise ValueError(f"moveaxis: source and destination must have the same number of axes, "
+                         f"received source={source!r}, destination={destination!r}")
+    source = [normalize_axis(a, x.ndim, "moveaxis") for a in source]
+    destination = [normalize_axis(a, x.ndim, "moveaxis") for a in destination]
+    order = [a for a in range(x.ndim) if a not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return transpose(x, order)
