@@ -8,7 +8,7 @@ Its public API mirrors Keras, so that `import neuronet as keras` runs Keras code
 """
 from . import (activations, backend, callbacks, config, constraints, datasets, initializers,
                layers, losses, memory, metrics, models, ops, optimizers, preprocessing,
-               regularizers, testing, utils)
+               regularizers, saving, testing, utils)
 from . import random
 from .autograd import GradientTape, Tensor, Variable, no_grad
 from .layers import Input, InputLayer, Layer
@@ -26,5 +26,6 @@ def version():
 
 __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "Tensor", "Variable",
            "GradientTape", "no_grad", "version", "activations", "backend", "callbacks", "config",
-           "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models", "ops",
-           "optimizers", "preprocessing", "random", "regularizers", "testing", "utils"]
+           "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
+           "ops", "optimizers", "preprocessing", "random", "regularizers", "saving", "testing",
+           "utils"]

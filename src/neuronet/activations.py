@@ -5,13 +5,21 @@
     activations.get("gelu")            # the function named by a layer's `activation=`
     activations.serialize(fn)          # -> "gelu", stored in a layer config
 
+A user function is found by name when registered with
+`keras.saving.register_keras_serializable` (as "package>name"), inside a
+`keras.saving.custom_object_scope`, or while `load_model(..., custom_objects=...)` runs.
+
 Every function takes a Tensor or an array-like and returns a Tensor; the computing
 ops, each with its backward pass, are in `neuronet.ops.activations`.
 """
+import inspect
+
 from .ops.activations import (crelu, elu, exponential, gelu, hard_sigmoid, hard_silu,
                               leaky_relu, log_softmax, mish, relu, relu6, selu, sigmoid,
                               silu, softmax, softplus, softsign, tanh)
 from .ops.math import tensor
+from .saving.object_registration import find_registered
+from .saving.serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = [
     "relu", "leaky_relu", "relu6", "elu", "selu", "softplus", "softsign", "silu", "swish",
@@ -45,7 +53,8 @@ def get(identifier):
     """The activation function for `identifier`.
 
     None gives `linear`, a callable is returned as is, a name (or a serialized dict)
-    gives the built-in function; anything else raises ValueError.
+    gives the built-in or custom function (see `deserialize`); anything else raises
+    ValueError.
     """
     if identifier is None:
         return linear
@@ -59,32 +68,43 @@ def get(identifier):
 
 
 def serialize(activation):
-    """The name under which `activation` is stored in a config (Keras name for built-ins).
-
-    A user-defined function serializes to its `__name__`; pass it back through
-    `deserialize(name, custom_objects={name: fn})`.
-    """
+    """How `activation` is stored in a config, as in Keras 3: the name of a built-in; for a
+    user function, {'module', 'class_name': 'function', 'config': its registered name
+    ("package>name" if registered, else its `__name__`), 'registered_name'}; for a callable
+    object such as a layer (`LeakyReLU(0.2)`), its config dict."""
     name = getattr(activation, "__name__", None)
-    if not callable(activation) or name is None or name == "<lambda>":
-        raise ValueError(f"activations.serialize: expected a named activation function, "
-                         f"received {activation!r}")
-    return name
+    if _BY_NAME.get(name) is activation:
+        return name
+    named_function = inspect.isfunction(activation) and name != "<lambda>"
+    callable_object = (callable(activation) and not inspect.isclass(activation)
+                       and hasattr(activation, "get_config"))
+    if not (named_function or callable_object):
+        raise ValueError(f"activations.serialize: expected a named activation function or "
+                         f"a layer, received {activation!r}")
+    return serialize_keras_object(activation)
 
 
 def deserialize(config, custom_objects=None):
-    """The function named by `config`: a name, or a dict {'class_name': 'function',
-    'config': name}; `custom_objects` maps names of user-defined functions to them."""
-    name = config
-    if isinstance(config, dict):
-        name = config.get("config") if config.get("class_name") == "function" else None
-        if not isinstance(name, str):
+    """The activation `config` describes: a name, a dict {'class_name': 'function',
+    'config': name}, or the Keras 3 dict of an object such as a layer.
+
+    A name is looked up in the active custom_object_scope, the registry of
+    `register_keras_serializable`, `custom_objects`, then the built-in names (see
+    `keras.saving.get_registered_object`).
+    """
+    if isinstance(config, dict) and config.get("class_name") != "function":
+        if "module" not in config:
             raise ValueError(f"activations.deserialize: expected a dict like "
-                             f"{{'class_name': 'function', 'config': 'relu'}}, received {config!r}")
-    if not isinstance(name, str):
+                             f"{{'class_name': 'function', 'config': 'relu'}} or a Keras 3 "
+                             f"object config with 'module', 'class_name' and 'config', "
+                             f"received {config!r}")
+        return deserialize_keras_object(config, custom_objects)
+    name = config.get("config") if isinstance(config, dict) else config
+    registered = config.get("registered_name") if isinstance(config, dict) else name
+    if not isinstance(name, str) or not isinstance(registered, (str, type(None))):
         raise ValueError(f"activations.deserialize: expected an activation name, "
                          f"received {config!r}")
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    if name not in _BY_NAME:
+    found = find_registered((registered, name), custom_objects, _BY_NAME)
+    if found is None:
         raise ValueError(f"Unknown activation {name!r}. Valid names: {_valid_names()}")
-    return _BY_NAME[name]
+    return found

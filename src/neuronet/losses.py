@@ -21,6 +21,7 @@ from . import backend
 from .autograd.tensor import Tensor, as_array
 from .ops import cross_entropy
 from .ops import math as m
+from .saving.object_registration import get_registered_object
 
 __all__ = [
     "Loss", "LossFunctionWrapper",
@@ -663,11 +664,12 @@ _BY_NAME.update(mse=mse, MSE=MSE, mae=mae, MAE=MAE, mape=mape, MAPE=MAPE, msle=m
 
 
 def _lookup(name, custom_objects):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    if name not in _BY_NAME:
+    """The loss `name` gives: a custom object (scope, registry, `custom_objects`) or a
+    built-in."""
+    found = get_registered_object(name, custom_objects, _BY_NAME)
+    if found is None:
         raise ValueError(f"Unknown loss {name!r}. Valid names: {', '.join(sorted(_BY_NAME))}")
-    return _BY_NAME[name]
+    return found
 
 
 def serialize(loss):

@@ -12,6 +12,7 @@ from .accuracy import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCate
                        binary_accuracy, categorical_accuracy, resolve_accuracy,
                        sparse_categorical_accuracy, sparse_top_k_categorical_accuracy,
                        top_k_categorical_accuracy)
+from ..saving.object_registration import get_registered_object
 from .base import Mean, MeanMetricWrapper, Metric, Sum, snake_case
 from .confusion import (AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,
                         TruePositives)
@@ -78,10 +79,11 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        if identifier not in CLASSES:
+        found = get_registered_object(identifier, module_objects=CLASSES)
+        if found is None:
             raise ValueError(f"Unknown metric {identifier!r}; valid names are: "
                              f"{', '.join(_valid_names())}")
-        return CLASSES[identifier]()
+        identifier = found
     if inspect.isclass(identifier) and issubclass(identifier, Metric):
         return identifier()
     if callable(identifier) and not inspect.isclass(identifier):
@@ -110,12 +112,12 @@ def serialize(metric):
 
 def deserialize(config, custom_objects=None):
     """The Metric (or function) that `serialize` described; `custom_objects` adds names."""
-    custom_objects = custom_objects or {}
     if isinstance(config, str):
-        return custom_objects.get(config) or get_function(config)
-    known = {**CLASSES, **custom_objects}
+        return get_registered_object(config, custom_objects) or get_function(config)
     class_name = config.get("class_name") if isinstance(config, dict) else None
-    if class_name not in known:
+    metric_class = (None if class_name is None
+                    else get_registered_object(class_name, custom_objects, CLASSES))
+    if metric_class is None:
         raise ValueError(f"Unknown metric class {class_name!r} in {config!r}; valid names are: "
                          f"{', '.join(sorted(cls.__name__ for cls in _CLASSES))}")
-    return known[class_name].from_config(config.get("config", {}))
+    return metric_class.from_config(config.get("config", {}))

@@ -1,11 +1,13 @@
 """Turn what `fit`, `evaluate` and `predict` receive into batches of NumPy arrays.
 
 Arrays (or lists/dicts of arrays) are sliced into mini-batches, shuffled per epoch;
-Python generators and Sequence-like objects (`__len__` / `__getitem__`) are read as
-they are. Every batch is a tuple (x, y, sample_weight), with y / sample_weight None
-when absent.
+Python generators and Sequence-like objects (a PyDataset, or `__getitem__` with
+`__len__` or `num_batches`) are read as they are. Every batch is a tuple
+(x, y, sample_weight), with y / sample_weight None when absent.
 """
+import itertools
 import math
+import numbers
 
 import numpy as np
 
@@ -35,6 +37,36 @@ def map_structure(fn, data):
 
 def is_array_data(x):
     return isinstance(x, (np.ndarray, list, tuple, dict)) or hasattr(x, "__array__")
+
+
+def _python_kind(item):
+    """What a list item is when it is a sample rather than an array: 'numbers', 'strings' or
+    'Python lists' / 'Python tuples'; None for an array."""
+    if isinstance(item, (list, tuple)):
+        return f"Python {type(item).__name__}s"
+    if isinstance(item, (str, bytes)):
+        return "strings"
+    if isinstance(item, (numbers.Number, np.generic)):
+        return "numbers"
+    return None
+
+
+def check_not_python_lists(data, name, method):
+    """Refuse a list/tuple of Python values: one array per model input is what a list means.
+
+    `[[0.1, 0.2], [0.3, 0.4]]` or `[0, 1, 1]` would be taken as inputs, one per item; Keras
+    refuses such lists too, and asks for an array.
+    """
+    if not isinstance(data, (list, tuple)):
+        return
+    kinds = {_python_kind(item) for item in data}
+    if kinds <= {None}:
+        return                                     # arrays (or nothing)
+    named = sorted(kind or "arrays" for kind in kinds)
+    what = named[0] if len(named) == 1 else f"items ({' and '.join(named)})"
+    raise ValueError(f"{method}: argument '{name}' is a {type(data).__name__} of {len(data)} "
+                     f"{what}; expected a NumPy array (a list or tuple holds one array per "
+                     f"model input or output). Convert it with np.asarray({name}).")
 
 
 def to_arrays(data, float_dtype):
@@ -83,7 +115,24 @@ def take(data, index):
     return map_structure(lambda a: a[index], data)
 
 
-class ArrayBatches:
+class Batches:
+    """A source of batches: `epoch()` yields an epoch's batches as (x, y, sample_weight);
+    `num_batches` is their number per epoch, None when unknown."""
+
+    num_batches = None
+
+    def on_epoch_begin(self):
+        """Called before each epoch's batches (and before an evaluate or predict pass)."""
+
+    def on_epoch_end(self):
+        """Called after each epoch's batches (and after an evaluate or predict pass)."""
+
+    def ran_out(self, more_epochs):
+        """Whether the data ended too soon for the epochs asked (only a generator can)."""
+        return False
+
+
+class ArrayBatches(Batches):
     """Mini-batches of in-memory arrays; the last, partial batch is kept."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False):
@@ -92,7 +141,8 @@ class ArrayBatches:
         self.batch_size = batch_size
         self.shuffle = shuffle
 
-    def __len__(self):
+    @property
+    def num_batches(self):
         return math.ceil(self.num_samples / self.batch_size)
 
     def epoch(self):
@@ -103,48 +153,99 @@ class ArrayBatches:
             yield (take(self.x, index), take(self.y, index), take(self.sample_weight, index))
 
 
-class SequenceBatches:
-    """Batches from a Sequence-like object (`__len__`, `__getitem__`, `on_epoch_end`)."""
+def _is_sequence(x):
+    """A PyDataset or an object like it: batches by index, with a length or `num_batches`."""
+    return hasattr(x, "__getitem__") and not is_array_data(x) and (
+        hasattr(x, "__len__") or hasattr(type(x), "num_batches"))
+
+
+class SequenceBatches(Batches):
+    """Batches from a PyDataset or Sequence-like object: `sequence[i]` is batch i.
+
+    Its number of batches is `num_batches` when it has one (None: endless, and the indexes
+    go on from one epoch to the next), else its length. With `shuffle`, each epoch visits
+    the batches of a finite sequence in a new order (Keras 3 does the same). Its
+    `on_epoch_begin` / `on_epoch_end` are called around each epoch when it has them.
+    """
 
     def __init__(self, sequence, shuffle=False, steps=None):
         self.sequence = sequence
         self.shuffle = shuffle
         self.steps = steps
+        self._next_endless_index = 0
 
-    def __len__(self):
-        return len(self.sequence) if self.steps is None else min(self.steps, len(self.sequence))
+    def _count(self):
+        if hasattr(type(self.sequence), "num_batches"):
+            return self.sequence.num_batches
+        return len(self.sequence)
+
+    @property
+    def num_batches(self):
+        count = self._count()
+        return count if self.steps is None or count is None else min(self.steps, count)
 
     def epoch(self):
-        count = len(self.sequence)
-        order = backend.rng().permutation(count) if self.shuffle else range(count)
-        order = order[:len(self)]
-        for index in order:
-            yield unpack_batch(self.sequence[int(index)], f"{type(self.sequence).__name__}[{index}]")
+        count = self._count()
+        if count is None:       # endless: `steps` batches (or forever), going on from the last
+            order = itertools.count(self._next_endless_index)
+        else:
+            order = backend.rng().permutation(count) if self.shuffle else range(count)
+        name = type(self.sequence).__name__
+        for index in itertools.islice(order, self.steps):
+            if count is None:
+                self._next_endless_index = index + 1
+            yield unpack_batch(self.sequence[int(index)], f"{name}[{index}]")
+
+    def on_epoch_begin(self):
+        if hasattr(self.sequence, "on_epoch_begin"):
+            self.sequence.on_epoch_begin()
+
+    def on_epoch_end(self):
         if hasattr(self.sequence, "on_epoch_end"):
             self.sequence.on_epoch_end()
 
 
-class GeneratorBatches:
-    """Batches from a Python generator/iterator, `steps` of them per epoch (or until it ends)."""
+_END = object()    # what `GeneratorBatches._next` returns once the generator has ended
+
+
+class GeneratorBatches(Batches):
+    """Batches from a Python generator or iterator, read once: `steps` of them per epoch,
+    or all of them until it ends. Its batches are not replayed: once it has ended, there is
+    no data for another epoch (see `ran_out`)."""
 
     def __init__(self, generator, steps=None):
         self.iterator = iter(generator)
         self.steps = steps
-        self.exhausted = False
+        self.num_batches = steps
+        self.ended = False
+        self._read_ahead = []                      # a batch `ran_out` has read, not yet used
 
-    def __len__(self):
-        return self.steps
+    def _next(self):
+        if self._read_ahead:
+            return self._read_ahead.pop()
+        try:
+            return next(self.iterator)
+        except StopIteration:
+            self.ended = True
+            return _END
 
     def epoch(self):
         produced = 0
         while self.steps is None or produced < self.steps:
-            try:
-                batch = next(self.iterator)
-            except StopIteration:
-                self.exhausted = True
+            batch = self._next()
+            if batch is _END:
                 return
             produced += 1
             yield unpack_batch(batch, f"the generator's batch {produced}")
+
+    def ran_out(self, more_epochs):
+        """Whether the generator ended before the `steps` batches of an epoch, or, when
+        `more_epochs`, before the next epoch (one batch is read ahead to know it)."""
+        if more_epochs and not self.ended:
+            batch = self._next()
+            if batch is not _END:
+                self._read_ahead.append(batch)
+        return self.ended and (more_epochs or self.steps is not None)
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
@@ -180,7 +281,7 @@ def unpack_batch(batch, where):
 
 def make_batches(x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None):
     """The batch source for `x`: arrays, a Sequence-like object or a generator."""
-    if hasattr(x, "__getitem__") and hasattr(x, "__len__") and not is_array_data(x):
+    if _is_sequence(x):
         return SequenceBatches(x, shuffle, steps)
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not is_array_data(x)):
         return GeneratorBatches(x, steps)

@@ -3,6 +3,8 @@
 `fit` is the plain loop it claims to be: for each shuffled mini-batch, forward, loss,
 backward, one optimizer step, metrics, callbacks.
 """
+import warnings
+
 import numpy as np
 
 from .. import callbacks as callbacks_module
@@ -137,16 +139,23 @@ class Trainer:
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1):
-        """Train for `epochs` epochs; returns a History whose `.history` has Keras' keys."""
+        """Train for `epochs` epochs; returns a History whose `.history` has Keras' keys.
+
+        `x` is arrays (with `y`), a PyDataset or a generator; a generator is read once:
+        without `steps_per_epoch`, the first epoch runs until it ends, and training stops
+        there with Keras' "ran out of data" warning when more epochs were asked.
+        """
         self._require_compiled("fit")
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = data_adapter.split_validation(
                 x, y, sample_weight, validation_split)
         train = self._batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, "fit")
+        validation = None if validation_data is None else self._validation_batches(
+            validation_data, validation_batch_size or batch_size, validation_steps)
         verbose = 1 if verbose == "auto" else verbose
         callback_list = callbacks_module.CallbackList(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-            verbose=verbose, epochs=epochs, steps=len(train))
+            verbose=verbose, epochs=epochs, steps=train.num_batches)
         self.stop_training = False
         callback_list.on_train_begin()
         initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch  # BackupAndRestore
@@ -155,15 +164,21 @@ class Trainer:
             for epoch in range(initial_epoch, epochs):
                 callback_list.on_epoch_begin(epoch)
                 epoch_logs = self._run_epoch(train, callback_list, class_weight)
-                if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                    val_x, val_y, val_weight = _unpack_validation(validation_data)
-                    val_logs = self.evaluate(val_x, val_y, sample_weight=val_weight,
-                                             batch_size=validation_batch_size or batch_size,
-                                             steps=validation_steps, verbose=0, return_dict=True)
-                    epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                if validation is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = self._test_loop(validation, callback_list)
+                    if not val_logs:
+                        _warn(f"fit: validation_data ran out of data at epoch {epoch + 1}: no "
+                              "'val_*' results for it. A generator is read once; pass arrays, "
+                              "a PyDataset, or an endless generator with validation_steps.")
+                    epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
+                out_of_data = train.ran_out(more_epochs=epoch + 1 < epochs)
                 epoch_logs = callbacks_module.pythonify_logs(epoch_logs)
                 callback_list.on_epoch_end(epoch, epoch_logs)
-                if self.stop_training or getattr(train, "exhausted", False):
+                if out_of_data:        # Keras' words
+                    _warn("Your input ran out of data; interrupting training. Make sure that "
+                          "your dataset or generator can generate at least "
+                          "`steps_per_epoch * epochs` batches.")
+                if self.stop_training or out_of_data:
                     break
         except KeyboardInterrupt:
             self.stop_training = True          # leave the model and the history usable
@@ -173,6 +188,7 @@ class Trainer:
     def _run_epoch(self, batches, callback_list, class_weight):
         self.reset_metrics()
         logs = {}
+        batches.on_epoch_begin()
         for step, (x, y, sample_weight) in enumerate(batches.epoch()):
             callback_list.on_train_batch_begin(step)
             if class_weight is not None:
@@ -181,7 +197,34 @@ class Trainer:
             callback_list.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
+        batches.on_epoch_end()
         return dict(logs)
+
+    def _validation_batches(self, validation_data, batch_size, steps):
+        """The batch source of `fit`'s validation_data, made once for every epoch."""
+        if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
+            names = [f"validation_data[{i}]" for i in range(3)]
+            data = tuple(validation_data) + (None,) * (3 - len(validation_data))
+        else:
+            names = ["validation_data"] * 3
+            data = (validation_data, None, None)
+        return self._batches(*data, batch_size, False, steps, "fit", names)
+
+    def _test_loop(self, batches, callback_list):
+        """Evaluate on every batch of `batches`, calling the test hooks of `callback_list`
+        (fit's own list for validation); the logs of the last batch, empty without any."""
+        self.reset_metrics()
+        logs = {}
+        callback_list.on_test_begin()
+        batches.on_epoch_begin()
+        with no_grad():
+            for step, batch in enumerate(batches.epoch()):
+                callback_list.on_test_batch_begin(step)
+                logs = _flat_logs(self.test_step(self._prepare(batch)))
+                callback_list.on_test_batch_end(step, logs)
+        batches.on_epoch_end()
+        callback_list.on_test_end(logs)
+        return logs
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
@@ -191,25 +234,28 @@ class Trainer:
         verbose = 1 if verbose == "auto" else verbose
         callback_list = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
-            steps=len(batches))
-        self.reset_metrics()
-        logs = {}
-        callback_list.on_test_begin()
-        with no_grad():
-            for step, batch in enumerate(batches.epoch()):
-                callback_list.on_test_batch_begin(step)
-                logs = _flat_logs(self.test_step(self._prepare(batch)))
-                callback_list.on_test_batch_end(step, logs)
-        callback_list.on_test_end(logs)
+            steps=batches.num_batches)
+        logs = self._test_loop(batches, callback_list)
+        if not logs:
+            raise ValueError(f"evaluate: model '{self.name}' received no batches of data")
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs on `x` in inference mode, as NumPy arrays."""
         batches = self._batches(x, None, None, batch_size, False, steps, "predict")
+        verbose = 1 if verbose == "auto" else verbose
+        callback_list = callbacks_module.CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+            steps=batches.num_batches)
         outputs = []
-        with no_grad():
-            for batch in batches.epoch():
-                outputs.append(self.predict_on_batch(batch[0]))
+        callback_list.on_predict_begin()
+        batches.on_epoch_begin()
+        for step, batch in enumerate(batches.epoch()):
+            callback_list.on_predict_batch_begin(step)
+            outputs.append(self.predict_on_batch(batch[0]))
+            callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        batches.on_epoch_end()
+        callback_list.on_predict_end()
         if not outputs:
             raise ValueError(f"predict: model '{self.name}' received no input batches")
         if isinstance(outputs[0], dict):
@@ -242,13 +288,24 @@ class Trainer:
         return data_adapter.map_structure(lambda o: o.data, out)
 
     # --- data ------------------------------------------------------------------------------------
-    def _batches(self, x, y, sample_weight, batch_size, shuffle, steps, method):
+    def _batches(self, x, y, sample_weight, batch_size, shuffle, steps, method,
+                 names=("x", "y", "sample_weight")):
+        """The batch source of `method`'s data; `names` are the arguments in its errors."""
         if x is None:
-            raise ValueError(f"{method}: argument 'x' is required")
-        if data_adapter.is_array_data(x):
-            x = data_adapter.to_arrays(x, self.dtype)
-            y = data_adapter.to_arrays(y, self.dtype)
-            data_adapter.check_finite(x, "x")
+            raise ValueError(f"{method}: argument '{names[0]}' is required")
+        if not data_adapter.is_array_data(x):
+            for data, name in ((y, names[1]), (sample_weight, names[2])):
+                if data is not None:
+                    raise ValueError(
+                        f"{method}: argument '{name}' should not be passed when '{names[0]}' "
+                        f"is a generator or PyDataset (received a {type(x).__name__}); "
+                        "include the targets and sample weights in the batches it gives")
+            return data_adapter.make_batches(x, shuffle=shuffle, steps=steps)
+        for data, name in zip((x, y, sample_weight), names):
+            data_adapter.check_not_python_lists(data, name, method)
+        x = data_adapter.to_arrays(x, self.dtype)
+        y = data_adapter.to_arrays(y, self.dtype)
+        data_adapter.check_finite(x, names[0])
         return data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps)
 
     def _prepare(self, data):
@@ -288,10 +345,9 @@ def _batch_size(x):
     return len(first)
 
 
-def _unpack_validation(validation_data):
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-        return validation_data, None, None
-    return tuple(validation_data) + (None,) * (3 - len(validation_data))
+def _warn(message):
+    """A UserWarning pointing at the caller of fit/evaluate/predict."""
+    warnings.warn(message, stacklevel=3)
 
 
 def _apply_class_weight(y, sample_weight, class_weight):

@@ -6,7 +6,9 @@ Every object is written as Keras 3 writes it, so that the files of one load in t
      "registered_name": None, "build_config": {"input_shape": [None, 4]}}
 
 Built-in classes carry their public Keras module; user classes carry their own module
-and name and are found again through `custom_objects` only. Reading never imports a
+and their registered name ("package>Name" when registered with
+`register_keras_serializable`, else the class name), and are found again through the
+registry, an active `custom_object_scope` or `custom_objects`. Reading never imports a
 module, unpickles, or runs code named in a config.
 """
 import contextlib
@@ -17,6 +19,9 @@ import types
 import numpy as np
 
 from ..backend import snake_case
+from .object_registration import CustomObjectScope, find_registered, get_registered_name
+
+
 # --- names ---------------------------------------------------------------------------------
 
 def name_table(classes, aliases):
@@ -34,23 +39,26 @@ def _label(module):
 
 # --- options of the load in progress (custom objects, safe mode) ----------------------------
 
-_LOADING = contextvars.ContextVar("neuronet_loading", default=({}, True))
+_SAFE_MODE = contextvars.ContextVar("neuronet_safe_mode", default=True)
 
 
 @contextlib.contextmanager
 def loading_scope(custom_objects=None, safe_mode=None):
-    """Within it, every deserialization also sees `custom_objects` and `safe_mode`."""
-    objects, safe = _LOADING.get()
-    token = _LOADING.set(({**objects, **(custom_objects or {})},
-                          safe if safe_mode is None else bool(safe_mode)))
+    """Within it, every deserialization also sees `custom_objects` (as a custom object
+    scope, so that the `get` of activations, initializers, ... finds them) and `safe_mode`."""
+    token = _SAFE_MODE.set(_SAFE_MODE.get() if safe_mode is None else bool(safe_mode))
     try:
-        yield
+        with CustomObjectScope(custom_objects):
+            yield
     finally:
-        _LOADING.reset(token)
+        _SAFE_MODE.reset(token)
 
 
-def _custom_objects(extra=None):
-    return {**_LOADING.get()[0], **(extra or {})}
+def _register_hint(name):
+    """How to make the custom object `name` known to the loading functions."""
+    name = name.split(">")[-1]
+    return (f"register it with @keras.saving.register_keras_serializable(), or pass it to "
+            f"the loading function as custom_objects={{{name!r}: {name}}}")
 
 
 # --- configs written by another version or by Keras -----------------------------------------
@@ -93,20 +101,20 @@ def serialize_object(obj, module, names):
     """`obj` as Keras 3 writes it: {'module', 'class_name', 'config', 'registered_name'}.
 
     Built-in classes carry the public Keras module and no registered name; user classes
-    and plain functions carry their own module and name (load them with custom_objects).
+    and plain functions carry their own module and their registered name.
     """
     if obj is None:
         return None
     if inspect.isfunction(obj):
-        return {"module": obj.__module__, "class_name": "function", "config": obj.__name__,
-                "registered_name": obj.__name__}
+        return _serialize_user_function(obj)
     cls = type(obj)
     if inspect.isclass(obj) or not hasattr(obj, "get_config"):
         raise TypeError(f"{_label(module)}.serialize: expected an instance with get_config() "
                         f"or a function, received {obj!r}")
     built_in = names.get(cls.__name__) is cls
     return {"module": module if built_in else cls.__module__, "class_name": cls.__name__,
-            "config": obj.get_config(), "registered_name": None if built_in else cls.__name__}
+            "config": obj.get_config(),
+            "registered_name": None if built_in else get_registered_name(cls)}
 
 
 def deserialize_object(config, module, names, custom_objects=None):
@@ -116,16 +124,15 @@ def deserialize_object(config, module, names, custom_objects=None):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"{_label(module)}.deserialize: expected a name or a dict with "
                          f"'class_name' and 'config', received {config!r}")
-    custom_objects = _custom_objects(custom_objects)
     class_name, registered = config["class_name"], config.get("registered_name")
     if class_name == "function":
-        name = registered or config.get("config")
-        if name not in custom_objects:
-            raise ValueError(f"{_label(module)}.deserialize: unknown function {name!r}; pass it in "
-                             f"custom_objects={{{name!r}: ...}}")
-        return custom_objects[name]
-    factory = (custom_objects.get(registered) or custom_objects.get(class_name)
-               or names.get(class_name))
+        name = config.get("config")
+        function = find_registered((registered, name), custom_objects)
+        if function is None:
+            raise ValueError(f"{_label(module)}.deserialize: unknown function {name!r}; "
+                             + _register_hint(name))
+        return function
+    factory = find_registered((registered, class_name), custom_objects) or names.get(class_name)
     if factory is None:
         raise ValueError(f"{_label(module)}.deserialize: unknown identifier {class_name!r}; "
                          f"valid names: {', '.join(sorted(names))}")
@@ -221,15 +228,15 @@ def _public_name(obj):
     for category, table in registry().items():
         if table.get(cls.__name__) is cls:
             return _keras_module(category), cls.__name__, None
-    return cls.__module__, cls.__name__, cls.__name__
+    return cls.__module__, cls.__name__, get_registered_name(cls)
 
 
 def find_class(module, class_name, registered_name=None, where="load_model"):
-    """The class a config names: from `custom_objects` first, then neuronet's built-ins."""
-    custom = _custom_objects()
-    for key in (registered_name, class_name):
-        if key is not None and key in custom:
-            return custom[key]
+    """The class a config names: from the custom objects (scope, registry) first, then
+    neuronet's built-ins."""
+    custom = find_registered((registered_name, class_name))
+    if custom is not None:
+        return custom
     tables = registry()
     category = _category(module)
     if _is_library_module(module):
@@ -240,23 +247,22 @@ def find_class(module, class_name, registered_name=None, where="load_model"):
                    {name for table in tables.values() for name in table})
     raise ValueError(f"{where}: unknown class {class_name!r} (module {module!r}). Known "
                      f"{category or 'classes'}: {', '.join(known)}. If it is a custom class, "
-                     f"pass it to the loading function as custom_objects={{{class_name!r}: "
-                     f"{class_name}}}.")
+                     + _register_hint(class_name) + ".")
 
 
 def _find_function(config, where):
-    name = config.get("registered_name") or config.get("config")
-    custom = _custom_objects()
-    if name in custom:
-        return custom[name]
+    name = config.get("config")
+    custom = find_registered((config.get("registered_name"), name))
+    if custom is not None:
+        return custom
     module = config.get("module")
     if _is_library_module(module):
         functions = _functions()
         for category in ([_category(module)] if _category(module) in functions else functions):
             if name in functions[category]:
                 return functions[category][name]
-    raise ValueError(f"{where}: unknown function {name!r} (module {module!r}); pass it to "
-                     f"the loading function as custom_objects={{{name!r}: {name}}}")
+    raise ValueError(f"{where}: unknown function {name!r} (module {module!r}); "
+                     + _register_hint(name))
 
 
 # --- dtype policies ----------------------------------------------------------------------------
@@ -289,6 +295,13 @@ def _serialize_function(fn):
         if table.get(name) is fn:
             return {"module": _keras_module(category), "class_name": "function",
                     "config": name, "registered_name": name}
+    return _serialize_user_function(fn)
+
+
+def _serialize_user_function(fn):
+    """A user function as Keras 3 writes it: by its registered name ("package>name" if
+    registered, else its __name__)."""
+    name = get_registered_name(fn)
     return {"module": fn.__module__, "class_name": "function", "config": name,
             "registered_name": name}
 
@@ -391,7 +404,7 @@ def _instantiate(cls, config):
 def _lambda_config(config):
     """A Lambda's config with its function taken from custom_objects (safe_mode=False only)."""
     name = config.get("name")
-    if _LOADING.get()[1]:
+    if _SAFE_MODE.get():
         raise ValueError(
             f"load_model: refusing to load Lambda layer {name!r} in safe mode: a Lambda runs "
             "arbitrary Python code. If you trust the file, pass safe_mode=False and the "
@@ -400,13 +413,13 @@ def _lambda_config(config):
     for key in ("function", "output_shape", "mask"):
         value = config.get(key)
         if isinstance(value, dict) and value.get("class_name") == "function":
-            function_name = value.get("registered_name") or value.get("config")
-            custom = _custom_objects()
-            if function_name not in custom:
+            function_name = value.get("config")
+            function = find_registered((value.get("registered_name"), function_name))
+            if function is None:
                 raise ValueError(f"load_model: Lambda layer {name!r} needs the function "
                                  f"{function_name!r}; pass it as custom_objects="
                                  f"{{{function_name!r}: {function_name}}}")
-            config[key] = custom[function_name]
+            config[key] = function
         elif isinstance(value, list):                 # an output shape
             config[key] = tuple(value)
         else:                                         # None, a saved mask array; never code

@@ -1,15 +1,23 @@
-"""Utilities with Keras' names: seeds, one-hot labels, progress bars, plots, data sets."""
+"""Utilities with Keras' names: seeds, one-hot labels, progress bars, plots, data sets,
+and the custom-object registry of `keras.saving`."""
 from ..backend import set_random_seed
 from ..models.data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from ..preprocessing.image.dataset import image_dataset_from_directory
 from ..preprocessing.image.utils import array_to_img, img_to_array, load_img, save_img
 from ..preprocessing.sequence import pad_sequences
 from ..preprocessing.text_dataset import text_dataset_from_directory
+from ..saving import (CustomObjectScope, custom_object_scope, deserialize_keras_object,
+                      get_custom_objects, get_registered_name, get_registered_object,
+                      register_keras_serializable, serialize_keras_object)
 from .array_utils import normalize, to_categorical
 from .plotting import plot_history
+from .py_dataset import PyDataset, Sequence
 from ..callbacks.progbar import Progbar
 
 __all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Progbar",
            "pad_sequences", "text_dataset_from_directory", "image_dataset_from_directory",
            "load_img", "img_to_array", "array_to_img", "save_img", "pack_x_y_sample_weight",
-           "unpack_x_y_sample_weight"]
+           "unpack_x_y_sample_weight", "register_keras_serializable", "get_registered_name",
+           "get_registered_object", "custom_object_scope", "CustomObjectScope",
+           "get_custom_objects", "serialize_keras_object", "deserialize_keras_object",
+           "PyDataset", "Sequence"]

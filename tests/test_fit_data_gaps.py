@@ -1,0 +1,345 @@
+"""fit / evaluate / predict on finite generators, PyDataset, their callbacks, and the error
+for Python lists, as Keras 3 behaves."""
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import neuronet as keras
+from neuronet.callbacks import ProgbarLogger
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(20, 3)).astype("float32")
+Y = RNG.normal(size=(20, 1)).astype("float32")
+RAN_OUT = "Your input ran out of data; interrupting training"
+
+
+def _model(seed=7):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def _generator(count=4, size=5, log=None):
+    """`count` batches of `size` samples of (X, Y), in order; `log` records each one read."""
+    for i in range(count):
+        if log is not None:
+            log.append(i)
+        part = slice(i * size, (i + 1) * size)
+        yield X[part], Y[part]
+
+
+def _record(name, with_index=True):
+    """A hook that appends `name` (with the batch or epoch index) to `self.events`."""
+    if with_index:
+        return lambda self, index, logs=None: self.events.append((name, index))
+    return lambda self, logs=None: self.events.append(name)
+
+
+class Recorder(keras.callbacks.Callback):
+    """Records the hooks called, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    on_epoch_begin = _record("epoch_begin")
+    on_epoch_end = _record("epoch_end")
+    on_train_batch_begin = _record("train_batch_begin")
+    on_train_batch_end = _record("train_batch_end")
+    on_test_begin = _record("test_begin", with_index=False)
+    on_test_end = _record("test_end", with_index=False)
+    on_test_batch_begin = _record("test_batch_begin")
+    on_test_batch_end = _record("test_batch_end")
+    on_predict_begin = _record("predict_begin", with_index=False)
+    on_predict_end = _record("predict_end", with_index=False)
+    on_predict_batch_begin = _record("predict_batch_begin")
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self.events.append(("predict_batch_end", batch, logs["outputs"].shape))
+
+
+# --- 1. finite generators without steps -------------------------------------------------------
+def test_finite_generator_trains_on_each_of_its_batches_once():
+    recorder = Recorder()
+    model = _model()
+    history = model.fit(_generator(), callbacks=[recorder], verbose=0)
+    assert recorder.params["steps"] is None                  # unknown until it ends
+    assert [e for e in recorder.events if e[0] == "train_batch_end"] == [
+        ("train_batch_end", i) for i in range(4)]
+    assert len(history.history["loss"]) == 1
+    # The same four SGD steps, one batch at a time, give the same weights.
+    reference = _model()
+    for x, y in _generator():
+        reference.train_on_batch(x, y)
+    for ours, theirs in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)
+
+
+def test_evaluate_and_predict_read_a_generator_to_its_end():
+    model = _model()
+    assert model.evaluate(_generator(), verbose=0) == pytest.approx(
+        model.evaluate(X, Y, batch_size=5, verbose=0), rel=1e-6)
+    np.testing.assert_allclose(model.predict(_generator(), verbose=0), model.predict(X, verbose=0),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_generator_as_validation_data():
+    model = _model()
+    history = model.fit(X, Y, batch_size=10, validation_data=_generator(), verbose=0)
+    # Validation ran after the epoch's last step, with the weights fit ended with.
+    assert history.history["val_loss"][0] == pytest.approx(model.evaluate(X, Y, verbose=0),
+                                                           rel=1e-6)
+
+
+def test_progress_bar_of_a_generator_counts_the_steps_it_ran(capsys):
+    _model().fit(_generator(), verbose=2)
+    assert re.match(r"4/4 - \d+s - .*loss: ", capsys.readouterr().out)
+
+
+def test_a_generator_read_to_its_end_leaves_no_data_for_a_second_epoch():
+    log, recorder = [], Recorder()
+    with pytest.warns(UserWarning, match=RAN_OUT):
+        history = _model().fit(_generator(log=log), epochs=3, callbacks=[recorder], verbose=0)
+    assert log == [0, 1, 2, 3]
+    assert len(history.history["loss"]) == 1 and history.epoch == [0]
+    assert ("epoch_begin", 1) not in recorder.events
+
+
+def test_a_generator_ending_inside_an_epoch_of_steps_per_epoch_warns_and_stops():
+    log = []
+    with pytest.warns(UserWarning, match=RAN_OUT):
+        history = _model().fit(_generator(log=log), steps_per_epoch=3, epochs=5, verbose=0)
+    assert log == [0, 1, 2, 3]
+    assert history.epoch == [0, 1]                 # 3 steps, then the one batch left
+
+
+def test_an_endless_generator_with_steps_per_epoch_is_read_only_as_far_as_needed():
+    def endless(log):
+        for i in range(10 ** 6):
+            log.append(i)
+            yield X[:5], Y[:5]
+    log = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = _model().fit(endless(log), steps_per_epoch=2, epochs=3, verbose=0)
+    assert len(history.history["loss"]) == 3
+    assert log == list(range(6))
+
+
+def test_validation_generator_used_up_after_the_first_epoch_warns():
+    with pytest.warns(UserWarning, match="validation_data ran out of data at epoch 2"):
+        history = _model().fit(X, Y, batch_size=10, epochs=2, validation_data=_generator(),
+                               verbose=0)
+    assert len(history.history["loss"]) == 2 and len(history.history["val_loss"]) == 1
+
+
+def test_targets_beside_a_generator_are_refused():
+    with pytest.raises(ValueError, match="fit: argument 'y' should not be passed when 'x' is a "
+                                         "generator or PyDataset"):
+        _model().fit(_generator(), Y, verbose=0)
+
+
+# --- 2. PyDataset -------------------------------------------------------------------------------
+class Batches(keras.utils.PyDataset):
+    """Four batches of five samples of (X, Y); records what fit asks of it in `events`."""
+
+    def __init__(self, name, events, **kwargs):
+        super().__init__(**kwargs)
+        self.name, self.events = name, events
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, index):
+        self.events.append((self.name, index))
+        return X[5 * index:5 * index + 5], Y[5 * index:5 * index + 5]
+
+    def on_epoch_begin(self):
+        self.events.append((self.name, "begin"))
+
+    def on_epoch_end(self):
+        self.events.append((self.name, "end"))
+
+
+def test_py_dataset_is_exported_with_keras_arguments():
+    assert keras.utils.Sequence is keras.utils.PyDataset
+    data = Batches("t", [], workers=3, use_multiprocessing=True, max_queue_size=4)
+    assert (data.workers, data.use_multiprocessing, data.max_queue_size) == (3, True, 4)
+    assert data.num_batches == 4
+    data = Batches("t", [])
+    assert (data.workers, data.use_multiprocessing, data.max_queue_size) == (1, False, 10)
+
+    class NoSuperInit(keras.utils.PyDataset):
+        def __init__(self):
+            pass
+    assert NoSuperInit().workers == 1
+    np.testing.assert_array_equal(np.concatenate([x for x, _ in Batches("t", [])]), X)
+
+
+def test_py_dataset_without_its_methods_says_what_to_implement():
+    class Empty(keras.utils.PyDataset):
+        pass
+    with pytest.raises(NotImplementedError, match=r"Empty must implement __getitem__\(index\)"):
+        Empty()[0]
+    with pytest.raises(NotImplementedError, match=r"Empty must implement __len__\(\).*num_batches"):
+        Empty().num_batches
+    with pytest.raises(NotImplementedError, match="Empty must implement"):
+        _model().fit(Empty(), verbose=0)
+
+
+def test_fit_calls_the_epoch_hooks_of_the_datasets_in_keras_order():
+    events = []
+
+    class EpochMarks(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            events.append(("callback", "epoch_begin", epoch))
+
+        def on_epoch_end(self, epoch, logs=None):
+            events.append(("callback", "epoch_end", epoch))
+    history = _model().fit(Batches("train", events), epochs=2, shuffle=False, verbose=0,
+                           validation_data=Batches("val", events), callbacks=[EpochMarks()])
+    one_pass = [("begin",)] + [(i,) for i in range(4)] + [("end",)]
+    expected = []
+    for epoch in range(2):
+        expected += [("callback", "epoch_begin", epoch)]
+        expected += [("train",) + step for step in one_pass] + [("val",) + s for s in one_pass]
+        expected += [("callback", "epoch_end", epoch)]
+    assert events == expected
+    assert len(history.history["val_loss"]) == 2
+
+
+def test_fit_shuffles_the_order_of_a_py_datasets_batches_unless_told_not_to():
+    def orders(shuffle):
+        events = []
+        _model().fit(Batches("t", events), epochs=3, shuffle=shuffle, verbose=0)
+        indexes = [i for _, i in events if isinstance(i, int)]
+        return [indexes[4 * k:4 * k + 4] for k in range(3)]
+    shuffled = orders(True)
+    assert all(sorted(order) == [0, 1, 2, 3] for order in shuffled)
+    assert any(order != [0, 1, 2, 3] for order in shuffled)
+    assert orders(False) == [[0, 1, 2, 3]] * 3
+
+
+def test_evaluate_and_predict_on_a_py_dataset():
+    events, model = [], _model()
+    assert model.evaluate(Batches("e", events), verbose=0) == pytest.approx(
+        model.evaluate(X, Y, batch_size=5, verbose=0), rel=1e-6)
+    np.testing.assert_allclose(model.predict(Batches("p", events), verbose=0),
+                               model.predict(X, verbose=0), rtol=1e-5, atol=1e-6)
+    one_pass = ["begin", 0, 1, 2, 3, "end"]
+    assert events == [("e", i) for i in one_pass] + [("p", i) for i in one_pass]
+
+
+def test_an_endless_py_dataset_goes_on_from_one_epoch_to_the_next():
+    asked = []
+
+    class Endless(keras.utils.PyDataset):
+        @property
+        def num_batches(self):
+            return None
+
+        def __getitem__(self, index):
+            asked.append(index)
+            return X[:5], Y[:5]
+    history = _model().fit(Endless(), steps_per_epoch=3, epochs=2, verbose=0)
+    assert asked == list(range(6)) and len(history.history["loss"]) == 2
+
+
+def test_targets_beside_a_py_dataset_are_refused():
+    with pytest.raises(ValueError, match=r"evaluate: argument 'sample_weight' should not be "
+                                         r"passed .*received a Batches"):
+        _model().evaluate(Batches("t", []), sample_weight=np.ones(20), verbose=0)
+
+
+# --- 3. callbacks of predict and of validation inside fit -------------------------------------
+def test_predict_calls_its_callbacks_with_each_batchs_outputs():
+    recorder = Recorder()
+    _model().predict(X, batch_size=8, callbacks=[recorder], verbose=0)
+    assert recorder.events == [
+        "predict_begin",
+        ("predict_batch_begin", 0), ("predict_batch_end", 0, (8, 1)),
+        ("predict_batch_begin", 1), ("predict_batch_end", 1, (8, 1)),
+        ("predict_batch_begin", 2), ("predict_batch_end", 2, (4, 1)),
+        "predict_end"]
+
+
+def test_predict_shows_a_progress_bar_with_verbose(capsys):
+    model = _model()
+    model.predict(X, batch_size=8, verbose=1)
+    assert re.match(r"3/3 ━+ \d+s \d+[mu]?s/step\n$", capsys.readouterr().out)
+    model.predict(X, batch_size=8, verbose=0)
+    assert capsys.readouterr().out == ""
+
+
+def test_validation_inside_fit_calls_the_test_hooks_of_fits_callbacks(capsys):
+    recorder = Recorder()
+    history = _model().fit(X, Y, batch_size=10, epochs=2, validation_data=(X[:15], Y[:15]),
+                           validation_batch_size=5, callbacks=[recorder], verbose=2)
+    def steps(kind, count):
+        return [(f"{kind}_batch_{when}", i) for i in range(count) for when in ("begin", "end")]
+    expected = []
+    for epoch in range(2):
+        expected += [("epoch_begin", epoch)] + steps("train", 2)
+        expected += ["test_begin"] + steps("test", 3) + ["test_end", ("epoch_end", epoch)]
+    assert recorder.events == expected
+    assert sorted(history.history) == ["loss", "val_loss"]
+    assert len(history.history["val_loss"]) == 2
+    # One line per epoch (the validation has no bar of its own), with its results on it.
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if not line.startswith("Epoch")] == [
+        line for line in lines if re.match(r"2/2 - .* - loss: \S+ - val_loss: \S+$", line)]
+    assert len(lines) == 4
+
+
+def test_validation_freq_skips_the_test_hooks_between_validations():
+    recorder = Recorder()
+    _model().fit(X, Y, batch_size=10, epochs=3, validation_data=(X, Y), validation_freq=2,
+                 callbacks=[recorder], verbose=0)
+    assert recorder.events.count("test_begin") == 1
+    assert recorder.events.index("test_begin") > recorder.events.index(("epoch_begin", 1))
+
+
+# --- 4. Python lists ----------------------------------------------------------------------------
+@pytest.mark.parametrize("call, message", [
+    (lambda m: m.fit(X, Y.ravel().tolist(), verbose=0),
+     "fit: argument 'y' is a list of 20 numbers"),
+    (lambda m: m.fit(X, list(Y.ravel()), verbose=0),                 # NumPy scalars
+     "fit: argument 'y' is a list of 20 numbers"),
+    (lambda m: m.fit(X.tolist(), Y, verbose=0),
+     "fit: argument 'x' is a list of 20 Python lists"),
+    (lambda m: m.predict(X.tolist(), verbose=0),
+     "predict: argument 'x' is a list of 20 Python lists"),
+    (lambda m: m.predict(tuple(map(tuple, X)), verbose=0),
+     "predict: argument 'x' is a tuple of 20 Python tuples"),
+    (lambda m: m.evaluate(X, Y, sample_weight=[1.0] * 20, verbose=0),
+     "evaluate: argument 'sample_weight' is a list of 20 numbers"),
+    (lambda m: m.fit(X, Y, validation_data=(X, Y.tolist()), verbose=0),
+     r"fit: argument 'validation_data\[1\]' is a list of 20 Python lists"),
+    (lambda m: m.predict([X, [1.0, 2.0]], verbose=0),
+     r"predict: argument 'x' is a list of 2 items \(Python lists and arrays\)"),
+])
+def test_python_lists_are_refused_with_what_to_do(call, message):
+    with pytest.raises(ValueError, match=message + r".*expected a NumPy array.*np\.asarray"):
+        call(_model())
+
+
+def test_a_list_of_arrays_is_still_one_array_per_input():
+    first, second = keras.Input((3,)), keras.Input((2,))
+    model = keras.Model([first, second],
+                        keras.layers.Dense(1)(keras.layers.Concatenate()([first, second])))
+    model.compile(optimizer="sgd", loss="mse")
+    other = RNG.normal(size=(20, 2)).astype("float32")
+    history = model.fit([X, other], Y, batch_size=5, verbose=0)
+    assert len(history.history["loss"]) == 1
+    assert model.predict((X, other), verbose=0).shape == (20, 1)
+    assert model.evaluate([X, other], Y, verbose=0) == pytest.approx(
+        float(np.mean((model.predict([X, other], verbose=0) - Y) ** 2)), rel=1e-5)
+
+
+def test_progbar_logger_keeps_the_step_count_it_learnt_from_a_generator():
+    logger = ProgbarLogger()
+    _model().fit(_generator(), callbacks=[logger], verbose=0)
+    assert logger.target == logger.progbar.target == 4
