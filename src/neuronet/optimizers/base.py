@@ -73,11 +73,6 @@ def _check_learning_rate(learning_rate):
     return learning_rate
 
 
-def _same_objects(a, b):
-    """Whether the lists `a` and `b` hold the same objects in the same order."""
-    return a is b or (len(a) == len(b) and all(x is y for x, y in zip(a, b)))
-
-
 def _path(variable):
     """The variable's path with '/' replaced, to prefix the names of its slot variables."""
     return (variable.path or variable.name or "variable").replace("/", "_")
@@ -173,6 +168,7 @@ class Optimizer:
         self._variables = []                # every optimizer variable, in creation order
         self._trainable_variables = []
         self._trainable_variables_indices = {}   # id(variable) -> index in the list above
+        self._trainable_ids = []            # [id(variable)] of that list, in order
         self._exclude_from_weight_decay = set()
         self._exclude_from_weight_decay_pattern = None
         self._slot_lists = []               # every SlotVariables of add_optimizer_variables
@@ -205,6 +201,7 @@ class Optimizer:
         """Register the trainable variables; subclasses create their slot variables."""
         self._trainable_variables = list(variables)
         self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
+        self._trainable_ids = [id(v) for v in variables]
         if self.use_ema:
             self._model_variables_moving_average = self.add_optimizer_variables(
                 variables, "average")
@@ -346,10 +343,15 @@ class Optimizer:
             self._flat_capable = bool(owner is not None and self._slot_lists
                                       and type(self).update_step is owner.update_step
                                       and all(s.flat is not None for s in self._slot_lists))
-        return self._flat_capable and _same_objects(variables, self._trainable_variables)
+        return self._flat_capable and self._are_all_variables(variables)
+
+    def _are_all_variables(self, variables):
+        """Whether `variables` are all those the optimizer was built with, in order (by
+        identity: the ids of live objects are unique)."""
+        return list(map(id, variables)) == self._trainable_ids
 
     def _check_variables_are_known(self, variables):
-        if _same_objects(variables, self._trainable_variables):     # all of them
+        if self._are_all_variables(variables):
             return
         for v in variables:
             if id(v) not in self._trainable_variables_indices:
