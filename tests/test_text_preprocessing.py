@@ -447,7 +447,7 @@ def test_dataset_validation_split(text_folder, capsys):
     assert sorted(t for x, _ in only_val for t in x) == sorted(val_texts)
 
 
-def test_dataset_feeds_the_training_loop_as_a_sequence(text_folder):
+def test_dataset_feeds_the_training_loop(text_folder):
     from neuronet.models import data_adapter
     ds = text_dataset_from_directory(text_folder, batch_size=2, seed=0, verbose=False)
     batches = list(data_adapter.make_batches(ds, shuffle=True).epoch())

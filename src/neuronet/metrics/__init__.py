@@ -16,9 +16,18 @@ from ..saving.object_registration import get_registered_object
 from .base import Mean, MeanMetricWrapper, Metric, Sum, snake_case
 from .confusion import (AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,
                         TruePositives)
-from .regression import (CosineSimilarity, MeanAbsoluteError, MeanAbsolutePercentageError,
-                         MeanSquaredError, MeanSquaredLogarithmicError, RootMeanSquaredError,
-                         cosine_similarity, mean_absolute_error, mean_absolute_percentage_error,
+from .f_score import F1Score, FBetaScore
+from .hinge import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
+from .iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
+from .probabilistic import (BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, Poisson,
+                            SparseCategoricalCrossentropy, binary_crossentropy,
+                            categorical_crossentropy, kl_divergence, poisson,
+                            sparse_categorical_crossentropy)
+from .r2 import R2Score
+from .regression import (CosineSimilarity, LogCoshError, MeanAbsoluteError,
+                         MeanAbsolutePercentageError, MeanSquaredError,
+                         MeanSquaredLogarithmicError, RootMeanSquaredError, cosine_similarity,
+                         log_cosh, mean_absolute_error, mean_absolute_percentage_error,
                          mean_squared_error, mean_squared_logarithmic_error)
 
 __all__ = [
@@ -26,13 +35,18 @@ __all__ = [
     "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
     "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
     "TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives", "Precision", "Recall",
-    "AUC",
+    "AUC", "F1Score", "FBetaScore",
+    "IoU", "MeanIoU", "BinaryIoU", "OneHotIoU", "OneHotMeanIoU",
     "MeanSquaredError", "MeanAbsoluteError", "RootMeanSquaredError", "MeanAbsolutePercentageError",
-    "MeanSquaredLogarithmicError", "CosineSimilarity",
+    "MeanSquaredLogarithmicError", "CosineSimilarity", "LogCoshError", "R2Score",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge",
     "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
     "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
-    "mean_squared_logarithmic_error", "cosine_similarity",
+    "mean_squared_logarithmic_error", "cosine_similarity", "log_cosh",
+    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "kl_divergence", "poisson", "hinge", "squared_hinge", "categorical_hinge",
     "get", "serialize", "deserialize", "get_function", "resolve_accuracy",
 ]
 
@@ -41,25 +55,38 @@ _CLASSES = (
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
     TruePositives, FalsePositives, TrueNegatives, FalseNegatives, Precision, Recall, AUC,
+    F1Score, FBetaScore, IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU,
     MeanSquaredError, MeanAbsoluteError, RootMeanSquaredError, MeanAbsolutePercentageError,
-    MeanSquaredLogarithmicError, CosineSimilarity,
+    MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, R2Score,
+    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence,
+    Poisson, Hinge, SquaredHinge, CategoricalHinge,
 )
-_ALIASES = {
+# Short names (Keras 3, tf.keras 2), also accepted in capitals ('MSE').
+_SHORT_NAMES = {
     "acc": Accuracy, "mse": MeanSquaredError, "mae": MeanAbsoluteError,
     "rmse": RootMeanSquaredError, "mape": MeanAbsolutePercentageError,
-    "msle": MeanSquaredLogarithmicError,
+    "msle": MeanSquaredLogarithmicError, "bce": BinaryCrossentropy, "kld": KLDivergence,
+}
+_ALIASES = {
+    "kullback_leibler_divergence": KLDivergence, "log_cosh": LogCoshError, "logcosh": LogCoshError,
+    # the readable spellings beside Keras' own 'io_u', 'mean_io_u', 'f_beta_score', ...
+    "iou": IoU, "mean_iou": MeanIoU, "binary_iou": BinaryIoU, "one_hot_iou": OneHotIoU,
+    "one_hot_mean_iou": OneHotMeanIoU, "fbeta_score": FBetaScore,
 }
 # 'BinaryAccuracy', 'binary_accuracy', 'mse', 'MSE', ... -> the class
 CLASSES = {**{cls.__name__: cls for cls in _CLASSES},
            **{snake_case(cls.__name__): cls for cls in _CLASSES},
-           **_ALIASES, **{alias.upper(): cls for alias, cls in _ALIASES.items()}}
+           **_ALIASES, **_SHORT_NAMES,
+           **{alias.upper(): cls for alias, cls in _SHORT_NAMES.items()}}
 
 # The per-sample functions, by name (how MeanMetricWrapper saves them).
 FUNCTIONS = {fn.__name__: fn for fn in (
     accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
     top_k_categorical_accuracy, sparse_top_k_categorical_accuracy,
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
-    mean_squared_logarithmic_error, cosine_similarity)}
+    mean_squared_logarithmic_error, cosine_similarity, log_cosh,
+    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
+    kl_divergence, poisson, hinge, squared_hinge, categorical_hinge)}
 
 
 def _valid_names():
@@ -85,12 +112,24 @@ def get(identifier):
                              f"{', '.join(_valid_names())}")
         identifier = found
     if inspect.isclass(identifier) and issubclass(identifier, Metric):
+        required = _required_arguments(identifier)
+        if required:
+            raise ValueError(f"The metric {identifier.__name__} has no default for "
+                             f"{', '.join(required)}: pass an instance, e.g. "
+                             f"metrics.{identifier.__name__}({required[0]}=...)")
         return identifier()
     if callable(identifier) and not inspect.isclass(identifier):
         return MeanMetricWrapper(identifier, name=getattr(identifier, "__name__", None))
     raise ValueError(f"Could not interpret metric identifier {identifier!r}: expected a metric "
                      f"name, a Metric class or instance, a config dict or a function "
                      f"f(y_true, y_pred)")
+
+
+def _required_arguments(cls):
+    """The names of the arguments of `cls(...)` that have no default."""
+    parameters = inspect.signature(cls).parameters.values()
+    return [p.name for p in parameters
+            if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
 
 
 def get_function(identifier):

@@ -61,10 +61,51 @@ def match_shapes(y_true, y_pred, caller, float_pred=False, rank_1_as_column=True
     return y_true, y_pred
 
 
+def loss_values(loss_fn, y_true, y_pred, caller, rank_1_as_column=True, **kwargs):
+    """The per-sample values of a function of `neuronet.losses` as an ndarray.
+
+    y_true and y_pred are brought to one shape first (`match_shapes`); no graph is
+    recorded. `kwargs` go to `loss_fn` (from_logits, axis, ...).
+    """
+    y_true, y_pred = match_shapes(y_true, y_pred, caller, float_pred=True,
+                                  rank_1_as_column=rank_1_as_column)
+    return loss_fn(y_true, y_pred, **kwargs).data
+
+
+def broadcast_sample_weight(sample_weight, shape, caller):
+    """sample_weight as float64 broadcast to `shape` (ones when None).
+
+    Leading axes line up: weights of shape (n,) weigh the rows of values of shape (n, c).
+    """
+    if sample_weight is None:
+        return np.ones(shape)
+    weights = as_array(sample_weight, np.float64)
+    if 0 < weights.ndim < len(shape):
+        weights = weights.reshape(weights.shape + (1,) * (len(shape) - weights.ndim))
+    try:
+        return np.broadcast_to(weights, shape)
+    except ValueError:
+        raise ValueError(f"{caller}: sample_weight of shape {weights.shape} cannot be broadcast "
+                         f"to the values of shape {tuple(shape)}") from None
+
+
+def masked_sample_weight(mask, sample_weight):
+    """The weights of the entries `mask` keeps: mask (n, ...) times sample_weight, whose
+    weights (n,) spread over the trailing axes of the mask; the mask alone when None."""
+    mask = as_array(mask, np.float64)
+    if sample_weight is None:
+        return mask
+    weight = as_array(sample_weight, np.float64)
+    return mask * weight.reshape(weight.shape + (1,) * (mask.ndim - weight.ndim))
+
+
 def check_integer(value, minimum, caller, argument):
-    """`value` as an int; ValueError naming `argument` unless it is an integer >= `minimum`."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{caller}: expected `{argument}` to be an integer >= {minimum}, "
+    """`value` as an int; ValueError naming `argument` unless it is an integer >= `minimum`
+    (any integer when `minimum` is None)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or (
+            minimum is not None and value < minimum):
+        expected = "an integer" if minimum is None else f"an integer >= {minimum}"
+        raise ValueError(f"{caller}: expected `{argument}` to be {expected}, "
                          f"received {argument}={value!r}")
     return int(value)
 
@@ -254,11 +295,7 @@ class MeanMetricWrapper(Mean):
         mask = getattr(y_pred, "_keras_mask", None)
         values = self._fn(as_array(y_true), as_array(y_pred), **self._fn_kwargs)
         if mask is not None:
-            mask = as_array(mask, np.float64)
-            if sample_weight is not None:                   # (batch,) weights over the steps
-                weight = as_array(sample_weight, np.float64)
-                mask = mask * weight.reshape(weight.shape + (1,) * (mask.ndim - weight.ndim))
-            sample_weight = mask
+            sample_weight = masked_sample_weight(mask, sample_weight)
         super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):

@@ -10,7 +10,8 @@ import numpy as np
 
 from .. import backend
 from ..autograd import as_array
-from .base import Metric, check_integer, safe_divide, squeeze_or_expand_to_same_rank
+from .base import (Metric, broadcast_sample_weight, check_integer, safe_divide,
+                   squeeze_or_expand_to_same_rank)
 
 NEG_INF = -1e10  # the threshold when only top_k decides: every kept score lies above it
 
@@ -43,20 +44,6 @@ def keep_top_k(y_pred, k):
     return np.where(keep, y_pred, np.asarray(NEG_INF, y_pred.dtype))
 
 
-def _sample_weights(sample_weight, shape, caller):
-    """sample_weight broadcast to `shape`; leading axes line up ((n,) weighs rows of (n, c))."""
-    if sample_weight is None:
-        return np.ones(shape)
-    weights = as_array(sample_weight, np.float64)
-    if 0 < weights.ndim < len(shape):
-        weights = weights.reshape(weights.shape + (1,) * (len(shape) - weights.ndim))
-    try:
-        return np.broadcast_to(weights, shape)
-    except ValueError:
-        raise ValueError(f"{caller}: sample_weight of shape {weights.shape} cannot be broadcast "
-                         f"to y_pred of shape {shape}") from None
-
-
 def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None, class_id=None,
                      multi_label=False, label_weights=None, clip=False, dtype=None,
                      caller="confusion_counts"):
@@ -75,7 +62,7 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
     if y_true.shape != y_pred.shape:
         raise ValueError(f"{caller}: expected y_true and y_pred of the same shape, received "
                          f"y_true.shape={y_true.shape} and y_pred.shape={y_pred.shape}")
-    weights = _sample_weights(sample_weight, y_pred.shape, caller)
+    weights = broadcast_sample_weight(sample_weight, y_pred.shape, caller)
     if top_k is not None:
         y_pred = keep_top_k(y_pred, top_k)
     if class_id is not None:

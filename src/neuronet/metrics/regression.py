@@ -7,6 +7,7 @@ name in `neuronet.losses` (averaged over the last axis), as NumPy values:
     mean_absolute_error              mean(|y_pred - y_true|)
     mean_absolute_percentage_error   100 * mean(|y_true - y_pred| / max(|y_true|, eps))
     mean_squared_logarithmic_error   mean((log(1 + y_pred) - log(1 + y_true))^2)
+    log_cosh                         mean(log(cosh(y_pred - y_true)))
     cosine_similarity                sum(y_true / ||y_true|| * y_pred / ||y_pred||)  (1: same way)
 
 As for the accuracy metrics, a pair of rank-1 arrays counts one sample per entry.
@@ -14,36 +15,35 @@ As for the accuracy metrics, a pair of rank-1 arrays counts one sample per entry
 import numpy as np
 
 from .. import losses
-from .base import Mean, PresetMeanMetric, match_shapes
-
-
-def _per_sample(loss_fn, y_true, y_pred, caller, rank_1_as_column=True):
-    """The values of `loss_fn` on y_true, y_pred as an ndarray (no graph is recorded)."""
-    y_true, y_pred = match_shapes(y_true, y_pred, caller, float_pred=True,
-                                  rank_1_as_column=rank_1_as_column)
-    return loss_fn(y_true, y_pred).data
+from .base import Mean, PresetMeanMetric, loss_values, match_shapes
 
 
 def mean_squared_error(y_true, y_pred):
     """Mean of the squared errors of each sample."""
-    return _per_sample(losses.mean_squared_error, y_true, y_pred, "mean_squared_error")
+    return loss_values(losses.mean_squared_error, y_true, y_pred, "mean_squared_error")
 
 
 def mean_absolute_error(y_true, y_pred):
     """Mean of the absolute errors of each sample."""
-    return _per_sample(losses.mean_absolute_error, y_true, y_pred, "mean_absolute_error")
+    return loss_values(losses.mean_absolute_error, y_true, y_pred, "mean_absolute_error")
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
     """Mean absolute error of each sample relative to |y_true|, in percent."""
-    return _per_sample(losses.mean_absolute_percentage_error, y_true, y_pred,
+    return loss_values(losses.mean_absolute_percentage_error, y_true, y_pred,
                        "mean_absolute_percentage_error")
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
     """Mean squared error of log(1 + y) for each sample (values below epsilon count as epsilon)."""
-    return _per_sample(losses.mean_squared_logarithmic_error, y_true, y_pred,
+    return loss_values(losses.mean_squared_logarithmic_error, y_true, y_pred,
                        "mean_squared_logarithmic_error")
+
+
+def log_cosh(y_true, y_pred):
+    """Mean of log(cosh(y_pred - y_true)) of each sample: about e^2 / 2 for small errors e,
+    |e| - log 2 for large ones."""
+    return loss_values(losses.log_cosh, y_true, y_pred, "log_cosh")
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
@@ -51,9 +51,8 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
     A pair of rank-1 arrays is one pair of vectors. The loss of the same name is its negative.
     """
-    def similarity(t, p):
-        return -losses.cosine_similarity(t, p, axis=axis)
-    return _per_sample(similarity, y_true, y_pred, "cosine_similarity", rank_1_as_column=False)
+    return -loss_values(losses.cosine_similarity, y_true, y_pred, "cosine_similarity",
+                        rank_1_as_column=False, axis=axis)
 
 
 class MeanSquaredError(PresetMeanMetric):
@@ -82,6 +81,13 @@ class MeanSquaredLogarithmicError(PresetMeanMetric):
 
     def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
         super().__init__(mean_squared_logarithmic_error, name=name, dtype=dtype)
+
+
+class LogCoshError(PresetMeanMetric):
+    """Mean of log(cosh(y_pred - y_true)); Keras names it 'logcosh'."""
+
+    def __init__(self, name="logcosh", dtype=None):
+        super().__init__(log_cosh, name=name, dtype=dtype)
 
 
 class CosineSimilarity(PresetMeanMetric):

@@ -1,7 +1,8 @@
 """Turn what `fit`, `evaluate` and `predict` receive into batches of NumPy arrays.
 
 Arrays (or lists/dicts of arrays) are sliced into mini-batches, shuffled per epoch;
-Python generators and Sequence-like objects (a PyDataset, or `__getitem__` with
+datasets (tf.data-like: re-iterable, with `cardinality()`) give one pass per epoch; Python
+generators and Sequence-like objects (a PyDataset, or `__getitem__` with
 `__len__` or `num_batches`) are read as they are. Every batch is a tuple
 (x, y, sample_weight), with y / sample_weight None when absent.
 """
@@ -205,6 +206,31 @@ class SequenceBatches(Batches):
             self.sequence.on_epoch_end()
 
 
+def _is_dataset(x):
+    """A re-iterable dataset like tf.data.Dataset: `iter(x)` is a new pass, `x.cardinality()`
+    its number of batches."""
+    return hasattr(x, "__iter__") and callable(getattr(x, "cardinality", None)) and \
+        not is_array_data(x)
+
+
+class DatasetBatches(Batches):
+    """Batches from a re-iterable dataset (neuronet's Dataset): one new pass per epoch, in the
+    dataset's own order (`shuffle` does not apply, as in Keras)."""
+
+    def __init__(self, dataset):
+        count = int(dataset.cardinality())
+        if count == -1:                            # tf.data.INFINITE_CARDINALITY
+            raise ValueError("When passing an infinitely repeating dataset, please specify a "
+                             "`steps_per_epoch` value (`steps` for evaluate and predict)")
+        self.dataset = dataset
+        self.num_batches = count if count >= 0 else None
+
+    def epoch(self):
+        name = type(self.dataset).__name__
+        for index, batch in enumerate(self.dataset):
+            yield unpack_batch(batch, f"the {name}'s batch {index}")
+
+
 _END = object()    # what `GeneratorBatches._next` returns once the generator has ended
 
 
@@ -280,7 +306,10 @@ def unpack_batch(batch, where):
 
 
 def make_batches(x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None):
-    """The batch source for `x`: arrays, a Sequence-like object or a generator."""
+    """The batch source for `x`: arrays, a dataset, a Sequence-like object or a generator.
+    With `steps`, a dataset is read as a generator: one pass, going on across epochs."""
+    if _is_dataset(x):
+        return DatasetBatches(x) if steps is None else GeneratorBatches(x, steps)
     if _is_sequence(x):
         return SequenceBatches(x, shuffle, steps)
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not is_array_data(x)):

@@ -9,8 +9,8 @@ Both read a folder with one sub-folder per class,
 check the same arguments (`check_dataset_args`), index the files (`index_directory`: paths,
 labels, class names, shuffled once with the seed), encode the labels (`encode_labels`), cut
 off a validation part (`get_training_or_validation_split`) and serve batches from a
-`FileDataset`, which reads the files of a batch with the loader function it is given;
-`datasets_from_directory` chains these steps.
+`FileDataset` (a `Dataset` that chains like tf.data), which reads the files of a batch with
+the loader function it is given; `datasets_from_directory` chains these steps.
 """
 import os
 
@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import backend
 from ..backend import check_choice
+from .dataset import Dataset
 
 LABEL_MODES = ("int", "categorical", "binary", None)
 SUBSETS = ("training", "validation", "both")
@@ -224,13 +225,14 @@ def datasets_from_directory(make, directory, labels, label_mode, class_names, sh
 
 
 # --- batches -------------------------------------------------------------------------------------
-class FileDataset:
+class FileDataset(Dataset):
     """Batches `(samples, labels)` read from files when asked for: `load(paths)` gives the
     samples of a list of files as one array; without labels a batch is the samples alone.
 
-    Re-iterable like a tf.data.Dataset, and a Sequence (`len`, `dataset[i]`), so
-    `model.fit(dataset)` accepts it; batch_size None yields single samples. With
-    `shuffle`, each pass visits the files in the order `_pass_orders(seed)` gives.
+    A Dataset (`map`, `shuffle`, `cache`, `prefetch`, `take`, ... chain on it, and each
+    iteration is one pass over the files), and a Sequence (`len`, `dataset[i]`: batch i of
+    the current pass); batch_size None yields single samples. With `shuffle`, the passes
+    visit the files in the orders `_pass_orders(seed)` gives, one order per pass.
 
     Attributes: file_paths (in the dataset's file order), class_names (None without
     labels), batch_size, shuffle.
@@ -257,6 +259,9 @@ class FileDataset:
         """Batches per pass (files when batch_size is None)."""
         return -(-len(self.file_paths) // (self.batch_size or 1))
 
+    def cardinality(self):
+        return len(self)
+
     def __getitem__(self, index):
         """Batch `index` of the current pass (one sample when batch_size is None)."""
         if not -len(self) <= index < len(self):
@@ -264,7 +269,10 @@ class FileDataset:
                              f"{len(self)} batches")
         size = self.batch_size or 1
         start = (index % len(self)) * size
-        picked = self._order[start:start + size]
+        return self._read(self._order[start:start + size])
+
+    def _read(self, picked):
+        """The batch of the files at positions `picked` (one sample when batch_size is None)."""
         samples = self._load([self.file_paths[i] for i in picked])
         labels = None if self._labels is None else self._labels[picked]
         if self.batch_size is None:
@@ -272,17 +280,16 @@ class FileDataset:
         return samples if labels is None else (samples, labels)
 
     def __iter__(self):
-        for index in range(len(self)):
-            yield self[index]
+        """One pass in the current order; the next pass (and indexing) gets the next order."""
+        order = self._order
         self.on_epoch_end()
+        size = self.batch_size or 1
+        for start in range(0, len(order), size):
+            yield self._read(order[start:start + size])
 
     def on_epoch_end(self):
         """Start a new pass: a new order of the files when shuffling."""
         self._order = self._next_order()
-
-    def take(self, count):
-        """The first `count` batches of the current pass, as a list."""
-        return [self[i] for i in range(min(count, len(self)))]
 
     def __repr__(self):
         classes = "no labels" if self.class_names is None else f"{len(self.class_names)} classes"

@@ -21,9 +21,10 @@ _CALLER = "text_dataset_from_directory"
 class TextDataset(FileDataset):
     """Batches `(texts, labels)` read from text files when asked for.
 
-    Texts are an object array of str (batch,); without labels a batch is the texts alone.
-    When shuffling, the first pass keeps the file order and each later pass takes a new
-    permutation from one stream seeded by (seed, 1). See FileDataset for the rest.
+    Texts are an object array of str (batch,), where Keras' tf.data batches hold bytes;
+    without labels a batch is the texts alone. When shuffling, the first pass keeps the
+    file order and each later pass takes a new permutation from one stream seeded by
+    (seed, 1). See FileDataset for the rest.
     """
 
     def _pass_orders(self, seed):
@@ -74,7 +75,8 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
         follow_links: also enter sub-folders that are symbolic links.
         verbose: print how many files and classes were found.
 
-    Texts are decoded as UTF-8 `str` (Keras yields bytes), in object arrays.
+    Texts are decoded as UTF-8 `str` (Keras yields bytes), in object arrays. The dataset
+    chains like a tf.data.Dataset (`map`, `cache`, `prefetch`, `take`, ...: see Dataset).
     """
     labels, label_mode, seed = check_dataset_args(labels, label_mode, class_names, batch_size,
                                                   shuffle, seed, validation_split, subset, _CALLER)

@@ -56,7 +56,9 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
             the centred crop of the target's aspect ratio, or by padding with black.
 
     Returns:
-        An ImageDataset, or a (training, validation) pair when subset='both'.
+        An ImageDataset, or a (training, validation) pair when subset='both'. It chains
+        like a tf.data.Dataset: `map`, `shuffle`, `cache`, `prefetch`, `take`, `batch`, ...
+        (see Dataset); `model.fit` reads one pass of it per epoch.
     """
     labels, label_mode, seed = check_dataset_args(labels, label_mode, class_names, batch_size,
                                                   shuffle, seed, validation_split, subset, _CALLER)

@@ -60,13 +60,14 @@ def _convert(img, color_mode):
 
 
 def read_image(path, color_mode="rgb", target_size=None, interpolation="nearest", aspect=None,
-               draft=False, caller="load_img"):
+               caller="load_img"):
     """Decode one picture into a PIL image of `color_mode`, resized to `target_size` if given.
 
     `aspect` keeps the aspect ratio on resizing: 'crop' takes the centred box of the
-    target's ratio, 'pad' fits the picture inside and pads it with black. With `draft`,
-    a JPEG much larger than `target_size` is decoded at a reduced scale (1/2 .. 1/8,
-    never below the target size), which is several times faster.
+    target's ratio, 'pad' fits the picture inside and pads it with black. The picture is
+    always decoded at full scale, as tf.keras does: Pillow's JPEG `draft` (decoding at
+    1/2 .. 1/8 scale, or only the luma of a colour JPEG for grayscale) is several times
+    faster but gives other pixels.
     """
     Image = _pil_image(caller)
     check_choice(caller, "color_mode", color_mode, tuple(COLOR_MODES))
@@ -82,8 +83,6 @@ def read_image(path, color_mode="rgb", target_size=None, interpolation="nearest"
                         f"received {type(path).__name__}")
     try:
         img = Image.open(data)
-        if draft and target_size is not None:
-            img.draft("L" if color_mode == "grayscale" else None, (target_size[1], target_size[0]))
         img.load()
         img = _convert(img, color_mode)
         if target_size is not None and img.size != (target_size[1], target_size[0]):
@@ -200,15 +199,14 @@ def load_image_batch(paths, color_mode, target_size, interpolation, aspect=None,
                      data_format="channels_last", dtype=None, caller="load_img"):
     """Decode and resize picture files into one float array (n, height, width, channels).
 
-    Channels come first with data_format='channels_first'. JPEGs are decoded at a reduced
-    scale when much larger than `target_size` (see `read_image`).
+    Channels come first with data_format='channels_first'. The pixels are those of
+    `load_img` + `img_to_array` on each file; the files are decoded on a thread pool.
     """
     batch = np.empty((len(paths),) + tuple(target_size) + (COLOR_MODES[color_mode],),
                      dtype=dtype or backend.floatx())
 
     def fill(i):
-        img = read_image(paths[i], color_mode, target_size, interpolation, aspect,
-                         draft=True, caller=caller)
+        img = read_image(paths[i], color_mode, target_size, interpolation, aspect, caller=caller)
         batch[i] = np.asarray(img).reshape(batch.shape[1:])
 
     if len(paths) == 1:
