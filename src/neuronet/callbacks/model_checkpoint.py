@@ -13,7 +13,8 @@ class ModelCheckpoint(Callback):
     Args:
         filepath: where to save; may hold `str.format` fields filled with the epoch
             (from 1) and the logs, e.g. 'model-{epoch:02d}-{val_loss:.2f}.keras'. It must
-            end in '.keras', or in '.weights.h5' with save_weights_only=True.
+            end in '.keras', or in '.h5' / '.hdf5' for the legacy HDF5 format; with
+            save_weights_only=True, in '.weights.h5' (or '.h5' / '.hdf5' for Keras 2's layout).
         monitor: the log key that decides which save is the best, e.g. 'val_loss'.
         verbose: 1 prints a line at each save (or skipped save).
         save_best_only: save only when `monitor` improves on the best value so far.
@@ -29,11 +30,12 @@ class ModelCheckpoint(Callback):
                  initial_value_threshold=None):
         super().__init__()
         self.filepath = os.fspath(filepath)
-        suffix = ".weights.h5" if save_weights_only else ".keras"
-        if not self.filepath.endswith(suffix):
+        suffixes = (".weights.h5" if save_weights_only else ".keras", ".h5", ".hdf5")
+        if not self.filepath.endswith(suffixes):
             what = "with save_weights_only=True " if save_weights_only else ""
-            raise ValueError(f"ModelCheckpoint: {what}the filepath must end in `{suffix}`. "
-                             f"Received: filepath={self.filepath!r}")
+            raise ValueError(f"ModelCheckpoint: {what}the filepath must end in `{suffixes[0]}` "
+                             "(or in `.h5` / `.hdf5` for the legacy HDF5 format). Received: "
+                             f"filepath={self.filepath!r}")
         self._save_frequency = SaveFrequency(save_freq, "ModelCheckpoint")
         self.monitor = monitor
         self.verbose = verbose

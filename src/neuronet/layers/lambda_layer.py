@@ -15,7 +15,10 @@ class Lambda(Layer):
     arguments: keyword arguments passed to `function`. A function with a `training`
     parameter receives the call's `training` flag, one with a `mask` parameter the mask of
     the inputs.
-    The config holds the function object itself: it round-trips in memory only.
+    The config holds the function objects themselves. In a saved file a function defined
+    with `def` is stored by name (give it to the loading function in `custom_objects`, or
+    register it), an anonymous lambda as bytecode, which loads only with `safe_mode=False`
+    or after `keras.config.enable_unsafe_deserialization()`, as in Keras 3.
     Input shape: any. Output shape: that of `function`'s result.
     """
 

@@ -25,6 +25,12 @@ def atomic_write(path):
         raise
 
 
+def write_bytes_atomically(path, data):
+    """Write `data` to `path` through `atomic_write`."""
+    with atomic_write(path) as file:
+        file.write(data)
+
+
 def check_overwrite(path, overwrite, caller):
     """Raise FileExistsError when `path` exists and `overwrite` is False."""
     if not overwrite and os.path.exists(path):

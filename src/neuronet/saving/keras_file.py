@@ -43,9 +43,9 @@ def save_model(model, filepath, overwrite=True):
     """Save `model` (architecture, weights, optimizer state) to a `.keras` file."""
     filepath = os.fspath(filepath)
     if not filepath.endswith(".keras"):
-        raise ValueError("save_model: the filename must end in `.keras` (the weights alone go "
-                         f"to a `.weights.h5` file with save_weights). Received: "
-                         f"filepath={filepath!r}")
+        raise ValueError("save_model: the filename must end in `.keras` (or in `.h5` / `.hdf5` "
+                         "for the legacy HDF5 format; the weights alone go to a `.weights.h5` "
+                         f"file with save_weights). Received: filepath={filepath!r}")
     check_overwrite(filepath, overwrite, "save_model")
     with atomic_write(filepath) as file:
         _write_archive(file, model)
@@ -94,15 +94,15 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     optimizer state.
 
     custom_objects: {name: class or function} for the user classes and functions the
-    file names. safe_mode: when True (default), Lambda layers are refused; with False, a
-    Lambda's function is taken from `custom_objects` by name (code stored in a file is
-    never run).
+    file names. safe_mode: when True (default), Python lambdas stored in the file as
+    bytecode are refused, since loading them runs code from the file.
     """
     filepath = os.fspath(filepath)
     source = f"load_model: {filepath!r}"
     if not filepath.endswith(".keras"):
-        raise ValueError(f"load_model: expected a `.keras` file (use load_weights for "
-                         f"`.weights.h5` files). Received: filepath={filepath!r}")
+        raise ValueError(f"load_model: expected a `.keras` file or a legacy `.h5` / `.hdf5` file "
+                         f"(use load_weights for `.weights.h5` files). Received: "
+                         f"filepath={filepath!r}")
     with open_archive(filepath, "load_model") as archive:
         try:
             config = json.loads(_read_entry(archive, CONFIG_FILENAME, source))

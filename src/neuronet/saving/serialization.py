@@ -9,16 +9,20 @@ Built-in classes carry their public Keras module; user classes carry their own m
 and their registered name ("package>Name" when registered with
 `register_keras_serializable`, else the class name), and are found again through the
 registry, an active `custom_object_scope` or `custom_objects`. Reading never imports a
-module, unpickles, or runs code named in a config.
+module or unpickles. A Python lambda is stored as its bytecode (as Keras 3 stores it), which
+only a load outside safe mode turns back into a function (`safe_mode=False`, or
+`enable_unsafe_deserialization()`).
 """
 import contextlib
 import contextvars
 import inspect
 import types
+import warnings
 
 import numpy as np
 
 from ..backend import snake_case
+from .lambda_code import dump_function, load_function
 from .object_registration import CustomObjectScope, find_registered, get_registered_name
 
 
@@ -40,6 +44,18 @@ def _label(module):
 # --- options of the load in progress (custom objects, safe mode) ----------------------------
 
 _SAFE_MODE = contextvars.ContextVar("neuronet_safe_mode", default=True)
+_UNSAFE_DESERIALIZATION = {"enabled": False}     # set by enable_unsafe_deserialization()
+
+
+def enable_unsafe_deserialization():
+    """Turn safe mode off for every later load: Python lambdas stored in files as bytecode
+    are loaded (their code runs when called), as with `safe_mode=False`."""
+    _UNSAFE_DESERIALIZATION["enabled"] = True
+
+
+def in_safe_mode():
+    """Whether the load in progress refuses lambdas stored as bytecode."""
+    return _SAFE_MODE.get() and not _UNSAFE_DESERIALIZATION["enabled"]
 
 
 @contextlib.contextmanager
@@ -285,17 +301,35 @@ def dtype_name(value, where="load_model"):
 
 # --- serialize ---------------------------------------------------------------------------------
 
+def _is_anonymous(value):
+    return isinstance(value, types.FunctionType) and value.__name__ == "<lambda>"
+
+
 def _serialize_function(fn):
     name = fn.__name__
-    if name == "<lambda>":
-        raise ValueError("serialize_keras_object: cannot save an anonymous lambda function "
-                         "(its code would have to be stored and run on load); define it with "
-                         "`def`, and pass it as custom_objects={'name': function} when loading")
+    if _is_anonymous(fn):
+        warnings.warn("serialize_keras_object: a Python lambda is saved as bytecode; loading "
+                      "it runs code from the file, so it needs safe_mode=False. A function "
+                      "defined with `def` is saved by its name instead.", stacklevel=3)
+        return {"class_name": "__lambda__",
+                "config": {"value": serialize_keras_object(list(dump_function(fn)))}}
     for category, table in _functions().items():
         if table.get(name) is fn:
             return {"module": _keras_module(category), "class_name": "function",
                     "config": name, "registered_name": name}
     return _serialize_user_function(fn)
+
+
+def _lambda_file_config(config):
+    """A Lambda layer's config with its anonymous functions as bytecode, in the layout of
+    Keras 3's Lambda layer; named functions are saved by name."""
+    config = dict(config)
+    for key in ("function", "output_shape", "mask"):
+        if _is_anonymous(config.get(key)):
+            code, defaults, closure = dump_function(config[key])
+            config[key] = {"class_name": "__lambda__",
+                           "config": {"code": code, "defaults": defaults, "closure": closure}}
+    return config
 
 
 def _serialize_user_function(fn):
@@ -309,7 +343,7 @@ def _serialize_user_function(fn):
 def serialize_keras_object(obj):
     """`obj` (a layer, model, optimizer, loss, metric, initializer, function, or plain data)
     as a JSON-ready structure in Keras 3's layout."""
-    from ..layers import InputLayer, Layer
+    from ..layers import InputLayer, Lambda, Layer
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if isinstance(obj, np.generic):
@@ -327,7 +361,10 @@ def serialize_keras_object(obj):
         raise TypeError(f"serialize_keras_object: cannot serialize {obj!r} of type "
                         f"{type(obj).__name__}: it has no get_config()")
     module, class_name, registered_name = _public_name(obj)
-    config = serialize_keras_object(obj.get_config())
+    config = obj.get_config()
+    if isinstance(obj, Lambda):
+        config = _lambda_file_config(config)
+    config = serialize_keras_object(config)
     if isinstance(obj, Layer):
         config.pop("batch_input_shape", None)       # a model's InputLayer holds the shape
         if not isinstance(obj, InputLayer) and isinstance(config.get("dtype"), str):
@@ -360,14 +397,12 @@ def _deserialize(config):
         return {key: _deserialize(value) for key, value in config.items()}
     class_name = config["class_name"]
     inner = config.get("config")
-    if class_name == "__lambda__":
-        raise ValueError(_LAMBDA_CODE_REFUSED)
+    if class_name in ("__lambda__", "function"):
+        return _function_from_config(config, "deserialize_keras_object")
     if class_name == "__numpy__":
         return np.array(inner["value"], dtype=inner["dtype"])
     if class_name == "__tuple__":
         return tuple(_deserialize(inner["value"]))
-    if class_name == "function":
-        return _find_function(config, "deserialize_keras_object")
     if class_name == "DTypePolicy":
         return dtype_name(config)
     cls = find_class(config.get("module"), class_name, config.get("registered_name"))
@@ -377,12 +412,6 @@ def _deserialize(config):
     if config.get("compile_config") and hasattr(obj, "compile_from_config"):
         obj.compile_from_config(config["compile_config"])
     return obj
-
-
-_LAMBDA_CODE_REFUSED = (
-    "load_model: the file holds the bytecode of a Python lambda; neuronet never runs code "
-    "from a file, even with safe_mode=False. Re-create the Lambda layer with a named "
-    "function and pass it as custom_objects={'name': function}.")
 
 
 def _instantiate(cls, config):
@@ -401,28 +430,45 @@ def _instantiate(cls, config):
     return cls(**config)
 
 
-def _lambda_config(config):
-    """A Lambda's config with its function taken from custom_objects (safe_mode=False only)."""
-    name = config.get("name")
-    if _SAFE_MODE.get():
+def _function_from_config(config, where):
+    """The function a config names ('function': found among the custom objects and the
+    built-ins) or holds as bytecode ('__lambda__': loaded outside safe mode only)."""
+    if config["class_name"] == "function":
+        return _find_function(config, where)
+    if in_safe_mode():
         raise ValueError(
-            f"load_model: refusing to load Lambda layer {name!r} in safe mode: a Lambda runs "
-            "arbitrary Python code. If you trust the file, pass safe_mode=False and the "
-            "function itself as custom_objects={'function_name': function}.")
-    config = dict(config)
+            f"{where}: the file holds a Python lambda as bytecode; loading it would run code "
+            "from the file, which safe mode refuses. If you trust the file, pass "
+            "safe_mode=False to the loading function or call "
+            "keras.config.enable_unsafe_deserialization(). (A function defined with `def` is "
+            "saved by its name and loads in safe mode from custom_objects.)")
+    inner = config.get("config") or {}
+    code, defaults, closure = inner.get("value") or (inner.get("code"), inner.get("defaults"),
+                                                     inner.get("closure"))
+    return load_function(code, _deserialize(defaults), _deserialize(closure), where)
+
+
+# Keras 2 wrote these beside a Lambda's function; Keras 3 (and neuronet) do without them.
+_KERAS_2_LAMBDA_KEYS = ("module", "function_type", "output_shape_type", "output_shape_module")
+
+
+def _lambda_config(config):
+    """A Lambda layer's config from a file, with its functions: named ones found among the
+    custom objects and built-ins, lambdas loaded from their bytecode (not in safe mode)."""
+    where = f"Lambda layer {config.get('name')!r}"
+    config = {key: value for key, value in config.items() if key not in _KERAS_2_LAMBDA_KEYS}
+    function = config.get("function")
+    if isinstance(function, list):                     # Keras 2: [code, defaults, closure]
+        config["function"] = {"class_name": "__lambda__", "config": {"value": function}}
+    elif isinstance(function, str):                    # Keras 2: the function's name
+        config["function"] = {"class_name": "function", "config": function}
     for key in ("function", "output_shape", "mask"):
         value = config.get(key)
-        if isinstance(value, dict) and value.get("class_name") == "function":
-            function_name = value.get("config")
-            function = find_registered((value.get("registered_name"), function_name))
-            if function is None:
-                raise ValueError(f"load_model: Lambda layer {name!r} needs the function "
-                                 f"{function_name!r}; pass it as custom_objects="
-                                 f"{{{function_name!r}: {function_name}}}")
-            config[key] = function
-        elif isinstance(value, list):                 # an output shape
+        if isinstance(value, dict) and value.get("class_name") in ("__lambda__", "function"):
+            config[key] = _function_from_config(value, where)
+        elif key == "output_shape" and isinstance(value, list):
             config[key] = tuple(value)
-        else:                                         # None, a saved mask array; never code
+        else:                                          # None, or a mask array
             config[key] = _deserialize(value)
     config["arguments"] = _deserialize(config.get("arguments") or {})
     return config

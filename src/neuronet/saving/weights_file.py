@@ -11,13 +11,14 @@ A group is named after the class of its layer and its place in the list, never a
 layer's name; each `vars` group has the object's name as attribute 'name'. A layer's
 weights are numbered trainable ones first, then the others, each in creation order.
 """
+import contextlib
 import io
 import os
 import warnings
 
 import numpy as np
 
-from .atomic import atomic_write, check_overwrite
+from .atomic import check_overwrite, write_bytes_atomically
 from .serialization import snake_case
 
 WEIGHTS_SUFFIX = ".weights.h5"
@@ -131,52 +132,67 @@ def write_state(model, h5file):
             group.create_dataset(key, data=np.asarray(value))
 
 
+def h5_bytes(write):
+    """The bytes of an HDF5 file that `write(h5file)` fills, built in memory."""
+    buffer = io.BytesIO()
+    with h5py_module().File(buffer, "w") as h5file:
+        write(h5file)
+    return buffer.getvalue()
+
+
 def state_bytes(model):
     """The weights file of `model` as bytes."""
-    h5py = h5py_module()
-    buffer = io.BytesIO()
-    with h5py.File(buffer, "w") as h5file:
-        write_state(model, h5file)
-    return buffer.getvalue()
+    return h5_bytes(lambda h5file: write_state(model, h5file))
 
 
 # --- reading -------------------------------------------------------------------------------
 
-def _group(h5file, path, source):
-    """The h5py Group at `path`, or None; links to other files or places are refused."""
+def safe_get(root, path, source):
+    """The h5py object at `path` under `root`, or None if there is none; links to other
+    places or files are refused."""
     h5py = h5py_module()
-    node = h5file
-    for part in path.split("/"):
+    node = root
+    for part in path.strip("/").split("/"):
+        if not isinstance(node, h5py.Group):
+            raise ValueError(f"{source}: corrupt HDF5 file: '{path}' passes through a dataset")
         if part not in node:
             return None
         link = node.get(part, getlink=True)
         if isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
-            raise ValueError(f"{source}: refusing to follow the link at '{path}' in the weights "
+            raise ValueError(f"{source}: refusing to follow the link at '{path}' in the HDF5 "
                              "file (links to other places or files are not allowed)")
         node = node[part]
-        if not isinstance(node, h5py.Group):
-            raise ValueError(f"{source}: corrupt weights file: '{path}' is not a group")
     return node
+
+
+def _group(h5file, path, source):
+    """The h5py Group at `path`, or None."""
+    node = safe_get(h5file, path, source)
+    if node is not None and not isinstance(node, h5py_module().Group):
+        raise ValueError(f"{source}: corrupt weights file: '{path}' is not a group")
+    return node
+
+
+def read_dataset(group, path, source):
+    """The array stored at `path` under `group`; it must be a plain dataset in the file."""
+    dataset = safe_get(group, path, source)
+    if (not isinstance(dataset, h5py_module().Dataset) or dataset.external
+            or dataset.is_virtual):
+        raise ValueError(f"{source}: corrupt HDF5 file: '{group.name}/{path}' is not a plain "
+                         "dataset")
+    return dataset[()]
 
 
 def read_vars(h5file, path, source):
     """{'0': array, ...} stored for the object at `path`, or None if there is no group."""
-    h5py = h5py_module()
     group = _group(h5file, _vars_path(path), source)
     if group is None:
         return None
-    store = {}
-    for key in group:
-        link = group.get(key, getlink=True)
-        dataset = group[key] if not isinstance(link, (h5py.SoftLink, h5py.ExternalLink)) else None
-        if not isinstance(dataset, h5py.Dataset) or dataset.external or dataset.is_virtual:
-            raise ValueError(f"{source}: corrupt weights file: '{_vars_path(path)}/{key}' is "
-                             "not a plain dataset")
-        store[key] = dataset[()]
-    return store
+    return {key: read_dataset(group, key, source) for key in group}
 
 
-def _mismatch(message, skip_mismatch):
+def mismatch(message, skip_mismatch):
+    """Raise ValueError, or with skip_mismatch warn that the weights are skipped."""
     if not skip_mismatch:
         raise ValueError(message)
     warnings.warn(f"{message}; skipped (skip_mismatch=True)", stacklevel=4)
@@ -191,7 +207,7 @@ def _checked(layer, path, store, source, skip_mismatch):
         if not variables:
             return []
     if len(store) != len(variables):
-        _mismatch(f"Layer {layer.name!r} ({type(layer).__name__}) expects {len(variables)} "
+        mismatch(f"Layer {layer.name!r} ({type(layer).__name__}) expects {len(variables)} "
                   f"weights, the file has {len(store)} at {where}", skip_mismatch)
         return []
     pairs = []
@@ -199,7 +215,7 @@ def _checked(layer, path, store, source, skip_mismatch):
         value = store.get(str(i))
         if value is None or value.shape != variable.shape:
             found = None if value is None else value.shape
-            _mismatch(f"Layer {layer.name!r} ({type(layer).__name__}): weight "
+            mismatch(f"Layer {layer.name!r} ({type(layer).__name__}): weight "
                       f"{variable.name!r} has shape {variable.shape}, the file has shape "
                       f"{found} at {where}/{i}", skip_mismatch)
             return []
@@ -232,10 +248,10 @@ def read_state(model, h5file, source, skip_mismatch=False):
     for obj, store in custom_loads:
         obj.load_own_variables(store)
     if optimizer is not None and optimizer[1] is not None:
-        _load_optimizer(model, *optimizer, source)
+        load_optimizer_state(model, *optimizer, source)
 
 
-def _load_optimizer(model, optimizer, store, source):
+def load_optimizer_state(model, optimizer, store, source):
     """Load the optimizer's state; its slot variables are made first when the file has them
     (a state saved before any training step has none)."""
     if not optimizer.built and len(store) != len(optimizer.variables):
@@ -257,33 +273,21 @@ def save_weights(model, filepath, overwrite=True):
     the write is atomic."""
     filepath = os.fspath(filepath)
     if not filepath.endswith(WEIGHTS_SUFFIX):
-        raise ValueError(f"save_weights: the filename must end in `{WEIGHTS_SUFFIX}`. "
-                         f"Received: filepath={filepath!r}")
+        raise ValueError(f"save_weights: the filename must end in `{WEIGHTS_SUFFIX}` (or in "
+                         f"`.h5` / `.hdf5` for Keras 2's layout). Received: filepath={filepath!r}")
     check_overwrite(filepath, overwrite, "save_weights")
-    data = state_bytes(model)
-    with atomic_write(filepath) as file:
-        file.write(data)
+    write_bytes_atomically(filepath, state_bytes(model))
 
 
-def load_weights(model, filepath, skip_mismatch=False):
-    """Load weights saved by `save_weights` (a `.weights.h5` file) or inside a `.keras` file."""
-    h5py = h5py_module()
-    filepath = os.fspath(filepath)
-    source = f"load_weights: {filepath!r}"
-    if filepath.endswith(".keras"):
-        from .keras_file import open_archive, weights_h5
-        with open_archive(filepath, "load_weights") as archive:
-            with weights_h5(archive, source) as h5file:
-                read_state(model, h5file, source, skip_mismatch)
-        return
-    if not filepath.endswith(WEIGHTS_SUFFIX):
-        raise ValueError(f"load_weights: expected a `{WEIGHTS_SUFFIX}` or `.keras` file. "
-                         f"Received: filepath={filepath!r}")
+@contextlib.contextmanager
+def open_h5(filepath, caller):
+    """The HDF5 file at `filepath`, open read-only; a clear error if it is missing or not HDF5."""
+    source = f"{caller}: {filepath!r}"
     if not os.path.exists(filepath):
-        raise FileNotFoundError(f"load_weights: no such file: {filepath!r}")
+        raise FileNotFoundError(f"{caller}: no such file: {filepath!r}")
     try:
-        h5file = h5py.File(filepath, "r")
+        h5file = h5py_module().File(filepath, "r")
     except OSError as error:
-        raise ValueError(f"{source} is not a readable HDF5 weights file ({error})") from None
+        raise ValueError(f"{source} is not a readable HDF5 file ({error})") from None
     with h5file:
-        read_state(model, h5file, source, skip_mismatch)
+        yield h5file
