@@ -352,8 +352,6 @@ def test_layer_errors_name_the_layer():
         layer(np.zeros((1, 5, 5, 3)))
     with pytest.raises(ValueError, match=r"layer 'c1' is incompatible.*expected ndim=3"):
         Conv1D(4, 3, name="c1")(np.zeros((2, 8, 3, 1)))
-    with pytest.raises(ValueError, match=r"Conv2D: grouped convolutions are not supported"):
-        Conv2D(4, 3, groups=2)
     with pytest.raises(ValueError, match=r"strides > 1 is not supported together with "
                                          r"dilation_rate > 1"):
         Conv2D(4, 3, strides=2, dilation_rate=2)

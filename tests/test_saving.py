@@ -68,6 +68,25 @@ CASES = {
     "GRU": (lambda: layers.GRU(3), [(5, 2)], "float"),
     "Bidirectional": (lambda: layers.Bidirectional(layers.LSTM(2)), [(5, 2)], "float"),
     "TimeDistributed": (lambda: layers.TimeDistributed(layers.Dense(2)), [(5, 3)], "float"),
+    "LayerNormalization": (lambda: layers.LayerNormalization(), [(4,)], "float"),
+    "GroupNormalization": (lambda: layers.GroupNormalization(2), [(5, 4)], "float"),
+    "UnitNormalization": (lambda: layers.UnitNormalization(), [(4,)], "float"),
+    "Normalization": (lambda: layers.Normalization(), [(4,)], "float"),
+    "Identity": (lambda: layers.Identity(), [(4,)], "float"),
+    "PReLU": (lambda: layers.PReLU(shared_axes=[1]), [(5, 2)], "float"),
+    "ActivityRegularization": (lambda: layers.ActivityRegularization(l1=0.01, l2=0.01), [(4,)],
+                               "float"),
+    "SpatialDropout1D": (lambda: layers.SpatialDropout1D(0.3), [(5, 2)], "float"),
+    "UpSampling1D": (lambda: layers.UpSampling1D(2), [(3, 2)], "float"),
+    "ZeroPadding1D": (lambda: layers.ZeroPadding1D(1), [(3, 2)], "float"),
+    "Cropping1D": (lambda: layers.Cropping1D((1, 1)), [(5, 2)], "float"),
+    "DepthwiseConv2D": (lambda: layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same"),
+                        [(5, 5, 2)], "float"),
+    "SeparableConv2D": (lambda: layers.SeparableConv2D(3, 3, depth_multiplier=2), [(5, 5, 2)],
+                        "float"),
+    "Attention": (lambda: layers.Attention(use_scale=True), [(3, 4), (5, 4)], "float"),
+    "AdditiveAttention": (lambda: layers.AdditiveAttention(), [(3, 4), (5, 4)], "float"),
+    "MultiHeadAttention": (lambda: layers.MultiHeadAttention(2, 3), [(3, 4), (5, 2)], "float"),
 }
 # Not round-tripped by the loop: the base classes, InputLayer (in every model) and Lambda
 # (its code loads only outside safe mode, see tests/test_saving_h5.py).
@@ -95,7 +114,10 @@ def make_data(shapes, kind, n=8):
 def make_model(layer, shapes, kind):
     """Inputs -> layer -> (Flatten) -> Dense(2), compiled with Adam."""
     inputs = [nn.Input(shape, dtype="int32" if kind == "int" else "float32") for shape in shapes]
-    x = layer(inputs if len(inputs) > 1 else inputs[0])
+    if isinstance(layer, layers.MultiHeadAttention):          # query and value, positionally
+        x = layer(*inputs)
+    else:
+        x = layer(inputs if len(inputs) > 1 else inputs[0])
     if len(x.shape) > 2:
         x = layers.Flatten()(x)
     model = nn.Model(inputs if len(inputs) > 1 else inputs[0], layers.Dense(2)(x))

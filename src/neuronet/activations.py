@@ -61,7 +61,7 @@ def get(identifier):
     if isinstance(identifier, (str, dict)):
         return deserialize(identifier)
     if callable(identifier):
-        return identifier
+        return getattr(identifier, "__wrapped__", identifier)   # keras.ops.relu: the op itself
     raise ValueError(f"activations.get: could not interpret activation identifier "
                      f"{identifier!r}; expected None, a callable or one of the names: "
                      f"{_valid_names()}")
@@ -72,6 +72,7 @@ def serialize(activation):
     user function, {'module', 'class_name': 'function', 'config': its registered name
     ("package>name" if registered, else its `__name__`), 'registered_name'}; for a callable
     object such as a layer (`LeakyReLU(0.2)`), its config dict."""
+    activation = getattr(activation, "__wrapped__", activation)   # keras.ops.relu: relu
     name = getattr(activation, "__name__", None)
     if _BY_NAME.get(name) is activation:
         return name

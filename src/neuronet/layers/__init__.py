@@ -74,3 +74,27 @@ from .wrapper import Wrapper
 
 __all__ += ["Embedding", "Masking", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
             "TimeDistributed", "Wrapper"]
+from .activity_regularization import ActivityRegularization
+from .cropping1d import Cropping1D
+from .group_normalization import GroupNormalization
+from .identity import Identity
+from .layer_normalization import LayerNormalization
+from .normalization import Normalization
+from .prelu import PReLU
+from .spatial_dropout1d import SpatialDropout1D
+from .unit_normalization import UnitNormalization
+from .up_sampling1d import UpSampling1D
+from .zero_padding1d import ZeroPadding1D
+
+__all__ += ["ActivityRegularization", "Cropping1D", "GroupNormalization", "Identity",
+            "LayerNormalization", "Normalization", "PReLU", "SpatialDropout1D",
+            "UnitNormalization", "UpSampling1D", "ZeroPadding1D"]
+from .depthwise_conv2d import DepthwiseConv2D
+from .separable_conv2d import SeparableConv2D
+
+SeparableConvolution2D = SeparableConv2D
+__all__ += ["DepthwiseConv2D", "SeparableConv2D", "SeparableConvolution2D"]
+from .attention import AdditiveAttention, Attention
+from .multi_head_attention import MultiHeadAttention
+
+__all__ += ["AdditiveAttention", "Attention", "MultiHeadAttention"]

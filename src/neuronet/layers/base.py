@@ -11,9 +11,8 @@ import numpy as np
 
 from .. import backend, constraints, initializers, regularizers
 from ..backend import snake_case, unique_name
-from ..autograd import Tensor, Variable, no_grad
+from ..autograd import Tensor, Variable
 from ..ops import math as m
-from .symbolic import Node, SymbolicTensor
 
 
 class _CallContext:
@@ -262,39 +261,52 @@ class Layer:
         return mask if self.supports_masking else None
 
     def compute_output_shape(self, input_shape):
-        """Output shape for `input_shape` (batch axis may be None), by a dry run on zeros."""
-        def zeros(shape):
-            return np.zeros((1,) + tuple(shape[1:]), self.dtype)
-
-        probe = ([zeros(s) for s in input_shape] if _is_shape_list(input_shape)
-                 else zeros(input_shape))
-        extra = self._dry_run_arguments(probe)
-        if _accepts(type(self).call, "training"):
-            extra["training"] = False
-        with no_grad():
-            out = self(probe, **extra)
-        batch = (input_shape[0][0] if _is_shape_list(input_shape) else input_shape[0])
-        if isinstance(out, (list, tuple)):
-            return [(batch,) + o.shape[1:] for o in out]
-        return (batch,) + out.shape[1:]
+        """Output shape for `input_shape` (batch axis may be None), by dry runs on zeros
+        (see layers/symbolic.py)."""
+        inputs = from_shapes(input_shape, self.dtype)
+        return shapes_of(self._dry_run((inputs,), {}))
 
     def _dry_run_arguments(self, probe):
-        """Keyword arguments for the dry run of `compute_output_shape` on `probe`."""
+        """Keyword arguments for the dry runs that infer the outputs for `probe` inputs."""
         return {}
 
-    def _call_symbolic(self, inputs, *args, **kwargs):
-        shapes = [x.shape for x in inputs] if isinstance(inputs, (list, tuple)) else inputs.shape
-        self._ensure_built(shapes)
-        self._check_inputs(shapes)
-        out_shape = self.compute_output_shape(shapes)
-        node = Node(self, inputs, kwargs)
-        if _is_shape_list(out_shape):
-            node.outputs = [SymbolicTensor(s, self.dtype, node=node) for s in out_shape]
-            self.input, self.output = inputs, node.outputs
-        else:
-            node.outputs = [SymbolicTensor(out_shape, self.dtype, node=node)]
-            self.input, self.output = inputs, node.outputs[0]
-        return self.output
+    def _dry_run(self, args, kwargs):
+        """This call's outputs as SymbolicTensors, from two calls on zeros (see
+        symbolic.infer_outputs); its losses are not kept."""
+        def call(inputs, *rest, **options):
+            options = {**self._dry_run_arguments(inputs), **options}
+            if "training" not in options and _accepts(type(self).call, "training"):
+                options["training"] = False
+            return self(inputs, *rest, **options)
+
+        outputs = infer_outputs(call, args, kwargs)
+        self._call_losses, self._activity_losses = (), []
+        return outputs
+
+    def _call_symbolic(self, *args, **kwargs):
+        """Record this call on SymbolicTensors as a node of a graph; returns its outputs, as
+        SymbolicTensors in the structure the call returns."""
+        inputs = args[0]
+        if not self.built or self.input_spec is not None:
+            shapes = shapes_of(list(inputs.values()) if isinstance(inputs, dict) else inputs)
+            self._ensure_built(shapes)
+            self._check_inputs(shapes)
+        outputs = self._symbolic_outputs(args, kwargs)
+        Node(self, args, kwargs, flatten(outputs, SymbolicTensor))
+        self.input, self.output = inputs, outputs
+        return outputs
+
+    def _symbolic_outputs(self, args, kwargs):
+        """The outputs of a symbolic call: from `compute_output_shape` when the layer has
+        its own and only its inputs are symbolic, else from dry runs of the call."""
+        own_shapes = type(self).compute_output_shape is not Layer.compute_output_shape
+        if not own_shapes or len(args) > 1 or flatten(kwargs, SymbolicTensor):
+            return self._dry_run(args, kwargs)
+        outputs = from_shapes(self.compute_output_shape(shapes_of(args[0])), self.dtype)
+        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+            masks = infer_outputs(lambda x: self.compute_mask(x, _mask_of(x)), args[:1], {})
+            _set_mask_shapes(outputs, masks)
+        return outputs
 
     # --- config ------------------------------------------------------------------------------
     def get_config(self):
@@ -373,6 +385,8 @@ def _is_plain(value):
 
 
 def _any_symbolic(inputs):
+    if isinstance(inputs, dict):
+        inputs = list(inputs.values())
     if isinstance(inputs, (list, tuple)):
         return any(isinstance(x, SymbolicTensor) for x in inputs)
     return isinstance(inputs, SymbolicTensor)
@@ -395,16 +409,22 @@ def _attach_mask(outputs, mask):
         outputs._keras_mask = mask
 
 
+def _set_mask_shapes(outputs, masks):
+    """Give the SymbolicTensor(s) `outputs` the shapes of the SymbolicTensor(s) `masks`
+    (one mask for all outputs, or one per output)."""
+    if isinstance(outputs, SymbolicTensor):
+        outputs._mask_shape = getattr(masks, "shape", None)
+    elif isinstance(outputs, (list, tuple)):
+        for index, output in enumerate(outputs):
+            _set_mask_shapes(output, masks[index] if isinstance(masks, (list, tuple)) else masks)
+
+
 def _shapes(inputs):
     if isinstance(inputs, Tensor):
         return inputs.data.shape
     if isinstance(inputs, dict):
         return [x.shape for x in inputs.values()]
     return [x.shape for x in inputs] if isinstance(inputs, list) else inputs.shape
-
-
-def _is_shape_list(shape):
-    return isinstance(shape, list) and all(isinstance(s, tuple) for s in shape)
 
 
 _parameters_cache = {}
@@ -429,3 +449,8 @@ def _parameters(function):
 
 def _accepts(function, argument):
     return argument in _parameters(function)
+
+
+# symbolic.py builds on Layer (its OpLayer is one), so it is imported once Layer exists.
+from .symbolic import (Node, SymbolicTensor, flatten, from_shapes, infer_outputs,  # noqa: E402
+                       shapes_of)

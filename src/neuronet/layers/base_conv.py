@@ -1,11 +1,12 @@
-"""BaseConv: what Conv1D, Conv2D and Conv2DTranspose share (arguments, weights, call, config).
+"""BaseConv: what the convolution layers share (arguments, weights, call, config).
 
-A subclass sets `rank` and implements `_kernel_shape`, `_convolve` (the op, channels-last)
-and `_output_length` (the output size along one spatial axis).
+A subclass sets `rank` and implements `_kernel_shape` and `_convolve` (the op, channels-last);
+it may replace `_output_length` (the output size along one spatial axis), `_output_channels`
+and `_add_weights`.
 """
 from ..backend import standardize_data_format
 from ..ops.activations import relu, relu_in_place
-from ..ops.conv import as_tuple, check_output_size
+from ..ops.conv import as_tuple, check_output_size, conv_output_length
 from .base import check_positive_int
 from .conv_utils import (from_channels_last, join_shape, normalize_padding,
                          split_shape, to_channels_last)
@@ -14,7 +15,10 @@ from .kernel_layer import KernelLayer
 
 
 class BaseConv(KernelLayer):
-    """A convolution layer: `activation(conv(inputs, kernel) + bias)`; see the subclasses."""
+    """A convolution layer: `activation(conv(inputs, kernel) + bias)`; see the subclasses.
+
+    filters may be None where the output's channels follow the input's (DepthwiseConv2D).
+    """
 
     rank = 2
     paddings = ("valid", "same")
@@ -28,11 +32,11 @@ class BaseConv(KernelLayer):
                          kernel_regularizer, bias_regularizer, activity_regularizer,
                          kernel_constraint, bias_constraint, **kwargs)
         caller = type(self).__name__
-        self.filters = check_positive_int(caller, "filters", filters)
-        if groups != 1:
-            raise ValueError(f"{caller}: grouped convolutions are not supported; expected "
-                             f"groups=1, received groups={groups!r}")
-        self.groups = 1
+        self.filters = None if filters is None else check_positive_int(caller, "filters", filters)
+        self.groups = check_positive_int(caller, "groups", groups)
+        if self.filters is not None and self.filters % self.groups:
+            raise ValueError(f"{caller} layer '{self.name}': expected 'filters' divisible by "
+                             f"groups={self.groups}, received filters={self.filters}")
         self.kernel_size = as_tuple(kernel_size, self.rank, "kernel_size", caller)
         self.strides = as_tuple(strides, self.rank, "strides", caller)
         self.padding = normalize_padding(padding, caller, self.paddings)
@@ -51,15 +55,29 @@ class BaseConv(KernelLayer):
         raise NotImplementedError
 
     def _output_length(self, length, axis):
-        raise NotImplementedError
+        return conv_output_length(length, self.kernel_size[axis], self.strides[axis],
+                                  self.padding, self.dilation_rate[axis])
+
+    def _output_channels(self, in_channels):
+        """The output's channel count for an input of `in_channels` (None when unknown)."""
+        return self.filters
+
+    def _add_weights(self, in_channels):
+        """Create the weights for an input of `in_channels` channels (in `build`)."""
+        self.add_kernel_and_bias(self._kernel_shape(in_channels), (self.filters,))
 
     def build(self, input_shape):
         _, _, in_channels = split_shape(input_shape, self.data_format)
+        caller = f"{type(self).__name__} layer '{self.name}'"
         if in_channels is None:
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': the channel axis of "
-                             f"the input must be known, received input shape {tuple(input_shape)}")
+            raise ValueError(f"{caller}: the channel axis of the input must be known, received "
+                             f"input shape {tuple(input_shape)}")
+        if in_channels % self.groups:
+            raise ValueError(f"{caller}: expected a number of input channels divisible by "
+                             f"groups={self.groups}, received {in_channels} channels (input shape "
+                             f"{tuple(input_shape)})")
         self.compute_output_shape(input_shape)          # a window larger than the input fails here
-        self.add_kernel_and_bias(self._kernel_shape(in_channels), (self.filters,))
+        self._add_weights(in_channels)
         channel_axis = -1 if self.data_format == "channels_last" else 1
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={channel_axis: in_channels})
 
@@ -70,12 +88,12 @@ class BaseConv(KernelLayer):
         return self.activation(from_channels_last(outputs, self.data_format))
 
     def compute_output_shape(self, input_shape):
-        batch, spatial, _ = split_shape(input_shape, self.data_format)
+        batch, spatial, in_channels = split_shape(input_shape, self.data_format)
         out = tuple(self._output_length(n, axis) for axis, n in enumerate(spatial))
         spans = tuple((k - 1) * d + 1 for k, d in zip(self.kernel_size, self.dilation_rate))
         check_output_size(f"{type(self).__name__} layer '{self.name}'", spatial, out, spans,
                           self.padding)
-        return join_shape(batch, out, self.filters, self.data_format)
+        return join_shape(batch, out, self._output_channels(in_channels), self.data_format)
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,

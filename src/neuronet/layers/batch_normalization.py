@@ -1,14 +1,14 @@
 """BatchNormalization: normalises each feature with batch statistics (training) or moving ones."""
 import numbers
 
-from .. import initializers, regularizers
+from .. import initializers
 from ..autograd.tensor import as_array
 from ..ops.normalization import batch_norm_train, batch_normalization
-from .base import Layer
+from .base_normalization import AffineNormalization
 from .input_spec import InputSpec
 
 
-class BatchNormalization(Layer):
+class BatchNormalization(AffineNormalization):
     """Batch normalization layer (Ioffe and Szegedy, 2015), Keras semantics.
 
     In training (`training=True` and the layer trainable) it returns
@@ -29,24 +29,17 @@ class BatchNormalization(Layer):
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
                  gamma_constraint=None, synchronized=False, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(epsilon, center, scale, beta_initializer, gamma_initializer,
+                         beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint,
+                         **kwargs)
         axes = [axis] if isinstance(axis, numbers.Integral) else list(axis)
         if not axes or not all(isinstance(a, numbers.Integral) for a in axes):
             raise ValueError(f"BatchNormalization: expected an int (or a list of ints) for "
                              f"argument 'axis', received axis={axis!r}")
         self.axis = int(axis) if isinstance(axis, numbers.Integral) else [int(a) for a in axes]
         self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
-        if self.epsilon <= 0:
-            raise ValueError(f"BatchNormalization: expected epsilon > 0, received {epsilon!r}")
-        self.center, self.scale = bool(center), bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
         self.synchronized = synchronized                # one device: nothing to synchronize
 
     def _axes(self, ndim):
@@ -62,15 +55,7 @@ class BatchNormalization(Layer):
         if None in shape:
             raise ValueError(f"BatchNormalization layer '{self.name}': the size of axis "
                              f"{self.axis} must be known, received input shape {input_shape}")
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma",
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight(shape, self.beta_initializer, name="beta",
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+        self.add_scale_and_offset(shape)
         self.moving_mean = self.add_weight(shape, self.moving_mean_initializer,
                                            trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight(shape, self.moving_variance_initializer,
@@ -78,8 +63,6 @@ class BatchNormalization(Layer):
         given = [self.axis] if isinstance(self.axis, int) else self.axis
         self.input_spec = InputSpec(ndim=len(input_shape),
                                     axes={a: input_shape[a] for a in given})
-
-    supports_masking = True
 
     def call(self, inputs, training=False, mask=None):
         axes = self._axes(inputs.ndim)
@@ -101,18 +84,9 @@ class BatchNormalization(Layer):
         return batch_normalization(inputs, self.moving_mean, self.moving_variance, axes,
                                    self.beta, self.gamma, self.epsilon)
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
-                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
-                "beta_initializer": initializers.serialize(self.beta_initializer),
-                "gamma_initializer": initializers.serialize(self.gamma_initializer),
                 "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
                 "moving_variance_initializer":
                     initializers.serialize(self.moving_variance_initializer),
-                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-                "beta_constraint": None, "gamma_constraint": None,
                 "synchronized": self.synchronized}

@@ -1,5 +1,5 @@
 """Conv1D: a 1-D convolution layer over sequences, `activation(conv1d(inputs, kernel) + bias)`."""
-from ..ops.conv import conv1d, conv_output_length
+from ..ops.conv import conv1d
 from .base_conv import BaseConv
 
 
@@ -8,9 +8,9 @@ class Conv1D(BaseConv):
 
     Input shape: (batch, steps, channels), or (batch, channels, steps) with
     data_format='channels_first'. Output shape: (batch, new_steps, filters) (or channels first).
-    Weights: kernel (kernel_size, channels, filters), bias (filters,).
+    Weights: kernel (kernel_size, channels / groups, filters), bias (filters,).
     padding: 'valid', 'same' or 'causal' (zeros on the left only: output t sees inputs up
-    to t, for temporal models). groups: only 1 is supported.
+    to t, for temporal models). groups: as in Conv2D.
     """
 
     rank = 1
@@ -27,11 +27,8 @@ class Conv1D(BaseConv):
                          kernel_constraint, bias_constraint, **kwargs)
 
     def _kernel_shape(self, in_channels):
-        return self.kernel_size + (in_channels, self.filters)
+        return self.kernel_size + (in_channels // self.groups, self.filters)
 
     def _convolve(self, x):
-        return conv1d(x, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
-
-    def _output_length(self, length, axis):
-        return conv_output_length(length, self.kernel_size[0], self.strides[0], self.padding,
-                                  self.dilation_rate[0])
+        return conv1d(x, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate,
+                      self.groups)

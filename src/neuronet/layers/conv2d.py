@@ -1,5 +1,5 @@
 """Conv2D: a 2-D convolution layer over images, `activation(conv2d(inputs, kernel) + bias)`."""
-from ..ops.conv import conv2d, conv_output_length
+from ..ops.conv import conv2d
 from .base_conv import BaseConv
 
 
@@ -9,9 +9,11 @@ class Conv2D(BaseConv):
     Input shape: (batch, height, width, channels), or (batch, channels, height, width) with
     data_format='channels_first'. Output shape: (batch, new_height, new_width, filters) (or
     channels first), new_height = ceil(height / stride) for padding='same'.
-    Weights: kernel (kh, kw, channels, filters), bias (filters,).
+    Weights: kernel (kh, kw, channels / groups, filters), bias (filters,).
     padding: 'valid' or 'same' (TensorFlow's rule: an odd padding puts the extra row/column
-    at the bottom/right). groups: only 1 is supported.
+    at the bottom/right). groups: the channels and the filters are split into this many
+    groups, and group k of the output sees group k of the input only (both counts must divide
+    by it).
     """
 
     rank = 2
@@ -27,11 +29,8 @@ class Conv2D(BaseConv):
                          kernel_constraint, bias_constraint, **kwargs)
 
     def _kernel_shape(self, in_channels):
-        return self.kernel_size + (in_channels, self.filters)
+        return self.kernel_size + (in_channels // self.groups, self.filters)
 
     def _convolve(self, x):
-        return conv2d(x, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
-
-    def _output_length(self, length, axis):
-        return conv_output_length(length, self.kernel_size[axis], self.strides[axis],
-                                  self.padding, self.dilation_rate[axis])
+        return conv2d(x, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate,
+                      self.groups)

@@ -29,4 +29,5 @@ class SpatialDropout2D(Dropout):
     def get_config(self):
         config = {**super().get_config(), "data_format": self.data_format}
         del config["noise_shape"]
+        del config["trainable"]                    # Keras' SpatialDropout2D takes no 'trainable'
         return config

@@ -134,8 +134,8 @@ def _clone_functional(model, clone_layer, call_function, input_tensors):
     tensors = {id(old): new for old, new in zip(model.inputs, inputs)}
     call = call_function or (lambda layer, *args, **kwargs: layer(*args, **kwargs))
     for node in model._nodes:
-        outputs = call(clone_layer(node.layer), _map(lambda t: tensors[id(t)], node.inputs),
-                       **node.kwargs)
+        args, kwargs = node.arguments(tensors)
+        outputs = call(clone_layer(node.layer), *args, **kwargs)
         for old, new in zip(node.outputs, _flatten(outputs)):
             tensors[id(old)] = new
     new_inputs = _map(lambda t: tensors[id(t)], model._input_structure)

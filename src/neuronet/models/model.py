@@ -6,10 +6,12 @@ Three ways to make one, as in Keras:
 - `Sequential` (see sequential.py), a plain stack.
 
 A functional model replays its graph on every call: each recorded layer call (a Node)
-runs once, in topological order, on the values of its input tensors. A layer called at
-several places (a shared layer) runs at each of them with the same weights, so
-backpropagation adds up the gradients of all its uses. A model is itself a layer: called
-on new tensors it becomes one node of a bigger graph.
+runs once, in topological order, on the values of its input tensors. An op applied to
+symbolic tensors (`x + inputs`, `keras.ops.mean(x, axis=1)`, `x[:, :2]`) is a node too,
+whose layer (an OpLayer, see layers/symbolic.py) applies the op; `layers` leaves those
+out, as in Keras. A layer called at several places (a shared layer) runs at each of them
+with the same weights, so backpropagation adds up the gradients of all its uses. A model
+is itself a layer: called on new tensors it becomes one node of a bigger graph.
 """
 import inspect
 
@@ -19,9 +21,9 @@ from .. import saving
 from ..autograd import no_grad
 from ..layers.base import Layer, snake_case, unique_name
 from ..layers.input_layer import InputLayer
-from ..layers.symbolic import SymbolicTensor
+from ..layers.symbolic import VALUES, OpLayer, SymbolicTensor, flatten, shapes_of
 from ..ops import math as m
-from ..saving.functional import functional_config, functional_from_config, layer_order
+from ..saving.functional import functional_config, functional_from_config, operation_order
 from ..saving.serialization import as_shape, compile_config, compile_from_config
 from .summary import print_summary
 from .trainer import Trainer
@@ -65,7 +67,9 @@ class Model(Trainer, Layer):
             layer = InputLayer(batch_shape=tensor.shape, dtype=tensor.dtype, name=tensor.name)
             layer.output = tensor
             self._input_layers.append(layer)
-        self._layers = layer_order(self)        # Keras' order: by depth, inputs first
+        # Keras' order (by depth, inputs first); the layers exclude the nodes' op layers
+        self._operations = operation_order(self)
+        self._layers = [layer for layer in self._operations if not isinstance(layer, OpLayer)]
         self.built = True
 
     def _flat_inputs(self, inputs):
@@ -90,10 +94,11 @@ class Model(Trainer, Layer):
         for index, (tensor, value) in enumerate(zip(self.inputs, self._flat_inputs(inputs))):
             values[id(tensor)] = self._conform_input(index, tensor, value)
         for node in self._nodes:
-            args = _map(lambda t: values[id(t)], node.inputs)
-            kwargs = {"training": training, **node.kwargs}   # a training= given at build wins
-            result = node.layer(args, **kwargs)
-            for tensor, value in zip(node.outputs, _flatten(result)):
+            args, kwargs = node.arguments(values)
+            if "training" not in kwargs:                # a training= given at build wins
+                kwargs = {**kwargs, "training": training}
+            result = node.layer(*args, **kwargs)
+            for tensor, value in zip(node.outputs, flatten(result, VALUES)):
                 values[id(tensor)] = value
         results = [values[id(t)] for t in self.outputs]
         structure = self._output_structure
@@ -121,15 +126,7 @@ class Model(Trainer, Layer):
     def __call__(self, inputs, *args, **kwargs):
         if self._functional and isinstance(inputs, dict):
             inputs = self._flat_inputs(inputs)
-        outputs = super().__call__(inputs, *args, **kwargs)
-        if self._functional and isinstance(self._output_structure, dict) and \
-                isinstance(outputs, list):               # a symbolic call gives a list
-            return dict(zip(self._output_structure, outputs))
-        return outputs
-
-    def _call_symbolic(self, inputs, *args, **kwargs):
-        super()._call_symbolic(inputs, *args, **kwargs)
-        return self.__dict__["_called_output"]   # the new node's outputs (see `output`)
+        return super().__call__(inputs, *args, **kwargs)
 
     def call(self, inputs, training=None):
         if not self._functional:
@@ -145,6 +142,7 @@ class Model(Trainer, Layer):
         """
         if self._functional:
             return
+        self._build_input_shape = _without_batch(input_shape)
         shapes = input_shape if _is_shape_list(input_shape) else [tuple(input_shape)]
         symbolic = [SymbolicTensor((None,) + tuple(s[1:]), self.dtype) for s in shapes]
         kwargs = {"training": False} if "training" in inspect.signature(self.call).parameters \
@@ -158,16 +156,23 @@ class Model(Trainer, Layer):
                 self.call(self._as_tensors(zeros if len(shapes) > 1 else zeros[0]), **kwargs)
         self.built = True
 
+    _build_input_shape = None       # the input shape a subclassed model was built for
+
     def _ensure_built(self, input_shapes):
-        if not self.built and type(self).build is Model.build:
-            self.built = True      # no dry run: the layers build themselves on this first call
-            return
+        if not self.built and not self._functional:
+            self._build_input_shape = _without_batch(input_shapes)    # for get_build_config
+            if type(self).build is Model.build:
+                self.built = True  # no dry run: the layers build themselves on this first call
+                return
         super()._ensure_built(input_shapes)
 
     def compute_output_shape(self, input_shape):
+        """The output shape(s), in the structure of the outputs."""
         if self._functional:
-            shapes = [t.shape for t in self.outputs]
-            return shapes if len(shapes) > 1 else shapes[0]
+            structure = self._output_structure
+            if isinstance(structure, (list, tuple)) and len(structure) == 1:
+                structure = structure[0]                 # outputs=[y] gives y, as in Keras
+            return shapes_of(structure)
         return super().compute_output_shape(input_shape)
 
     # --- structure ---------------------------------------------------------------------------------
@@ -292,12 +297,13 @@ class Model(Trainer, Layer):
         return cls(**config)
 
     def get_build_config(self):
-        """{'input_shape': ...} to build the model again; None when its graph holds the shapes
-        (functional) or it was built by a call on data."""
-        if self._functional or not self.built or not self.inputs:
+        """{'input_shape': ...} to build the model again: the shape given to `build` or of
+        the first call's inputs (batch axis None); None when the graph holds the shapes
+        (functional) or the model is not built."""
+        shape = self._build_input_shape
+        if self._functional or not self.built or shape is None:
             return None
-        shapes = [list(t.shape) for t in self.inputs]
-        return {"input_shape": shapes[0] if len(shapes) == 1 else shapes}
+        return {"input_shape": [list(s) for s in shape] if _is_shape_list(shape) else list(shape)}
 
     def build_from_config(self, config):
         shape = (config or {}).get("input_shape")
@@ -336,6 +342,13 @@ def _unique(items):
 
 def _is_shape_list(shape):
     return isinstance(shape, list) and all(isinstance(s, (tuple, list)) for s in shape)
+
+
+def _without_batch(shape):
+    """`shape` (or each of a list of shapes) with the batch axis None."""
+    if _is_shape_list(shape):
+        return [_without_batch(s) for s in shape]
+    return (None,) + tuple(shape[1:])
 
 
 def _nodes_in_order(outputs, inputs, model_name):

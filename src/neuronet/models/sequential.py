@@ -60,11 +60,17 @@ class Sequential(Model):
     def output_names(self):
         return [self._layers[-1].name] if self._layers else ["output"]
 
-    def build(self, input_shape):
-        """Build every layer by passing a symbolic input of `input_shape` through the stack."""
+    def build(self, input_shape=None):
+        """Build every layer by passing a symbolic input of `input_shape` (by default the
+        shape of the model's Input) through the stack."""
         if not self._layers:
             raise ValueError(f"Sequential '{self.name}' has no layers to build")
-        self._input_shape = (None,) + tuple(input_shape[1:])
+        if input_shape is None:
+            input_shape = self._input_shape
+            if input_shape is None:
+                raise ValueError(f"Sequential '{self.name}': build() needs an `input_shape` "
+                                 "when the model has no Input (received input_shape=None)")
+        self._input_shape = self._build_input_shape = (None,) + tuple(input_shape[1:])
         x = SymbolicTensor(self._input_shape, self.dtype, name="input_layer")
         self.inputs = [x]
         for layer in self._layers:

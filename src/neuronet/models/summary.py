@@ -1,9 +1,11 @@
 """model.summary(): Keras' table of layers, output shapes and parameter counts.
 
-Sequential and subclassed models list their layers. A functional model lists its
-InputLayers first, then every layer; unless its graph is a plain chain, a last column
-"Connected to" names the tensors each layer was called on, as `layer[node][tensor]`:
-the producing layer, which of its calls in this model, which of that call's outputs.
+Sequential and subclassed models list their layers; a layer not built yet shows the
+shape "?" and "0 (unbuilt)" parameters. A functional model lists its InputLayers first,
+then every layer and op node (`add (Add)` for `a + b`); unless its graph is a plain
+chain, a last column "Connected to" names the tensors each layer was called on, as
+`layer[node][tensor]`: the producing layer, which of its calls in this model, which of
+that call's outputs.
 """
 
 
@@ -23,7 +25,7 @@ def _count(weights):
 def _type_name(layer):
     if getattr(layer, "_functional", False) and type(layer).__name__ == "Model":
         return "Functional"
-    return type(layer).__name__
+    return getattr(layer, "op_class", None) or type(layer).__name__
 
 
 def _shape_text(shapes):
@@ -70,7 +72,8 @@ class _Graph:
             return f"{self.input_names.get(id(tensor), tensor.name)}[0][0]"
         producer_nodes = self.nodes_of[id(tensor.node.layer)]
         node_index = next(i for i, n in enumerate(producer_nodes) if n is tensor.node)
-        return f"{tensor.node.layer.name}[{node_index}][{tensor.node.outputs.index(tensor)}]"
+        position = next(i for i, out in enumerate(tensor.node.outputs) if out is tensor)
+        return f"{tensor.node.layer.name}[{node_index}][{position}]"
 
 
 def _layer_shape(layer):
@@ -102,19 +105,15 @@ def _rows(model, expand_nested, show_trainable, graph, connected):
             for inner in layer.layers:
                 add(inner, depth + 1)
 
-    for layer in model.layers:
+    for layer in (model._operations if graph is not None else model.layers):
         add(layer, 0)
     return rows
 
 
 def print_summary(model, line_length=None, print_fn=None, expand_nested=False,
                   show_trainable=False):
-    """Print (or pass line by line to `print_fn`) the summary of a built model."""
+    """Print (or pass line by line to `print_fn`) the summary of a model."""
     print_fn = print_fn or print
-    if not model.built:
-        raise ValueError(f"Model '{model.name}' has not yet been built. Build it first by calling "
-                         "build(input_shape), by calling it on a batch of data, or by giving "
-                         "its first layer an input shape (Input or input_shape=).")
     graph = _Graph(model) if getattr(model, "_functional", False) else None
     connected = graph is not None and not _is_chain(model)
     header = ["Layer (type)", "Output Shape", "Param #"]

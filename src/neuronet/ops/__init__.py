@@ -1,7 +1,13 @@
 """Differentiable functions on Tensors: each a forward and its backward, side by side.
 
-This is the namespace for custom layers and losses, like `keras.ops`.
+This is the namespace for custom layers and losses, like `keras.ops`. Its ops also take
+the symbolic tensors of the functional API (`keras.Input` and layer outputs): given one,
+an op adds a node to the model's graph instead of computing (see
+`neuronet.layers.symbolic`). The layers call the ops of the modules below directly,
+without that check.
 """
+import functools
+
 from .activations import *  # noqa: F401,F403
 from .activations import __all__ as _activations
 from .array import *  # noqa: F401,F403
@@ -13,6 +19,7 @@ from .cross_entropy import (sigmoid_binary_cross_entropy, softmax_cross_entropy,
 from .dropout import dropout
 from .embedding import embedding
 from .math import *  # noqa: F401,F403
+from .math import SymbolicValue
 from .math import __all__ as _math
 from .nn import linear
 from .normalization import *  # noqa: F401,F403
@@ -25,3 +32,37 @@ __all__ = (list(_math) + list(_array) + list(_activations) + list(_conv) + list(
            + ["linear", "dropout", "embedding", "simple_rnn", "lstm", "gru",
               "softmax_cross_entropy", "sparse_softmax_cross_entropy",
               "sigmoid_binary_cross_entropy"])
+
+# Exported helpers that compute no tensor (`shape` reads a symbolic tensor's shape as is).
+_NOT_OPS = {"tensor", "unbroadcast", "shape", "conv_output_length",
+            "conv_transpose_output_length"}
+
+
+def _first_symbolic(values):
+    """The first SymbolicValue among `values` or in a list or tuple among them, or None."""
+    for value in values:
+        if isinstance(value, SymbolicValue):
+            return value
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, SymbolicValue):
+                    return item
+    return None
+
+
+def graph_aware(function):
+    """`function`, which given a symbolic tensor records a graph node instead of computing."""
+    @functools.wraps(function)
+    def op(*args, **kwargs):
+        symbolic = _first_symbolic(args)
+        if symbolic is None and kwargs:
+            symbolic = _first_symbolic(kwargs.values())
+        if symbolic is None:
+            return function(*args, **kwargs)
+        return symbolic.record_op(function, args, kwargs)
+    return op
+
+
+# Each op of this namespace, graph-aware (the original stays as its `__wrapped__`).
+globals().update({name: graph_aware(globals()[name]) for name in __all__
+                  if name not in _NOT_OPS})

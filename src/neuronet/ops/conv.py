@@ -1,6 +1,7 @@
 """Convolutions on channels-last arrays, each one op with a hand-written backward pass.
 
     conv2d(x, kernel, bias, strides=2, padding="same")   # x (n, h, w, c), kernel (kh, kw, c, f)
+    depthwise_conv2d(x, kernel)                          # kernel (kh, kw, c, depth_multiplier)
 
 conv2d copies every receptive field of the (padded) input into one row of a matrix, the
 "im2col" matrix (n*oh*ow, kh*kw*c), and multiplies it by the kernel seen as a
@@ -9,6 +10,14 @@ matrix gives the kernel gradient (one GEMM); the output gradient times the kerne
 gives the input gradient, one GEMM and one strided add per kernel offset (`_scatter`).
 conv_transpose2d runs the same steps the other way round: its forward pass is conv2d's
 input gradient.
+
+A grouped convolution (groups=g) splits the channels into g groups, and group k of the
+output sees only group k of the input. Its im2col matrix orders the columns group by group,
+so that it reads as one im2col matrix per group, (g, n*oh*ow, kh*kw*c/g); batched matmuls
+(np.matmul over the group axis) do the forward pass and both gradients, and the input
+gradient goes back through `_grouped_col2im`, one strided add per kernel offset.
+A depthwise convolution is the grouped one with one input channel per group; a separable
+one is a depthwise convolution followed by a 1x1 convolution (a matmul over the channels).
 
 Padding follows TensorFlow/Keras: 'valid' adds none; 'same' makes the output length
 ceil(length / stride), and when the padding is odd the extra row/column goes to the
@@ -19,9 +28,10 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.tensor import Tensor
 from .math import reshape, sum_rows, tensor
+from .nn import linear
 
-__all__ = ["conv1d", "conv2d", "conv_transpose2d", "zero_pad2d", "crop2d",
-           "conv_output_length", "conv_transpose_output_length"]
+__all__ = ["conv1d", "conv2d", "conv_transpose2d", "depthwise_conv2d", "separable_conv2d",
+           "zero_pad2d", "crop2d", "conv_output_length", "conv_transpose_output_length"]
 
 PADDINGS = ("valid", "same")
 
@@ -191,6 +201,54 @@ def _scatter(g2, kernel, padded_shape, strides, dilation, out_size):
     return out
 
 
+# --- grouped im2col: the columns ordered group by group -------------------------------------
+
+def _grouped_im2col(xp, kernel_size, strides, dilation, out_size, groups):
+    """Every receptive field of xp (n, hp, wp, c) as one row, its columns ordered group by
+    group: (n*oh*ow, groups*kh*kw*c_g), c_g = c/groups, columns [k*kh*kw*c_g, ...) group k's
+    channels at every kernel offset. One strided copy per kernel offset."""
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel_size, strides, dilation, out_size
+    n, _, _, c = xp.shape
+    per_group = c // groups
+    fields = np.empty((n, oh, ow, groups, kh, kw, per_group), xp.dtype)
+    for i in range(kh):
+        rows = window_slice(i, dh, sh, oh)
+        for j in range(kw):
+            window = xp[:, rows, window_slice(j, dw, sw, ow)]       # (n, oh, ow, c)
+            fields[:, :, :, :, i, j] = window.reshape(n, oh, ow, groups, per_group)
+    return fields.reshape(n * oh * ow, groups * kh * kw * per_group)
+
+
+def _grouped_col2im(cols, padded_shape, kernel_size, strides, dilation, out_size, groups):
+    """The adjoint of `_grouped_im2col`: cols (n*oh*ow, groups*kh*kw*c_g) -> (n, hp, wp, c),
+    each entry added onto the input pixel it was copied from, one strided add per offset."""
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel_size, strides, dilation, out_size
+    n, hp, wp, c = padded_shape
+    per_group = c // groups
+    out = np.zeros(padded_shape, cols.dtype)
+    pixels = out.reshape(n, hp, wp, groups, per_group)  # a view: the channels by group
+    fields = cols.reshape(n, oh, ow, groups, kh, kw, per_group)
+    for i in range(kh):
+        rows = window_slice(i, dh, sh, oh)
+        for j in range(kw):
+            pixels[:, rows, window_slice(j, dw, sw, ow)] += fields[:, :, :, :, i, j]
+    return out
+
+
+def _by_group(a2, groups):
+    """a2 (m, groups*p) as a stack of its column groups: a view (groups, m, p)."""
+    return a2.reshape(a2.shape[0], groups, -1).transpose(1, 0, 2)
+
+
+def _group_matmul(a3, b3):
+    """a3 (groups, m, p) @ b3 (groups, p, q), one matmul per group, returned with the groups'
+    results side by side (m, groups*q) (the inverse of `_by_group`), written there directly."""
+    groups, m, q = a3.shape[0], a3.shape[1], b3.shape[2]
+    out = np.empty((m, groups, q), np.result_type(a3, b3))
+    np.matmul(a3, b3, out=out.transpose(1, 0, 2))
+    return out.reshape(m, groups * q)
+
+
 # --- convolution ---------------------------------------------------------------------------
 
 def _weights(kernel, bias):
@@ -198,20 +256,41 @@ def _weights(kernel, bias):
     return kernel, None if bias is None else tensor(bias, like=kernel)
 
 
-def _conv2d(x, kernel, bias, strides, pads, dilation, caller):
-    """conv2d with explicit padding pairs (shared by conv2d and conv1d)."""
+def _check_groups_argument(caller, groups):
+    """`groups` as an int, or a ValueError naming `caller` unless it is a positive int."""
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{caller}: expected a positive int for argument 'groups', received "
+                         f"groups={groups!r}")
+    return int(groups)
+
+
+def _check_groups(caller, in_channels, kernel_shape, groups):
+    """Raise a ValueError naming `caller` unless a kernel (kh, kw, c/groups, f) fits an input
+    of `in_channels` channels split into `groups` groups."""
+    c, f = kernel_shape[2:]
+    if f % groups:
+        raise ValueError(f"{caller}: expected the kernel's filters (kernel.shape[3]) divisible "
+                         f"by groups={groups}, received kernel shape {kernel_shape}")
+    if in_channels != c * groups:
+        where = "kernel.shape[2]" if groups == 1 else f"kernel.shape[2] * groups = {c} * {groups}"
+        raise ValueError(f"{caller}: the input has {in_channels} channels (last axis), the kernel "
+                         f"expects {c * groups} ({where}); kernel shape {kernel_shape}")
+
+
+def _conv2d(x, kernel, bias, strides, pads, dilation, caller, groups=1):
+    """conv2d with explicit padding pairs (shared by conv2d, conv1d and depthwise_conv2d)."""
     x = tensor(x, like=kernel)
     if x.dtype.kind != "f":
         x = Tensor(x.data.astype(kernel.dtype))            # integer images: no gradient
     _check_rank(caller, "x", x, 4, "(batch, height, width, channels)")
     kh, kw, c, f = kernel.shape
-    if x.shape[3] != c:
-        raise ValueError(f"{caller}: the input has {x.shape[3]} channels (last axis), the kernel "
-                         f"expects {c} (kernel.shape[2]); kernel shape {kernel.shape}")
+    _check_groups(caller, x.shape[3], kernel.shape, groups)
     n, h, w, _ = x.shape
     pads, out_size = window_geometry(caller, (h, w), (kh, kw), strides, pads, dilation)
     oh, ow = out_size
     xp = pad_array(x.data, pads)                                # (n, hp, wp, c)
+    if groups > 1:
+        return _grouped_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation, groups)
     # (n*oh*ow, kh*kw*c [+ 1]): with a bias, a column of ones meets it as the last kernel row
     cols = _im2col(xp, (kh, kw), strides, dilation, out_size, ones=bias is not None)
     k2 = kernel.data.reshape(kh * kw * c, f)
@@ -234,42 +313,117 @@ def _conv2d(x, kernel, bias, strides, pads, dilation, caller):
     return Tensor.from_op(out.reshape(n, oh, ow, f), parents, backward)
 
 
-def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+def _grouped_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation, groups):
+    """_conv2d's forward and backward passes for groups > 1, on the padded input xp."""
+    kh, kw, c, f = kernel.shape                            # c: the input channels of a group
+    n, (oh, ow) = x.shape[0], out_size
+    cols = _grouped_im2col(xp, (kh, kw), strides, dilation, out_size, groups)
+    cols3 = _by_group(cols, groups)                        # (g, n*oh*ow, kh*kw*c): a view
+    k3 = _by_group(kernel.data.reshape(kh * kw * c, f), groups)   # (g, kh*kw*c, f/g)
+    out = _group_matmul(cols3, k3)                         # (n*oh*ow, f): one GEMM per group
+    if bias is not None:
+        out += bias.data
+    parents = (x, kernel) if bias is None else (x, kernel, bias)
+
+    def backward(g):                                       # g: (n, oh, ow, f)
+        g2 = g.reshape(n * oh * ow, f)
+        g3 = _by_group(g2, groups)                         # (g, n*oh*ow, f/g)
+        gx = gk = gb = None
+        if x.requires_grad:                                # d out/d cols3 = k3^T, per group
+            gcols = _group_matmul(g3, k3.transpose(0, 2, 1))   # (n*oh*ow, g*kh*kw*c)
+            gxp = _grouped_col2im(gcols, xp.shape, (kh, kw), strides, dilation, out_size, groups)
+            gx = crop_array(gxp, pads)                     # (n, h, w, g*c)
+        if kernel.requires_grad:                           # d out/d k3 = cols3^T, per group
+            gk3 = _group_matmul(cols3.transpose(0, 2, 1), g3)   # (kh*kw*c, f)
+            gk = gk3.reshape(kernel.shape)                 # (kh, kw, c, f)
+        if bias is not None and bias.requires_grad:
+            gb = sum_rows(g2)                              # (f,)
+        return (gx, gk) if bias is None else (gx, gk, gb)
+    return Tensor.from_op(out.reshape(n, oh, ow, f), parents, backward)
+
+
+def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
     """2-D cross-correlation (what deep learning calls convolution), plus `bias`.
 
-    x: (batch, height, width, channels); kernel: (kh, kw, channels, filters);
+    x: (batch, height, width, channels); kernel: (kh, kw, channels / groups, filters);
     bias: (filters,) or None -> (batch, out_height, out_width, filters).
     strides, dilation_rate: an int or a pair. padding: 'valid' or 'same' (TensorFlow's rule).
+    groups: the channels and the filters split into this many groups; output group k (filters
+    k*filters/groups onwards) sees input group k only. Both counts must divide by it.
     """
     check_padding(padding, "conv2d")
     kernel, bias = _weights(kernel, bias)
     strides = as_tuple(strides, 2, "strides", "conv2d")
     dilation = as_tuple(dilation_rate, 2, "dilation_rate", "conv2d")
-    _check_rank("conv2d", "kernel", kernel, 4, "(kh, kw, in_channels, filters)")
-    return _conv2d(x, kernel, bias, strides, padding, dilation, "conv2d")
+    groups = _check_groups_argument("conv2d", groups)
+    _check_rank("conv2d", "kernel", kernel, 4, "(kh, kw, in_channels / groups, filters)")
+    return _conv2d(x, kernel, bias, strides, padding, dilation, "conv2d", groups)
 
 
-def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+    """Each input channel convolved on its own with `depth_multiplier` filters, plus `bias`.
+
+    x: (batch, height, width, channels); kernel: (kh, kw, channels, depth_multiplier);
+    bias: (channels * depth_multiplier,) or None -> (batch, out_height, out_width,
+    channels * depth_multiplier), output channel c * depth_multiplier + m from input channel c
+    and kernel[..., c, m] (Keras' order). conv2d with groups=channels.
+    """
+    check_padding(padding, "depthwise_conv2d")
+    kernel, bias = _weights(kernel, bias)
+    strides = as_tuple(strides, 2, "strides", "depthwise_conv2d")
+    dilation = as_tuple(dilation_rate, 2, "dilation_rate", "depthwise_conv2d")
+    x = tensor(x, like=kernel)
+    _check_rank("depthwise_conv2d", "x", x, 4, "(batch, height, width, channels)")
+    _check_rank("depthwise_conv2d", "kernel", kernel, 4,
+                "(kh, kw, in_channels, depth_multiplier)")
+    kh, kw, c, multiplier = kernel.shape
+    if x.shape[3] != c:
+        raise ValueError(f"depthwise_conv2d: the input has {x.shape[3]} channels (last axis), the "
+                         f"kernel expects {c} (kernel.shape[2]); kernel shape {kernel.shape}")
+    grouped = reshape(kernel, (kh, kw, 1, c * multiplier))   # filter c*multiplier + m: group c
+    return _conv2d(x, grouped, bias, strides, padding, dilation, "depthwise_conv2d", groups=c)
+
+
+def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, strides=1,
+                     padding="valid", dilation_rate=1):
+    """depthwise_conv2d (without bias), then a 1x1 convolution that mixes its channels, + `bias`.
+
+    x: (batch, height, width, channels); depthwise_kernel: (kh, kw, channels, depth_multiplier);
+    pointwise_kernel: (1, 1, channels * depth_multiplier, filters); bias: (filters,) or None
+    -> (batch, out_height, out_width, filters).
+    """
+    pointwise_kernel = tensor(pointwise_kernel)
+    depth = depthwise_conv2d(x, depthwise_kernel, None, strides, padding, dilation_rate)
+    if pointwise_kernel.ndim != 4 or pointwise_kernel.shape[:3] != (1, 1, depth.shape[3]):
+        raise ValueError(f"separable_conv2d: expected pointwise_kernel of shape (1, 1, "
+                         f"{depth.shape[3]}, filters) ({depth.shape[3]} = channels * "
+                         f"depth_multiplier), received shape {pointwise_kernel.shape}")
+    mix = reshape(pointwise_kernel, pointwise_kernel.shape[2:])   # (channels*multiplier, filters)
+    return linear(depth, mix, None if bias is None else tensor(bias, like=mix))
+
+
+def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
     """1-D cross-correlation over the steps axis, plus `bias`.
 
-    x: (batch, steps, channels); kernel: (k, channels, filters); bias: (filters,) or None
-    -> (batch, out_steps, filters). padding: 'valid', 'same' or 'causal' (left padding only,
-    so that output t depends on inputs up to t).
+    x: (batch, steps, channels); kernel: (k, channels / groups, filters); bias: (filters,) or
+    None -> (batch, out_steps, filters). padding: 'valid', 'same' or 'causal' (left padding
+    only, so that output t depends on inputs up to t). groups: as in conv2d.
     """
     check_padding(padding, "conv1d", PADDINGS + ("causal",))
     stride = as_tuple(strides, 1, "strides", "conv1d")[0]
     dilation = as_tuple(dilation_rate, 1, "dilation_rate", "conv1d")[0]
+    groups = _check_groups_argument("conv1d", groups)
     kernel, bias = _weights(kernel, bias)
     x = tensor(x, like=kernel)
     _check_rank("conv1d", "x", x, 3, "(batch, steps, channels)")
-    _check_rank("conv1d", "kernel", kernel, 3, "(kernel_size, in_channels, filters)")
+    _check_rank("conv1d", "kernel", kernel, 3, "(kernel_size, in_channels / groups, filters)")
     n, steps, c = x.shape
     size = kernel.shape[0]
     out_steps = conv_output_length(steps, size, stride, padding, dilation)
     check_output_size("conv1d", (steps,), (out_steps,), ((size - 1) * dilation + 1,), padding)
     pads = ((0, 0), padding_amounts(steps, size, stride, padding, dilation))
     out = _conv2d(reshape(x, (n, 1, steps, c)), reshape(kernel, (1,) + kernel.shape), bias,
-                  (1, stride), pads, (1, dilation), "conv1d")   # a height-1 image
+                  (1, stride), pads, (1, dilation), "conv1d", groups)   # a height-1 image
     return reshape(out, (n, out.shape[2], out.shape[3]))
 
 

@@ -24,10 +24,26 @@ __all__ = [
 ]
 
 
+class SymbolicValue:
+    """Base of the functional API's symbolic tensors (`neuronet.layers.SymbolicTensor`): a
+    shape and a dtype, no values yet. An op of the `neuronet.ops` namespace given one
+    records the call with `record_op` (a node of the model's graph) instead of computing."""
+
+    @staticmethod
+    def record_op(function, args, kwargs):
+        """The symbolic result of `function(*args, **kwargs)`."""
+        raise NotImplementedError
+
+
 def tensor(value, like=None):
     """`value` as a Tensor; a non-Tensor takes the float dtype of `like` (no upcast)."""
     if isinstance(value, Tensor):
         return value
+    if isinstance(value, SymbolicValue):
+        raise TypeError(f"{value} has no values: it is a placeholder of the functional API "
+                        "(from keras.Input or a layer call). Apply ops to it through "
+                        "keras.ops or its operators (+, *, [...]), which add them to the "
+                        "model's graph, or wrap the computation in a Lambda layer")
     dtype = getattr(like, "dtype", None)
     if dtype is not None and dtype.kind != "f":
         dtype = None

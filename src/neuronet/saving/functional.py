@@ -3,7 +3,14 @@ the calls ("inbound nodes") that connect it to the tensors of other layers.
 
 A tensor is named by its "keras history" [layer name, node index, tensor index]: the
 layer that made it, which call of that layer, and which of the call's outputs.
+
+An op applied to symbolic tensors (`a + b`, `keras.ops.mean(x, axis=1)`, `x[:, :2]`) is
+written as Keras 3 writes its op classes: {"module": "keras.src.ops.numpy", "class_name":
+"Mean", "config": {"name": "mean", "axis": 1}}, its keyword options in the config and its
+positional arguments in its inbound node. Files of Keras with such nodes load when
+neuronet has the op.
 """
+from ..autograd import Tensor, Variable
 from .serialization import deserialize_keras_object, loading_scope, serialize_keras_object
 
 
@@ -12,7 +19,13 @@ def _is_input(tensor, model):
 
 
 def layer_order(model):
-    """The model's layers (InputLayers included) in Keras' order.
+    """The model's layers (InputLayers included, op nodes not) in Keras' order."""
+    from ..layers.symbolic import OpLayer
+    return [layer for layer in operation_order(model) if not isinstance(layer, OpLayer)]
+
+
+def operation_order(model):
+    """The model's layers and op nodes' layers (InputLayers included) in Keras' order.
 
     Keras sorts by depth (the longest path to an output, deepest first), and layers of
     the same depth by when a depth-first walk from the outputs first meets them. The same
@@ -55,7 +68,8 @@ def layer_order(model):
 
 def _map_tensors(structure, function):
     """`structure` (a tensor, or lists/tuples/dicts of them and other values) with every
-    tensor replaced by `function(tensor)`."""
+    tensor replaced by `function(tensor)` and the other values serialized (a Tensor as its
+    array, a slice and `...` as Keras writes them)."""
     from ..layers.symbolic import SymbolicTensor
     if isinstance(structure, SymbolicTensor):
         return function(structure)
@@ -63,11 +77,47 @@ def _map_tensors(structure, function):
         return [_map_tensors(item, function) for item in structure]
     if isinstance(structure, dict):
         return {key: _map_tensors(value, function) for key, value in structure.items()}
+    if isinstance(structure, slice):
+        return {"class_name": "__slice__", "config": {
+            "start": structure.start, "stop": structure.stop, "step": structure.step}}
+    if structure is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
+    if isinstance(structure, Variable):
+        raise TypeError(f"an argument is a Variable of shape {structure.shape} (a weight, "
+                        "which a file holds only inside a layer)")
+    if isinstance(structure, Tensor):
+        return serialize_keras_object(structure.data)
     return serialize_keras_object(structure)
+
+
+def _op_entry(layer, model):
+    """An op node's layer as Keras 3 writes its op classes; a ValueError for an op that
+    cannot be written (not an op of keras.ops, or holding a weight)."""
+    from ..layers.symbolic import find_op
+    problem = None
+    if find_op(layer.op_class) is not layer.function:
+        problem = "it is not an op of keras.ops"
+    else:
+        try:
+            config = {"name": layer.name, **_map_tensors(layer.options, None)}
+        except TypeError as error:
+            problem = str(error)
+    if problem:
+        raise ValueError(_unsaveable_op(model, layer, problem))
+    numpy_like = layer.function.__module__.endswith((".math", ".array", ".symbolic"))
+    return {"module": "keras.src.ops.numpy" if numpy_like else "keras.src.ops.nn",
+            "class_name": layer.op_class, "config": config, "registered_name": layer.op_class}
+
+
+def _unsaveable_op(model, layer, problem):
+    return (f"Model '{model.name}' uses the op {layer.op_class} ('{layer.name}') on symbolic "
+            f"tensors, which cannot be saved: {problem}. Wrap it in a Lambda layer or a "
+            "custom layer to save it")
 
 
 def functional_config(model):
     """{'name', 'trainable', 'layers', 'input_layers', 'output_layers'} of a functional model."""
+    from ..layers.symbolic import OpLayer
     nodes_of = {}
     node_index = {}
     for node in model._nodes:
@@ -87,14 +137,22 @@ def functional_config(model):
                 "config": {"shape": list(tensor.shape), "dtype": tensor.dtype,
                            "keras_history": history(tensor)}}
 
+    def inbound_node(node):
+        return {"args": _map_tensors(list(node.args), keras_tensor),
+                "kwargs": _map_tensors(node.kwargs, keras_tensor)}
+
     layers = []
-    for layer in layer_order(model):
-        entry = serialize_keras_object(layer)
+    for layer in operation_order(model):
+        if isinstance(layer, OpLayer):
+            entry = _op_entry(layer, model)
+            try:
+                entry["inbound_nodes"] = [inbound_node(node) for node in nodes_of[id(layer)]]
+            except TypeError as error:
+                raise ValueError(_unsaveable_op(model, layer, error)) from None
+        else:
+            entry = serialize_keras_object(layer)
+            entry["inbound_nodes"] = [inbound_node(node) for node in nodes_of.get(id(layer), [])]
         entry["name"] = layer.name
-        entry["inbound_nodes"] = [
-            {"args": [_map_tensors(node.inputs, keras_tensor)],
-             "kwargs": _map_tensors(node.kwargs, keras_tensor)}
-            for node in nodes_of.get(id(layer), [])]
         layers.append(entry)
     return {"name": model.name, "trainable": model.trainable, "layers": layers,
             "input_layers": _map_tensors(model._input_structure, history),
@@ -120,7 +178,7 @@ def functional_from_config(cls, config, custom_objects=None):
                     batch_shape=inner.get("batch_shape") or inner.get("batch_input_shape"),
                     dtype=inner.get("dtype"), name=name)
                 continue
-            layer = deserialize_keras_object(entry)
+            layer = _op_layer(entry, name) if _is_op(entry) else deserialize_keras_object(entry)
             for index, call in enumerate(entry.get("inbound_nodes", [])):
                 if not isinstance(call, dict):
                     raise ValueError(f"load_model: layer {name!r} has inbound nodes in the "
@@ -149,6 +207,24 @@ def functional_from_config(cls, config, custom_objects=None):
                    trainable=config.get("trainable", True))
 
 
+def _is_op(entry):
+    """Whether a layer entry is an op node's (Keras' op classes live in these modules)."""
+    return (entry.get("module") or "").startswith(("keras.src.ops.", "keras.src.activations."))
+
+
+def _op_layer(entry, name):
+    """The layer of an op node from its entry: the op named by its class, the config's
+    other keys as its options."""
+    from ..layers.symbolic import OpLayer, find_op, op_names
+    options = {key: value for key, value in (entry.get("config") or {}).items() if key != "name"}
+    function = find_op(entry["class_name"])
+    if function is None:
+        raise ValueError(f"load_model: the op node {name!r} applies the op "
+                         f"{entry['class_name']!r}, which neuronet does not have (its ops: "
+                         f"{', '.join(op_names())})")
+    return OpLayer(function, _resolve(options, {}), op_class=entry["class_name"], name=name)
+
+
 def _histories(structure):
     """Every keras history inside a call's args and kwargs."""
     if isinstance(structure, dict):
@@ -167,8 +243,14 @@ def _available(call, tensors):
 def _resolve(structure, tensors):
     """A call's argument with its keras tensors replaced by the tensors made so far."""
     if isinstance(structure, dict):
-        if structure.get("class_name") == "__keras_tensor__":
+        class_name = structure.get("class_name")
+        if class_name == "__keras_tensor__":
             return tensors[tuple(structure["config"]["keras_history"])]
+        if class_name == "__slice__":
+            return slice(*(_resolve(structure["config"].get(key), tensors)
+                           for key in ("start", "stop", "step")))
+        if class_name == "__ellipsis__":
+            return Ellipsis
         if "class_name" in structure:
             return deserialize_keras_object(structure)
         return {key: _resolve(value, tensors) for key, value in structure.items()}
