@@ -11,23 +11,7 @@ from neuronet import ops
 from neuronet.autograd import Tensor
 from neuronet.testing import gradcheck
 
-RNG = np.random.default_rng(2024)   # builds the tables below once, at import
-
-
-def normal(*shape):
-    return RNG.standard_normal(shape)
-
-
-def positive(*shape):
-    return RNG.uniform(0.5, 2.0, shape)
-
-
-def away_from_zero(*shape):
-    return positive(*shape) * RNG.choice([-1.0, 1.0], shape)
-
-
-def case(name, op_fn, np_fn, *inputs):
-    return pytest.param(op_fn, np_fn, inputs, id=name)
+from test_ops_math import RNG, away_from_zero, case, normal, positive
 
 
 def weighted_pieces(pieces):
