@@ -300,7 +300,8 @@ def unpack_batch(batch, where):
     if isinstance(batch, np.ndarray) or (isinstance(batch, tuple) and 1 <= len(batch) <= 3) or (
             isinstance(batch, list) and len(batch) in (2, 3)):
         return unpack_x_y_sample_weight(batch)
-    described = f"a {type(batch).__name__}" + (f" of length {len(batch)}" if hasattr(batch, "__len__") else "")
+    length = f" of length {len(batch)}" if hasattr(batch, "__len__") else ""
+    described = f"a {type(batch).__name__}{length}"
     raise ValueError(f"Invalid batch from {where}: expected a tuple (x, y) or "
                      f"(x, y, sample_weight), received {described}")
 

@@ -28,7 +28,8 @@ from .pool import *  # noqa: F401,F403
 from .pool import __all__ as _pool
 from .recurrent import gru, lstm, simple_rnn
 
-__all__ = (list(_math) + list(_array) + list(_activations) + list(_conv) + list(_pool) + list(_normalization)
+__all__ = (list(_math) + list(_array) + list(_activations) + list(_conv) + list(_pool)
+           + list(_normalization)
            + ["linear", "dropout", "embedding", "simple_rnn", "lstm", "gru",
               "softmax_cross_entropy", "sparse_softmax_cross_entropy",
               "sigmoid_binary_cross_entropy"])

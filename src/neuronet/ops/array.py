@@ -180,14 +180,15 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     `axis` (last by default). An index outside [0, num_classes) gives a row of zeros."""
     if sparse:
         raise ValueError("one_hot: sparse tensors are not supported, received sparse=True")
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (numbers.Integral, np.integer)) \
-            or num_classes < 1:
+    whole = isinstance(num_classes, (numbers.Integral, np.integer))
+    if isinstance(num_classes, bool) or not whole or num_classes < 1:
         raise ValueError(f"one_hot: expected a positive int for argument 'num_classes', "
                          f"received num_classes={num_classes!r}")
     indices = _index_array(x, "one_hot")
     axis = normalize_axis(axis, indices.ndim + 1, "one_hot")
     hot = indices[..., None] == np.arange(num_classes)      # (..., num_classes)
-    return Tensor(np.moveaxis(hot, -1, axis).astype(check_dtype(dtype, "one_hot", backend.floatx())))
+    dtype = check_dtype(dtype, "one_hot", backend.floatx())
+    return Tensor(np.moveaxis(hot, -1, axis).astype(dtype))
 
 
 # --- comparison, logic and elementwise ops without a gradient -----------------------------
