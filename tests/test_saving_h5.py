@@ -420,3 +420,15 @@ def test_h5_files_written_by_neuronet_load_in_keras(real_keras, tmp_path):
     loaded = keras.saving.load_model(tmp_path / "named.h5", custom_objects={"double": double})
     np.testing.assert_allclose(predict(loaded, x[:, :3]), predict(model, x[:, :3]), rtol=1e-5,
                                atol=1e-6)
+
+
+def test_a_model_with_op_nodes_round_trips(tmp_path):
+    inputs = nn.Input((4,))
+    hidden = layers.Dense(4)(inputs)
+    model = nn.Model(inputs, layers.Dense(1)(hidden + inputs))   # an Add op node, not a layer
+    path = str(tmp_path / "ops.h5")
+    with pytest.warns(UserWarning, match="legacy HDF5"):
+        model.save(path)
+    x = np.random.default_rng(0).normal(size=(3, 4)).astype("float32")
+    np.testing.assert_allclose(load_model(path).predict(x, verbose=0),
+                               model.predict(x, verbose=0), rtol=1e-6)

@@ -178,7 +178,8 @@ def functional_from_config(cls, config, custom_objects=None):
                     batch_shape=inner.get("batch_shape") or inner.get("batch_input_shape"),
                     dtype=inner.get("dtype"), name=name)
                 continue
-            layer = _op_layer(entry, name) if _is_op(entry) else deserialize_keras_object(entry)
+            layer = (_op_layer(entry, name) if is_op_entry(entry)
+                     else deserialize_keras_object(entry))
             for index, call in enumerate(entry.get("inbound_nodes", [])):
                 if not isinstance(call, dict):
                     raise ValueError(f"load_model: layer {name!r} has inbound nodes in the "
@@ -207,7 +208,7 @@ def functional_from_config(cls, config, custom_objects=None):
                    trainable=config.get("trainable", True))
 
 
-def _is_op(entry):
+def is_op_entry(entry):
     """Whether a layer entry is an op node's (Keras' op classes live in these modules)."""
     return (entry.get("module") or "").startswith(("keras.src.ops.", "keras.src.activations."))
 

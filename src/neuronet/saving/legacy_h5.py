@@ -29,6 +29,7 @@ import warnings
 import numpy as np
 
 from .atomic import check_overwrite, write_bytes_atomically
+from .functional import is_op_entry
 from .serialization import (compile_config, deserialize_keras_object, loading_scope,
                             serialize_keras_object)
 from .weights_file import (h5_bytes, load_optimizer_state, mismatch, open_h5, own_variables,
@@ -207,9 +208,12 @@ def save_weights(model, filepath, overwrite=True):
 def _legacy_entry(entry):
     """A serialized model or layer in the legacy layout: {'class_name', 'config'} (and the
     'name' and 'inbound_nodes' of a functional model's layer), a user class named by its
-    registered name; the layers of a model likewise."""
+    registered name; the layers of a model likewise. An op node (`x + y` on symbolic
+    tensors) keeps its module, which tells it from the layer of the same class name."""
     legacy = {"class_name": entry.get("registered_name") or entry["class_name"],
               "config": dict(entry["config"])}
+    if is_op_entry(entry):
+        legacy["module"] = entry["module"]
     legacy.update({key: entry[key] for key in ("name", "inbound_nodes") if key in entry})
     layers = legacy["config"].get("layers")
     if isinstance(layers, list):
