@@ -18,7 +18,8 @@ def activation_name(layer_name, argument, activation):
     activations the recurrent ops compute."""
     if activation is None:
         return "linear"
-    activation = getattr(activation, "__wrapped__", activation)   # keras.ops' graph-aware op
+    if callable(activation):
+        activation = activations.get(activation)    # keras.ops.tanh: the op itself
     name = activation if isinstance(activation, str) else getattr(activation, "__name__", None)
     if not isinstance(activation, str) and name in ACTIVATIONS and \
             activations.get(name) is not activation:

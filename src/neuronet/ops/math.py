@@ -27,12 +27,8 @@ __all__ = [
 class SymbolicValue:
     """Base of the functional API's symbolic tensors (`neuronet.layers.SymbolicTensor`): a
     shape and a dtype, no values yet. An op of the `neuronet.ops` namespace given one
-    records the call with `record_op` (a node of the model's graph) instead of computing."""
-
-    @staticmethod
-    def record_op(function, args, kwargs):
-        """The symbolic result of `function(*args, **kwargs)`."""
-        raise NotImplementedError
+    records the call with its `record_op(function, args, kwargs)` (a node of the model's
+    graph) instead of computing. Defined here so that the ops need not import the layers."""
 
 
 def tensor(value, like=None):
