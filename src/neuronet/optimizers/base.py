@@ -286,16 +286,17 @@ class Optimizer:
                              f"{len(trainable_variables)} variables")
         if not self.built:
             self.build(trainable_variables)
-        self._check_variables_are_known(trainable_variables)
+        every = self._check_variables_are_known(trainable_variables)
 
         grads, variables = self._filter_empty_gradients(grads, trainable_variables)
+        every = every and len(variables) == len(trainable_variables)
         grads = [self._as_gradient(g, v) for g, v in zip(grads, variables)]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
         grads = self._clip_gradients(grads)
         learning_rate = float(self.learning_rate)
         self._apply_weight_decay(variables, learning_rate)
-        self._update_variables(grads, variables, learning_rate)
+        self._update_variables(grads, variables, learning_rate, every)
         if self.use_ema:
             self._update_moving_averages()
         self._iterations.increment()
@@ -313,8 +314,10 @@ class Optimizer:
     # the gradients concatenated in the order of the variables; it writes the flat step that
     # is subtracted from the variables into `out`.
 
-    def _update_variables(self, grads, variables, learning_rate):
-        if self._updates_flat(variables):                    # all variables in one go
+    def _update_variables(self, grads, variables, learning_rate, every):
+        """Update `variables` from `grads`; `every`: they are all the variables the optimizer
+        was built with, in order."""
+        if every and self._updates_flat():                   # all variables in one go
             gradient, step, pieces = self._flat_buffers()
             np.concatenate(grads, axis=None, out=gradient)
             self.flat_step(gradient, learning_rate, out=step)
@@ -334,16 +337,16 @@ class Optimizer:
             self._flat_scratch = (np.empty(size, dtype), step, list(_pieces(step, variables)))
         return self._flat_scratch
 
-    def _updates_flat(self, variables):
-        """Whether `flat_step` can update `variables` at once: the optimizer defines it (and
-        no subclass replaced the `update_step` beside it), every slot list shares one flat
-        buffer, and `variables` are all those the optimizer was built with, in order."""
+    def _updates_flat(self):
+        """Whether `flat_step` can update all the variables at once: the optimizer defines it
+        (and no subclass replaced the `update_step` beside it), and every slot list shares
+        one flat buffer."""
         if self._flat_capable is None:
             owner = next((c for c in type(self).__mro__ if "flat_step" in vars(c)), None)
             self._flat_capable = bool(owner is not None and self._slot_lists
                                       and type(self).update_step is owner.update_step
                                       and all(s.flat is not None for s in self._slot_lists))
-        return self._flat_capable and self._are_all_variables(variables)
+        return self._flat_capable
 
     def _are_all_variables(self, variables):
         """Whether `variables` are all those the optimizer was built with, in order (by
@@ -351,14 +354,17 @@ class Optimizer:
         return list(map(id, variables)) == self._trainable_ids
 
     def _check_variables_are_known(self, variables):
+        """Whether `variables` are all those the optimizer was built with, in order; raises
+        for one it was not built with."""
         if self._are_all_variables(variables):
-            return
+            return True
         for v in variables:
             if id(v) not in self._trainable_variables_indices:
                 raise ValueError(
                     f"Unknown variable: {v}. This optimizer can only be called for the "
                     "variables it was originally built with. When working with a new set "
                     "of variables, you should recreate a new optimizer instance.")
+        return False
 
     def _filter_empty_gradients(self, grads, variables):
         if all(g is not None for g in grads):

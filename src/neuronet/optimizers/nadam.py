@@ -47,10 +47,10 @@ class Nadam(Optimizer):
         """Dozat's momentum schedule mu_t."""
         return self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
 
-    def _update_variables(self, grads, variables, learning_rate):
+    def _update_variables(self, grads, variables, learning_rate, every):
         t = int(self.iterations) + 1
         self._u_product.data *= self._momentum_at(t)    # shared by all variables
-        super()._update_variables(grads, variables, learning_rate)
+        super()._update_variables(grads, variables, learning_rate, every)
 
     def update_step(self, gradient, variable, learning_rate):
         i = self._get_variable_index(variable)
