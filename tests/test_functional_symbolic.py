@@ -400,3 +400,34 @@ def test_keras_ops_activations_serve_as_layer_activations_and_binary_op_nodes_cl
     x = [np.ones((2, 3), np.float32), np.full((2, 3), 2.0, np.float32)]
     clone.set_weights(model.get_weights())
     np.testing.assert_allclose(clone.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+# --- string inputs ---------------------------------------------------------------------------
+
+def _string_lengths(texts):
+    """The length of each string of a (batch, 1) string Tensor, as floats (batch, 1)."""
+    lengths = np.char.str_len(np.asarray(texts.data, str))
+    return keras.ops.convert_to_tensor(lengths.astype("float32"))
+
+
+def test_a_string_input_feeds_raw_text_through_fit_predict_save_and_load(tmp_path):
+    texts = np.array([["a"], ["abc"], ["hello"], [""]], dtype=object)
+    inputs = keras.Input(shape=(1,), dtype="string")
+    assert inputs.dtype == "string"
+    lengths = Lambda(_string_lengths, output_shape=(1,))(inputs)
+    model = keras.Model(inputs, Dense(1, kernel_initializer="ones")(lengths))
+    np.testing.assert_allclose(model.predict(texts, verbose=0), [[1], [3], [5], [0]])
+    model.compile("sgd", "mse")
+    model.fit(texts, np.array([1.0, 3.0, 5.0, 0.0]), epochs=1, verbose=0)
+    path = tmp_path / "strings.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path, custom_objects={"_string_lengths": _string_lengths})
+    assert loaded.inputs[0].dtype == "string"
+    np.testing.assert_allclose(loaded.predict(texts, verbose=0), model.predict(texts, verbose=0))
+
+
+@pytest.mark.parametrize("given", ["string", str, np.dtype("U3"), np.dtype(object)])
+def test_text_dtypes_standardize_to_string(given):
+    assert backend.standardize_dtype(given) == "string"
+    assert not backend.is_float_dtype(given)
+    assert keras.Input(shape=(2,), dtype=given).dtype == "string"

@@ -116,5 +116,18 @@ def backend():
     return "numpy"
 
 
+def _is_string_name(dtype):
+    return isinstance(dtype, str) and dtype == "string"
+
+
+def standardize_dtype(dtype):
+    """The name of `dtype` as Keras writes it ('float32', 'int64', ...), 'string' for text:
+    the name itself, `str`, and NumPy's str, bytes and object dtypes."""
+    if _is_string_name(dtype):
+        return "string"
+    dtype = np.dtype(dtype)
+    return "string" if dtype.kind in "USO" else dtype.name
+
+
 def is_float_dtype(dtype):
-    return np.dtype(dtype).kind == "f"
+    return not _is_string_name(dtype) and np.dtype(dtype).kind == "f"

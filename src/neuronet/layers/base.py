@@ -46,7 +46,7 @@ class Layer:
                             f"{sorted(kwargs)}")
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        self.dtype = np.dtype(dtype or backend.floatx()).name
+        self.dtype = backend.standardize_dtype(dtype or backend.floatx())
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self.input_spec = None

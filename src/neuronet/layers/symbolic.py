@@ -13,7 +13,7 @@ mask (a node reading it at run time), and the dry runs give the layer an all-Tru
 """
 import numpy as np
 
-from .. import ops
+from .. import backend, ops
 from ..autograd import Tensor, no_grad
 from ..backend import snake_case, unique_name
 from ..ops import array as a
@@ -215,7 +215,9 @@ def _stand_in(shape, size):
 
 def _probe(tensor, size):
     """Zeros in place of `tensor`, with an all-True mask if its values carry one."""
-    value = Tensor(np.zeros(_stand_in(tensor.shape, size), tensor.dtype))
+    shape = _stand_in(tensor.shape, size)
+    value = Tensor(np.full(shape, "", object) if tensor.dtype == "string"
+                   else np.zeros(shape, tensor.dtype))
     if tensor._mask_shape is not None:
         value._keras_mask = np.ones(_stand_in(tensor._mask_shape, size), bool)
     return value
@@ -227,7 +229,8 @@ def _describe(first, second):
         mask = getattr(first, "_keras_mask", None)
         mask_shape = None if mask is None else _merged(np.shape(mask),
                                                        np.shape(second._keras_mask))
-        return SymbolicTensor(_merged(first.shape, second.shape), np.dtype(first.dtype).name,
+        return SymbolicTensor(_merged(first.shape, second.shape),
+                              backend.standardize_dtype(first.dtype),
                               mask_shape=mask_shape)
     if isinstance(first, dict):
         return {key: _describe(value, second[key]) for key, value in first.items()}
