@@ -63,6 +63,12 @@ from .resizing import Resizing
 
 __all__ += ["RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "Rescaling",
             "Resizing"]
+from .center_crop import CenterCrop
+from .random_brightness import RandomBrightness
+from .random_contrast import RandomContrast
+from .random_crop import RandomCrop
+
+__all__ += ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop"]
 from .embedding import Embedding
 from .masking import Masking
 from .simple_rnn import SimpleRNN
