@@ -330,6 +330,39 @@ def test_tape_rejects_a_source_that_is_not_a_tensor():
         tape.gradient(y, [v, np.array(1.0)])
 
 
+def test_a_gradient_of_a_gradient_raises_instead_of_missing_silently():
+    """WGAN-GP's penalty differentiates an inner tape's gradient: refused with an error
+    naming the cause (the backward passes are not recorded ops)."""
+    w = Variable(np.array([1.0, -2.0]))
+    x = Tensor([0.5, 3.0])
+    with GradientTape() as outer:
+        with GradientTape() as inner:
+            inner.watch(x)
+            y = ops.exp(w * x).sum()
+        grad_x = inner.gradient(y, x)
+        penalty = ((grad_x * grad_x).sum() - 1.0) ** 2
+    with pytest.raises(NotImplementedError, match="gradient of a gradient"):
+        outer.gradient(penalty, w)
+
+
+def test_nested_tapes_give_first_order_gradients_of_what_does_not_use_the_inner_ones():
+    w = Variable(np.array([1.0, -2.0]))
+    with GradientTape() as outer:
+        with GradientTape() as inner:
+            y = (w * w).sum()
+        inner_grad = inner.gradient(y, w)                          # 2 w
+        loss = (w * 3.0).sum() + y
+    np.testing.assert_allclose(inner_grad.numpy(), 2 * w.data)
+    np.testing.assert_allclose(outer.gradient(loss, w).numpy(), 3 + 2 * w.data)
+
+
+def test_gradients_of_an_outermost_tape_are_plain_constants():
+    w = Variable(np.array([1.0, -2.0]))
+    with GradientTape() as tape:
+        y = (w * w).sum()
+    assert not tape.gradient(y, w).requires_grad
+
+
 def test_non_persistent_tape_refuses_a_second_call():
     v = Variable(np.float32(2.0))
     with GradientTape() as tape:

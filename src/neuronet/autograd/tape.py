@@ -52,8 +52,27 @@ class GradientTape:
                                     recorded=self._nodes)
         if not self.persistent:
             self._nodes = None
-        grads = [Tensor(found[s]) if s in found else None for s in flat]
+        grads = [_first_order(found[s], s) if s in found else None for s in flat]
         return _unflatten(sources, iter(grads))
+
+
+def _first_order(gradient, source):
+    """A gradient as a Tensor. Within an enclosing tape it joins that tape's graph as an op
+    whose backward refuses: the backward passes are NumPy code, not recorded ops, so the
+    gradient of a gradient (second order, as in a gradient penalty) cannot be taken, and
+    a silently missing term is worse than an error."""
+    if graph._recorded is None or not source.requires_grad:
+        return Tensor(gradient)
+    return Tensor.from_op(gradient, (source,), _refuse_second_order)
+
+
+def _refuse_second_order(g):
+    raise NotImplementedError(
+        "GradientTape: a gradient taken inside another tape was used in a result that tape "
+        "differentiates (a gradient of a gradient, as in WGAN-GP's gradient penalty); "
+        "neuronet computes first-order gradients only. Leave that term out of the "
+        "differentiated loss, or use a constraint that needs no gradient (e.g. weight "
+        "clipping, as the original WGAN does).")
 
 
 def _flatten(structure):
