@@ -67,6 +67,13 @@ CASES = {
                        "float"),
     "RandomBrightness": (lambda: layers.RandomBrightness(0.1, value_range=(-3, 3)),
                          [(4, 4, 2)], "float"),
+    "StringLookup": (lambda: layers.StringLookup(vocabulary=["a b", "c d", "b a"],
+                                                 output_mode="multi_hot"), [(3,)], "string"),
+    "IntegerLookup": (lambda: layers.IntegerLookup(vocabulary=[1, 3, 5, 7], output_mode="count"),
+                      [(3,)], "int"),
+    "TextVectorization": (lambda: layers.TextVectorization(
+        vocabulary=["a", "b", "c"], output_mode="tf_idf", idf_weights=[0.5, 1.0, 2.0]),
+        [(1,)], "string"),
     "Embedding": (lambda: layers.Embedding(10, 3), [(5,)], "int"),
     "Masking": (lambda: layers.Masking(), [(5, 3)], "float"),
     "SimpleRNN": (lambda: layers.SimpleRNN(3), [(5, 2)], "float"),
@@ -111,6 +118,10 @@ def make_data(shapes, kind, n=8):
     rng = np.random.default_rng(0)
     if kind == "int":
         xs = [rng.integers(1, 10, (n,) + shape) for shape in shapes]
+    elif kind == "string":                           # texts of a few words from "a".."d"
+        words = np.array(["a", "b", "c", "d", "e"])
+        xs = [np.array([" ".join(rng.choice(words, 3)) for _ in range(n * int(np.prod(shape)))],
+                       dtype=object).reshape((n,) + shape) for shape in shapes]
     else:
         xs = [rng.normal(size=(n,) + shape).astype("float32") for shape in shapes]
     y = rng.normal(size=(n, 2)).astype("float32")
@@ -119,7 +130,8 @@ def make_data(shapes, kind, n=8):
 
 def make_model(layer, shapes, kind):
     """Inputs -> layer -> (Flatten) -> Dense(2), compiled with Adam."""
-    inputs = [nn.Input(shape, dtype="int32" if kind == "int" else "float32") for shape in shapes]
+    dtype = {"int": "int32", "string": "string"}.get(kind, "float32")
+    inputs = [nn.Input(shape, dtype=dtype) for shape in shapes]
     if isinstance(layer, layers.MultiHeadAttention):          # query and value, positionally
         x = layer(*inputs)
     else:

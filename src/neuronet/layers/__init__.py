@@ -104,3 +104,8 @@ from .attention import AdditiveAttention, Attention
 from .multi_head_attention import MultiHeadAttention
 
 __all__ += ["AdditiveAttention", "Attention", "MultiHeadAttention"]
+from .integer_lookup import IntegerLookup
+from .string_lookup import StringLookup
+from .text_vectorization import TextVectorization
+
+__all__ += ["IntegerLookup", "StringLookup", "TextVectorization"]

@@ -3,6 +3,9 @@
     metadata.json       versions and the date of saving
     config.json         the model's architecture, build and compile configs
     model.weights.h5    the weights and the optimizer state (see weights_file.py)
+    assets/...          files some layers keep beside their weights (Keras writes an
+                        adapted vocabulary there; neuronet keeps it in the config and
+                        reads these files when loading Keras' archives)
 
 Saving writes a temporary file beside the target and renames it over the target in one
 step, so a failed save leaves the previous file intact. Loading reads data only.
@@ -12,11 +15,12 @@ import datetime
 import io
 import json
 import os
+import tempfile
 import zipfile
 
 from .atomic import atomic_write, check_overwrite
 from .serialization import deserialize_keras_object, serialize_keras_object
-from .weights_file import h5py_module, read_state, state_bytes
+from .weights_file import h5py_module, read_state, saveables, state_bytes
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -120,4 +124,23 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             raise type(error)(f"{source}: {error}") from None
         with weights_h5(archive, source) as h5file:
             read_state(model, h5file, source)
+        _load_assets(model, archive)
     return model
+
+
+def _load_assets(model, archive):
+    """Hand each layer that has `load_assets(folder)` the files Keras 3 keeps for it in the
+    archive under 'assets/<its path>/' (an adapted vocabulary), in a temporary folder.
+    Only plain file names are taken: no entry reaches outside that folder."""
+    names = archive.namelist()
+    for path, obj in saveables(model):
+        prefix = f"assets/{path}/"
+        files = [name for name in names if name.startswith(prefix)
+                 and "/" not in name[len(prefix):] and name[len(prefix):] not in ("", ".", "..")]
+        if not files or not hasattr(obj, "load_assets"):
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            for name in files:
+                with open(os.path.join(folder, name[len(prefix):]), "wb") as out:
+                    out.write(archive.read(name))
+            obj.load_assets(folder)
