@@ -10,6 +10,7 @@ from ..saving import (CustomObjectScope, custom_object_scope, deserialize_keras_
                       get_custom_objects, get_registered_name, get_registered_object,
                       register_keras_serializable, serialize_keras_object)
 from .array_utils import normalize, to_categorical
+from .file_utils import get_file
 from .plotting import plot_history
 from .py_dataset import PyDataset, Sequence
 from ..callbacks.progbar import Progbar
@@ -20,4 +21,4 @@ __all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Pr
            "unpack_x_y_sample_weight", "register_keras_serializable", "get_registered_name",
            "get_registered_object", "custom_object_scope", "CustomObjectScope",
            "get_custom_objects", "serialize_keras_object", "deserialize_keras_object",
-           "PyDataset", "Sequence"]
+           "PyDataset", "Sequence", "get_file"]
