@@ -12,9 +12,7 @@ import pickle
 import shutil
 import tarfile
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 import warnings
 import zipfile
 
@@ -148,6 +146,8 @@ def extract_archive(file_path, path=".", archive_format="auto"):
 # --- download -----------------------------------------------------------------------------------
 def _download(origin, target):
     """Copy the bytes at the URL `origin` into the file `target`, showing a progress bar."""
+    import urllib.error          # here, not at the top: the HTTP client they load costs
+    import urllib.request        # `import neuronet` some 20 ms
     try:
         with urllib.request.urlopen(origin) as response, open(target, "wb") as out:
             length = response.headers.get("Content-Length")
