@@ -18,3 +18,7 @@ from .backup_and_restore import BackupAndRestore
 from .model_checkpoint import ModelCheckpoint
 
 __all__ += ["BackupAndRestore", "ModelCheckpoint"]
+
+from .tensorboard import TensorBoard
+
+__all__ += ["TensorBoard"]
