@@ -180,7 +180,7 @@ def test_save_weights_to_h5_uses_keras_2_layout_and_loads_by_position_or_name(tm
     partial = nn.Sequential([nn.Input((4,)), layers.Dense(5, activation="relu", name="hidden"),
                              layers.Dense(7, name="fresh")])
     kept = partial.layers[1].kernel.data.copy()
-    load_weights(partial, tmp_path / "w.h5", by_name=True)
+    partial.load_weights(tmp_path / "w.h5", by_name=True)          # Keras' method form
     np.testing.assert_array_equal(partial.layers[0].kernel.data, model.layers[0].kernel.data)
     np.testing.assert_array_equal(partial.layers[1].kernel.data, kept)
     with pytest.raises(ValueError, match=r"model has 2 layers with weights.*file has 3"):

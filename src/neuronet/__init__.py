@@ -6,9 +6,9 @@ Its public API mirrors Keras, so that `import neuronet as keras` runs Keras code
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=5)
 """
-from . import (activations, backend, callbacks, config, constraints, datasets, initializers,
-               layers, losses, memory, metrics, models, ops, optimizers, preprocessing,
-               regularizers, saving, testing, utils)
+from . import (activations, applications, backend, callbacks, config, constraints, datasets,
+               initializers, layers, losses, memory, metrics, models, ops, optimizers,
+               preprocessing, regularizers, saving, testing, utils)
 from . import random
 from .autograd import GradientTape, Tensor, Variable, no_grad
 from .layers import Input, InputLayer, Layer
@@ -28,4 +28,4 @@ __all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "Tensor", "Var
            "GradientTape", "no_grad", "version", "activations", "backend", "callbacks", "config",
            "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
            "ops", "optimizers", "preprocessing", "random", "regularizers", "saving", "testing",
-           "utils"]
+           "utils", "applications"]

@@ -277,9 +277,10 @@ class Model(Trainer, Layer):
         """Save the weights (and optimizer state) to a `.weights.h5` file."""
         saving.save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath, skip_mismatch=False):
-        """Load weights from a `.weights.h5` or `.keras` file into this (built) model."""
-        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False):
+        """Load weights from a `.weights.h5`, `.keras` or legacy `.h5` file into this (built)
+        model; by_name (legacy files only): match layers by name, not position."""
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
 
     def to_json(self, **kwargs):
         """The architecture (no weights) as a JSON string; see `models.model_from_json`."""
