@@ -289,6 +289,8 @@ def _conv2d(x, kernel, bias, strides, pads, dilation, caller, groups=1):
     pads, out_size = window_geometry(caller, (h, w), (kh, kw), strides, pads, dilation)
     oh, ow = out_size
     xp = pad_array(x.data, pads)                                # (n, hp, wp, c)
+    if groups > 1 and c == 1:                                  # depthwise: one channel a group
+        return _channelwise_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation)
     if groups > 1:
         return _grouped_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation, groups)
     # (n*oh*ow, kh*kw*c [+ 1]): with a bias, a column of ones meets it as the last kernel row
@@ -340,6 +342,50 @@ def _grouped_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation, grou
             gb = sum_rows(g2)                              # (f,)
         return (gx, gk) if bias is None else (gx, gk, gb)
     return Tensor.from_op(out.reshape(n, oh, ow, f), parents, backward)
+
+
+def _channelwise_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation):
+    """_conv2d's passes for one input channel per group (a depthwise convolution): the sum,
+    over the kernel offsets, of the shifted input times each channel's weight at that
+    offset. Elementwise work on whole arrays, no im2col (which here would feed thousands of
+    one-column GEMMs)."""
+    kh, kw, _, f = kernel.shape
+    n, c, (oh, ow) = x.shape[0], x.shape[3], out_size
+    m = f // c                                             # filters per input channel
+    weights = kernel.data.reshape(kh, kw, c, m)            # output c*m + k: input c, filter k
+
+    def window(a, i, j):                                   # offset (i, j) of every field
+        return a[:, window_slice(i, dilation[0], strides[0], oh),
+                 window_slice(j, dilation[1], strides[1], ow)]      # (n, oh, ow, c)
+
+    out = np.zeros((n, oh, ow, c, m), xp.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            out += window(xp, i, j)[..., None] * weights[i, j]     # (n, oh, ow, c, m)
+    out = out.reshape(n, oh, ow, f)
+    if bias is not None:
+        out += bias.data
+    parents = (x, kernel) if bias is None else (x, kernel, bias)
+
+    def backward(g):                                       # g: (n, oh, ow, f)
+        g5 = g.reshape(n, oh, ow, c, m)
+        gx = gk = gb = None
+        if x.requires_grad:                                # d out/d window(i, j) = weights[i, j]
+            gxp = np.zeros(xp.shape, g.dtype)
+            for i in range(kh):
+                for j in range(kw):
+                    window(gxp, i, j)[...] += (g5 * weights[i, j]).sum(axis=-1)
+            gx = crop_array(gxp, pads)                     # (n, h, w, c)
+        if kernel.requires_grad:                           # d out/d weights[i, j] = window(i, j)
+            gk = np.empty((kh, kw, c, m), g.dtype)
+            for i in range(kh):
+                for j in range(kw):
+                    gk[i, j] = np.einsum("nhwc,nhwcm->cm", window(xp, i, j), g5)
+            gk = gk.reshape(kernel.shape)                  # (kh, kw, 1, f)
+        if bias is not None and bias.requires_grad:
+            gb = sum_rows(g.reshape(n * oh * ow, f))       # (f,)
+        return (gx, gk) if bias is None else (gx, gk, gb)
+    return Tensor.from_op(out, parents, backward)
 
 
 def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
