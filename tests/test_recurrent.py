@@ -464,7 +464,6 @@ def test_time_distributed_applies_the_layer_to_every_step(rng):
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: LSTM(4, stateful=True), "stateful=True is not supported"),
     (lambda: GRU(0), "positive integer for argument 'units'"),
     (lambda: SimpleRNN(2, activation="softmax"), "unsupported activation 'softmax'"),
     (lambda: LSTM(2, recurrent_activation="gelu"), "unsupported recurrent_activation"),

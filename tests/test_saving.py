@@ -74,6 +74,15 @@ CASES = {
     "TextVectorization": (lambda: layers.TextVectorization(
         vocabulary=["a", "b", "c"], output_mode="tf_idf", idf_weights=[0.5, 1.0, 2.0]),
         [(1,)], "string"),
+    "RNN": (lambda: layers.RNN(layers.LSTMCell(3), return_sequences=True, go_backwards=True),
+            [(5, 2)], "float"),
+    "SimpleRNNCell": (lambda: layers.RNN(layers.SimpleRNNCell(3, dropout=0.2)), [(5, 2)],
+                      "float"),
+    "LSTMCell": (lambda: layers.RNN(layers.LSTMCell(3, unit_forget_bias=False)), [(5, 2)],
+                 "float"),
+    "GRUCell": (lambda: layers.RNN(layers.GRUCell(3, reset_after=False)), [(5, 2)], "float"),
+    "StackedRNNCells": (lambda: layers.RNN(layers.StackedRNNCells(
+        [layers.GRUCell(3), layers.LSTMCell(2)]), go_backwards=True), [(5, 2)], "float"),
     "Embedding": (lambda: layers.Embedding(10, 3), [(5,)], "int"),
     "Masking": (lambda: layers.Masking(), [(5, 3)], "float"),
     "SimpleRNN": (lambda: layers.SimpleRNN(3), [(5, 2)], "float"),

@@ -109,3 +109,7 @@ from .string_lookup import StringLookup
 from .text_vectorization import TextVectorization
 
 __all__ += ["IntegerLookup", "StringLookup", "TextVectorization"]
+from .rnn import RNN
+from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
+
+__all__ += ["RNN", "GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"]

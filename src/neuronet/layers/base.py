@@ -401,10 +401,12 @@ def _mask_of(inputs):
 
 
 def _attach_mask(outputs, mask):
+    """Give the output(s) their mask: one mask for all, or one per output (nested lists,
+    such as the states of stacked recurrent cells, take theirs recursively)."""
     if isinstance(outputs, (list, tuple)):
         masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outputs)
         for output, output_mask in zip(outputs, masks):
-            output._keras_mask = output_mask
+            _attach_mask(output, output_mask)
     else:
         outputs._keras_mask = mask
 

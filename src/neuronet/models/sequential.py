@@ -14,16 +14,17 @@ class Sequential(Model):
         super().__init__(name=name or unique_name("sequential"), trainable=trainable)
         self._layers = []
         self._input_shape = None
+        self._input_dtype = None          # an Input's dtype ('string' for raw text)
         for layer in layers or []:
             self.add(layer)
 
     def add(self, layer):
         """Append a layer (or an Input, which fixes the input shape)."""
         if isinstance(layer, SymbolicTensor) and layer.node is None:
-            self._set_input_shape(layer.shape)
+            self._set_input(layer.shape, layer.dtype)
             return
         if isinstance(layer, InputLayer):
-            self._set_input_shape(layer.batch_shape)
+            self._set_input(layer.batch_shape, layer.dtype)
             return
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: expected a Layer, received {type(layer).__name__}")
@@ -44,10 +45,10 @@ class Sequential(Model):
             self.build(self._input_shape)
         return layer
 
-    def _set_input_shape(self, shape):
+    def _set_input(self, shape, dtype):
         if self._layers:
             raise ValueError(f"Sequential '{self.name}': an Input must come before every layer")
-        self._input_shape = tuple(shape)
+        self._input_shape, self._input_dtype = tuple(shape), dtype
 
     @property
     def layers(self):
@@ -70,8 +71,8 @@ class Sequential(Model):
             if input_shape is None:
                 raise ValueError(f"Sequential '{self.name}': build() needs an `input_shape` "
                                  "when the model has no Input (received input_shape=None)")
-        self._input_shape = self._build_input_shape = (None,) + tuple(input_shape[1:])
-        x = SymbolicTensor(self._input_shape, self.dtype, name="input_layer")
+        self._input_shape = self._build_input_shape = tuple(input_shape)   # a batch size stays
+        x = SymbolicTensor(self._input_shape, self._input_dtype or self.dtype, name="input_layer")
         self.inputs = [x]
         for layer in self._layers:
             x = layer(x)
@@ -96,7 +97,8 @@ class Sequential(Model):
         config = {"name": self.name, "trainable": self.trainable,
                   "dtype": dtype_policy(self.dtype), "layers": layers}
         if self._input_shape is not None:
-            input_layer = InputLayer(batch_shape=self._input_shape, dtype=self.dtype,
+            input_layer = InputLayer(batch_shape=self._input_shape,
+                                     dtype=self._input_dtype or self.dtype,
                                      name="input_layer")
             layers.insert(0, serialize_keras_object(input_layer))
             config["build_input_shape"] = list(self._input_shape)
