@@ -431,3 +431,16 @@ def test_text_dtypes_standardize_to_string(given):
     assert backend.standardize_dtype(given) == "string"
     assert not backend.is_float_dtype(given)
     assert keras.Input(shape=(2,), dtype=given).dtype == "string"
+
+
+def test_sequential_keeps_its_input_dtype_and_batch_size():
+    texts = keras.Sequential([keras.Input((1,), dtype="string"),
+                              Lambda(_string_lengths, output_shape=(1,))])
+    assert texts.inputs[0].dtype == "string"
+    assert texts.get_config()["layers"][0]["config"]["dtype"] == "string"
+    rebuilt = keras.Sequential.from_config(texts.get_config(),
+                                           custom_objects={"_string_lengths": _string_lengths})
+    assert rebuilt.inputs[0].dtype == "string"
+    np.testing.assert_array_equal(rebuilt.predict(np.array([["abc"]]), verbose=0), [[3.0]])
+    fixed = keras.Sequential([keras.Input(batch_shape=(2, 3)), Dense(1)])
+    assert fixed.inputs[0].shape == (2, 3) and fixed.outputs[0].shape == (2, 1)
