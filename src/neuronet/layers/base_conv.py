@@ -49,10 +49,10 @@ class BaseConv(KernelLayer):
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def _kernel_shape(self, in_channels):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement _kernel_shape()")
 
     def _convolve(self, x):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement _convolve(x)")
 
     def _output_length(self, length, axis):
         return conv_output_length(length, self.kernel_size[axis], self.strides[axis],

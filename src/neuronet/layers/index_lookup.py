@@ -371,7 +371,8 @@ class IndexLookup(TokenLayer):
 
     # --- lookup ------------------------------------------------------------------------------
     def _tokens_of(self, values):
-        raise NotImplementedError
+        """`values` as a NumPy array of tokens."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _tokens_of(values)")
 
     def _ensure_vocabulary(self):
         if self._vocabulary is None:
