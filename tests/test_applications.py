@@ -16,6 +16,10 @@ import neuronet as keras
 from neuronet import applications, backend, layers
 from neuronet.applications import imagenet_utils, mobilenet_v2, resnet50, vgg16
 
+# Keras' own HDF5 writer, used here to produce its weight files, hands JAX arrays to NumPy 2,
+# which warns about their __array__ signature once per weight: not this project's code.
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
+
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
