@@ -33,3 +33,11 @@ def real_keras():
     os.environ.setdefault("KERAS_BACKEND", "jax")
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
     return pytest.importorskip("keras")
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An empty Keras home (`$KERAS_HOME`), where downloads are cached."""
+    path = tmp_path / "keras_home"
+    monkeypatch.setenv("KERAS_HOME", str(path))
+    return path

@@ -22,14 +22,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:Depreca
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    """An empty Keras home (`$KERAS_HOME`), where downloads are cached."""
-    path = tmp_path / "keras_home"
-    monkeypatch.setenv("KERAS_HOME", str(path))
-    return path
-
-
-@pytest.fixture
 def oracle(real_keras, monkeypatch):
     """Keras 3 whose initializers give NumPy zeros: on JAX they compile a small program for
     every new weight shape (seconds per model), and the tests set every weight anyway."""

@@ -34,14 +34,6 @@ def md5(path):
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    """An empty Keras home (`$KERAS_HOME`)."""
-    path = tmp_path / "keras_home"
-    monkeypatch.setenv("KERAS_HOME", str(path))
-    return path
-
-
-@pytest.fixture
 def source(tmp_path):
     """A folder for the files a test serves."""
     path = tmp_path / "server"
