@@ -479,10 +479,8 @@ class Loss:
             mask = out_mask if in_mask is None else in_mask
         else:
             mask = np.logical_and(as_array(in_mask), as_array(out_mask))
-        losses = _as_dtype(losses, dtype)
-        if sample_weight is None and mask is None:            # nothing to weight
-            return reduce_values(losses, None, self.reduction)
-        return reduce_weighted_values(losses, sample_weight, mask, self.reduction)
+        return reduce_weighted_values(_as_dtype(losses, dtype), sample_weight, mask,
+                                      self.reduction)
 
     def call(self, y_true, y_pred):
         """The per-sample losses (a Tensor); subclasses define it."""

@@ -231,6 +231,18 @@ def validate_activation(caller, classifier_activation, weights):
 
 # --- building and loading ------------------------------------------------------------------------
 
+def checked_input(caller, weights, include_top, classes, pooling, input_tensor, input_shape,
+                  default_size=224, min_size=32):
+    """The arguments every builder checks alike, then `image_input` for the input shape
+    they allow: (the model's inputs, the tensor the network starts from)."""
+    check_weights(caller, weights, include_top, classes)
+    check_pooling(caller, pooling)
+    input_shape = obtain_input_shape(
+        caller, input_shape, default_size=default_size, min_size=min_size,
+        data_format=backend.image_data_format(), require_flatten=include_top, weights=weights)
+    return image_input(caller, input_tensor, input_shape)
+
+
 def image_input(caller, input_tensor, input_shape):
     """(the model's inputs, the tensor the network starts from): a new `Input` of
     `input_shape`, or `input_tensor` (a symbolic tensor) with the Inputs it comes from."""

@@ -75,12 +75,8 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
     subtracted). Returns a functional `Model`.
     """
     caller = "ResNet50"
-    imagenet_utils.check_weights(caller, weights, include_top, classes)
-    imagenet_utils.check_pooling(caller, pooling)
-    input_shape = imagenet_utils.obtain_input_shape(
-        caller, input_shape, default_size=224, min_size=32,
-        data_format=backend.image_data_format(), require_flatten=include_top, weights=weights)
-    inputs, x = imagenet_utils.image_input(caller, input_tensor, input_shape)
+    inputs, x = imagenet_utils.checked_input(caller, weights, include_top, classes, pooling,
+                                             input_tensor, input_shape)
 
     x = ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(x)
     x = Conv2D(64, 7, strides=2, name="conv1_conv")(x)

@@ -1,7 +1,6 @@
 """VGG16 (Simonyan and Zisserman, "Very Deep Convolutional Networks for Large-Scale Image
 Recognition", ICLR 2015), layer for layer as `keras.applications.VGG16`, so that Keras'
 ImageNet weights load into it."""
-from .. import backend
 from ..layers import Conv2D, Dense, Flatten, MaxPooling2D
 from ..models import Model
 from . import imagenet_utils
@@ -42,12 +41,8 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     subtracted). Returns a functional `Model`.
     """
     caller = "VGG16"
-    imagenet_utils.check_weights(caller, weights, include_top, classes)
-    imagenet_utils.check_pooling(caller, pooling)
-    input_shape = imagenet_utils.obtain_input_shape(
-        caller, input_shape, default_size=224, min_size=32,
-        data_format=backend.image_data_format(), require_flatten=include_top, weights=weights)
-    inputs, x = imagenet_utils.image_input(caller, input_tensor, input_shape)
+    inputs, x = imagenet_utils.checked_input(caller, weights, include_top, classes, pooling,
+                                             input_tensor, input_shape)
 
     for block, (convolutions, filters) in enumerate(BLOCKS, start=1):
         for conv in range(1, convolutions + 1):

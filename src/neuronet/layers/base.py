@@ -296,13 +296,18 @@ class Layer:
         self.input, self.output = inputs, outputs
         return outputs
 
+    def _output_dtype(self):
+        """The dtype of the outputs `compute_output_shape` describes: the layer's own, unless
+        a layer computes another (token lookups give integers)."""
+        return self.dtype
+
     def _symbolic_outputs(self, args, kwargs):
         """The outputs of a symbolic call: from `compute_output_shape` when the layer has
         its own and only its inputs are symbolic, else from dry runs of the call."""
         own_shapes = type(self).compute_output_shape is not Layer.compute_output_shape
         if not own_shapes or len(args) > 1 or flatten(kwargs, SymbolicTensor):
             return self._dry_run(args, kwargs)
-        outputs = from_shapes(self.compute_output_shape(shapes_of(args[0])), self.dtype)
+        outputs = from_shapes(self.compute_output_shape(shapes_of(args[0])), self._output_dtype())
         if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
             masks = infer_outputs(lambda x: self.compute_mask(x, _mask_of(x)), args[:1], {})
             _set_mask_shapes(outputs, masks)

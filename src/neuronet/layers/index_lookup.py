@@ -63,21 +63,12 @@ def check_not_set(caller, argument, value, why):
 
 class TokenLayer(Layer):
     """Base of the layers that take tokens or texts: a Python list is one batch (not several
-    inputs), the outputs are not differentiable, and symbolic outputs carry the output dtype."""
+    inputs), and the outputs are not differentiable. Subclasses give `_output_dtype()`."""
 
     def __call__(self, inputs, *args, **kwargs):
         if isinstance(inputs, (list, tuple, str, bytes, numbers.Number)):
             inputs = np.asarray(inputs)
         return super().__call__(inputs, *args, **kwargs)
-
-    def _output_dtype(self):
-        """The dtype of the outputs."""
-        raise NotImplementedError(f"{type(self).__name__} must define _output_dtype()")
-
-    def _symbolic_outputs(self, args, kwargs):
-        outputs = super()._symbolic_outputs(args, kwargs)
-        outputs.dtype = self._output_dtype()
-        return outputs
 
 
 def batches_of(caller, data, steps):
