@@ -13,6 +13,7 @@ import neuronet as keras
 from neuronet import backend
 from neuronet.layers import Dense, Embedding, Lambda, Layer
 from neuronet.layers.symbolic import SymbolicTensor
+from neuronet.ops import math as m
 from neuronet.testing import gradcheck
 
 
@@ -118,10 +119,24 @@ def test_residual_connection_trains_with_fit():
     assert history.history["loss"][-1] < 0.2 * history.history["loss"][0]
 
 
+def test_operators_with_a_tensor_on_the_left_record_graph_nodes():
+    a = keras.Input((3,))
+    t = keras.Tensor(np.array([1.0, 2.0, 4.0], np.float32))
+    model = keras.Model(a, [t + a, t - a, t * a, t / a, t ** a, t < a, t == a, t >= a,
+                            t @ keras.ops.reshape(a, (-1, 3, 1))])
+    x = np.array([[2.0, 2.0, 1.0], [0.5, 3.0, 4.0]], np.float32)
+    got = model.predict(x, verbose=0)
+    v = t.data
+    expected = [v + x, v - x, v * x, v / x, v ** x, v < x, v == x, v >= x, x @ v]
+    for out, want in zip(got, expected):
+        np.testing.assert_allclose(out.reshape(want.shape), want, rtol=1e-6)
+    assert got[5].dtype == bool and got[8].shape == (2, 1)
+
+
 def test_tensor_with_symbolic_operand_and_numpy_conversion_raise_clearly():
     a = keras.Input((4,))
     with pytest.raises(TypeError, match="placeholder of the functional API"):
-        keras.Tensor(np.ones(4, np.float32)) + a
+        m.add(keras.Tensor(np.ones(4, np.float32)), a)      # a raw op, not keras.ops
     with pytest.raises(TypeError, match="no values yet"):
         np.asarray(a)
     with pytest.raises(TypeError, match="no truth value"):

@@ -29,6 +29,18 @@ def as_array(value, dtype=None):
 _creation_order = itertools.count()  # ops run after their inputs: a topological order
 
 
+def _defers_to_placeholders(operator):
+    """`operator` (a binary one of Tensor) that gives way to a functional-API placeholder
+    (`keras.Input`, a layer's symbolic output) on its other side: NotImplemented makes
+    Python call the placeholder's reflected operator, which records the op in the graph."""
+    def method(self, other):
+        if isinstance(other, _m.SymbolicValue):
+            return NotImplemented
+        return operator(self, other)
+    method.__name__ = operator.__name__
+    return method
+
+
 class Tensor:
     """An N-D array (0-D scalar up) with reverse-mode autodiff.
 
@@ -119,29 +131,47 @@ class Tensor:
         self.grad = None
 
     # --- operators (the ops live in neuronet.ops.math) ---------------------------------
+    @_defers_to_placeholders
     def __add__(self, other): return _m.add(self, other)
+    @_defers_to_placeholders
     def __radd__(self, other): return _m.add(other, self)
+    @_defers_to_placeholders
     def __sub__(self, other): return _m.subtract(self, other)
+    @_defers_to_placeholders
     def __rsub__(self, other): return _m.subtract(other, self)
+    @_defers_to_placeholders
     def __mul__(self, other): return _m.multiply(self, other)
+    @_defers_to_placeholders
     def __rmul__(self, other): return _m.multiply(other, self)
+    @_defers_to_placeholders
     def __truediv__(self, other): return _m.divide(self, other)
+    @_defers_to_placeholders
     def __rtruediv__(self, other): return _m.divide(other, self)
+    @_defers_to_placeholders
     def __pow__(self, other): return _m.power(self, other)
+    @_defers_to_placeholders
     def __rpow__(self, other): return _m.power(other, self)
+    @_defers_to_placeholders
     def __matmul__(self, other): return _m.matmul(self, other)
+    @_defers_to_placeholders
     def __rmatmul__(self, other): return _m.matmul(other, self)
     def __neg__(self): return _m.negative(self)
     def __abs__(self): return _m.abs(self)
     def __getitem__(self, index): return _m.getitem(self, index)
 
+    @_defers_to_placeholders
     def __lt__(self, other): return Tensor(self.data < as_array(other))
+    @_defers_to_placeholders
     def __le__(self, other): return Tensor(self.data <= as_array(other))
+    @_defers_to_placeholders
     def __gt__(self, other): return Tensor(self.data > as_array(other))
+    @_defers_to_placeholders
     def __ge__(self, other): return Tensor(self.data >= as_array(other))
     # Element-wise, as in NumPy and Keras; hashing stays by identity, so that Tensors
     # remain keys of dicts and sets (compare lists of Tensors with `is`, not `==` or `in`).
+    @_defers_to_placeholders
     def __eq__(self, other): return Tensor(self.data == as_array(other))
+    @_defers_to_placeholders
     def __ne__(self, other): return Tensor(self.data != as_array(other))
     __hash__ = object.__hash__
 
