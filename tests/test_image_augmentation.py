@@ -593,3 +593,17 @@ def test_no_warnings_from_a_plain_generator():
         warnings.simplefilter("error")
         gen = ImageDataGenerator(rotation_range=10, zoom_range=0.1)
         gen.random_transform(ramp(4, 4), seed=0)
+
+
+@pytest.mark.parametrize("params", [dict(tx=1), dict(ty=-2), dict(theta=90), dict(theta=-35),
+                                    dict(zx=2), dict(zy=0.5), dict(shear=30),
+                                    dict(theta=30, tx=1, ty=-1, shear=10, zx=0.8, zy=1.3)])
+def test_affine_transform_of_a_square_image_matches_keras(real_keras, params):
+    """Keras 3's apply_affine_transform (scipy, bilinear, 'nearest' fill): the same axes,
+    signs, composition and centre (Keras takes the centre of both axes from the height, so
+    only square images are compared)."""
+    legacy = pytest.importorskip("keras.src.legacy.preprocessing.image")
+    img = ramp(9, 9, 2).astype(np.float32)
+    expected = legacy.apply_affine_transform(img, **params, order=1, **LAST)
+    np.testing.assert_allclose(apply_affine_transform(img, **params, order=1, **LAST), expected,
+                               atol=1e-4)

@@ -16,6 +16,8 @@ def apply_affine_transform(x, theta=0, tx=0, ty=0, shear=0, zx=1, zy=1, row_axis
     0 (nearest) or 1 (bilinear) interpolation. Returns `x` unchanged when the transform is
     the identity. Unlike tf.keras 2 (scipy), 'constant' blends into cval over the last
     pixel and 'wrap' repeats with a period of the image size (see `neuronet.ops.image`).
+    Axes, signs and composition are Keras 3's; the centre is that of each axis, where
+    Keras takes both from the height (the same for square images).
     """
     x = np.asarray(x)
     if x.ndim != 3:
