@@ -22,3 +22,7 @@ __all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Pr
            "get_registered_object", "custom_object_scope", "CustomObjectScope",
            "get_custom_objects", "serialize_keras_object", "deserialize_keras_object",
            "PyDataset", "Sequence", "get_file"]
+
+from .model_plot import plot_model  # noqa: E402
+
+__all__ += ["plot_model"]
