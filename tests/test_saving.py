@@ -109,6 +109,10 @@ CASES = {
     "Attention": (lambda: layers.Attention(use_scale=True), [(3, 4), (5, 4)], "float"),
     "AdditiveAttention": (lambda: layers.AdditiveAttention(), [(3, 4), (5, 4)], "float"),
     "MultiHeadAttention": (lambda: layers.MultiHeadAttention(2, 3), [(3, 4), (5, 2)], "float"),
+    "CategoryEncoding": (lambda: layers.CategoryEncoding(10, output_mode="count"), [(3,)], "int"),
+    "Hashing": (lambda: layers.Hashing(5, salt=7, output_mode="multi_hot"), [(3,)], "string"),
+    "Discretization": (lambda: layers.Discretization(bin_boundaries=[-0.5, 0.0, 0.5],
+                                                     output_mode="one_hot"), [(4,)], "float"),
 }
 # Not round-tripped by the loop: the base classes, InputLayer (in every model) and Lambda
 # (its code loads only outside safe mode, see tests/test_saving_h5.py).

@@ -113,3 +113,8 @@ from .rnn import RNN
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 
 __all__ += ["RNN", "GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"]
+from .category_encoding import CategoryEncoding
+from .discretization import Discretization
+from .hashing import Hashing
+
+__all__ += ["CategoryEncoding", "Discretization", "Hashing"]

@@ -1,7 +1,7 @@
 """The string hashes of TensorFlow's hash-bucket ops, which pick the out-of-vocabulary
-index of an unknown token in StringLookup and TextVectorization (num_oov_indices > 1):
-FarmHash64 (Fingerprint64) of its UTF-8 bytes, SipHash-2-4 when a `salt` is given. Both
-work on Python ints kept to 64 bits (& _MASK); `data` is bytes.
+index of an unknown token in StringLookup and TextVectorization (num_oov_indices > 1) and
+the bin of a value in Hashing: FarmHash64 (Fingerprint64) of its UTF-8 bytes, SipHash-2-4
+when a `salt` is given. Both work on Python ints kept to 64 bits (& _MASK); `data` is bytes.
 """
 
 _MASK = (1 << 64) - 1
@@ -142,3 +142,15 @@ def siphash24(key, data):
     v[2] ^= 0xff
     rounds(4)
     return v[0] ^ v[1] ^ v[2] ^ v[3]
+
+
+def text_bytes(value):
+    """The bytes TensorFlow hashes for `value`: a string's UTF-8 bytes, bytes as they are, an
+    integer's decimal text (as `tf.as_string` writes it)."""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def fingerprint(data, salt=None):
+    """The 64-bit hash of the bytes `data`: FarmHash64 (`tf.strings.to_hash_bucket_fast`), or
+    SipHash-2-4 keyed with `salt`, a pair of ints (`tf.strings.to_hash_bucket_strong`)."""
+    return farmhash64(data) if salt is None else siphash24(salt, data)
