@@ -10,7 +10,7 @@ import pytest
 import neuronet as nn
 from neuronet import layers
 from neuronet.autograd import Tensor
-from neuronet.layers.index_lookup import farmhash64, siphash24
+from neuronet.layers.string_hashing import farmhash64, siphash24
 
 CORPUS = [["a", "b"], ["b", "c"], ["d", "b"]]          # b: 3, then a, c, d: 1 each
 

@@ -21,7 +21,7 @@ import numpy as np
 from .. import backend
 from ..autograd import Tensor
 from .base import Layer
-from .string_hashing import farmhash64, siphash24
+from .string_hashing import fingerprint, text_bytes
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 _MODE_ALIASES = {"binary": "multi_hot", "tf-idf": "tf_idf"}       # Keras' older names
@@ -396,8 +396,7 @@ class IndexLookup(TokenLayer):
         if self._token_type is int and self.oov_method == "floormod":
             return np.mod(tokens, n)
         unique, which = np.unique(tokens, return_inverse=True)
-        texts = [str(token).encode("utf-8") for token in unique.tolist()]
-        hashes = [farmhash64(t) if self.salt is None else siphash24(self.salt, t) for t in texts]
+        hashes = [fingerprint(text_bytes(token), self.salt) for token in unique.tolist()]
         return np.array([h % n for h in hashes], dtype=np.int64)[which.ravel()]
 
     def _inverted(self, ids):
