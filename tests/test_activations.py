@@ -123,7 +123,8 @@ def test_matches_torch_float32(ours, reference):
 
 # --- dtypes and extreme inputs ------------------------------------------------------------
 
-ALL_NAMES = sorted(A._BY_NAME)
+ALL_NAMES = sorted(set(A._BY_NAME) - {"glu", "threshold"})  # glu needs an even axis and
+# threshold two arguments: tests/test_activations_losses_extra.py covers them
 
 
 @pytest.mark.parametrize("name", ALL_NAMES)

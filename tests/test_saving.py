@@ -113,6 +113,8 @@ CASES = {
     "Hashing": (lambda: layers.Hashing(5, salt=7, output_mode="multi_hot"), [(3,)], "string"),
     "Discretization": (lambda: layers.Discretization(bin_boundaries=[-0.5, 0.0, 0.5],
                                                      output_mode="one_hot"), [(4,)], "float"),
+    "GaussianDropout": (lambda: layers.GaussianDropout(0.3), [(4,)], "float"),
+    "AlphaDropout": (lambda: layers.AlphaDropout(0.2), [(4,)], "float"),
 }
 # Not round-tripped by the loop: the base classes, InputLayer (in every model) and Lambda
 # (its code loads only outside safe mode, see tests/test_saving_h5.py).

@@ -14,9 +14,12 @@ ops, each with its backward pass, are in `neuronet.ops.activations`.
 """
 import inspect
 
-from .ops.activations import (crelu, elu, exponential, gelu, hard_sigmoid, hard_silu,
-                              leaky_relu, log_softmax, mish, relu, relu6, selu, sigmoid,
-                              silu, softmax, softplus, softsign, tanh)
+from .ops.activations import (celu, crelu, elu, exponential, gelu, glu, hard_shrink,
+                              hard_sigmoid, hard_silu, hard_tanh, leaky_relu, log_sigmoid,
+                              log_softmax, mish, relu, relu6, selu, sigmoid, silu,
+                              soft_shrink, softmax, softplus, softsign, sparse_plus,
+                              sparse_sigmoid, sparsemax, squareplus, tanh, tanh_shrink,
+                              threshold)
 from .ops.math import tensor
 from .saving.object_registration import find_registered
 from .saving.serialization import deserialize_keras_object, serialize_keras_object
@@ -24,7 +27,9 @@ from .saving.serialization import deserialize_keras_object, serialize_keras_obje
 __all__ = [
     "relu", "leaky_relu", "relu6", "elu", "selu", "softplus", "softsign", "silu", "swish",
     "gelu", "tanh", "sigmoid", "exponential", "hard_sigmoid", "hard_silu", "hard_swish",
-    "linear", "mish", "softmax", "log_softmax", "crelu",
+    "linear", "mish", "softmax", "log_softmax", "crelu", "celu", "glu", "hard_tanh",
+    "hard_shrink", "soft_shrink", "tanh_shrink", "squareplus", "sparse_plus",
+    "sparse_sigmoid", "sparsemax", "log_sigmoid", "threshold",
     "get", "serialize", "deserialize",
 ]
 
@@ -41,7 +46,9 @@ def linear(x):
 # its own name (swish -> "silu", as in Keras 3).
 _BY_NAME = {fn.__name__: fn for fn in (
     relu, leaky_relu, relu6, softmax, elu, selu, softplus, softsign, silu, gelu, tanh,
-    sigmoid, exponential, hard_sigmoid, hard_silu, linear, mish, log_softmax, crelu)}
+    sigmoid, exponential, hard_sigmoid, hard_silu, linear, mish, log_softmax, crelu, celu,
+    glu, hard_tanh, hard_shrink, soft_shrink, tanh_shrink, squareplus, sparse_plus,
+    sparse_sigmoid, sparsemax, log_sigmoid, threshold)}
 _BY_NAME.update(swish=silu, hard_swish=hard_silu)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import backend
 from .autograd.tensor import Tensor, as_array
-from .ops import cross_entropy
+from .ops import activations, cross_entropy
 from .ops import math as m
 from .saving.object_registration import get_registered_object
 
@@ -29,10 +29,12 @@ __all__ = [
     "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
     "MeanSquaredLogarithmicError", "Huber", "LogCosh", "Hinge", "SquaredHinge",
     "CategoricalHinge", "KLDivergence", "Poisson", "CosineSimilarity",
+    "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "Tversky",
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "huber", "log_cosh", "hinge", "squared_hinge",
     "categorical_hinge", "kl_divergence", "poisson", "cosine_similarity",
+    "binary_focal_crossentropy", "categorical_focal_crossentropy", "dice", "tversky",
     "mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD",
     "kullback_leibler_divergence", "logcosh", "bce", "BCE",
     "squeeze_or_expand_to_same_rank", "standardize_reduction", "reduce_weighted_values",
@@ -144,14 +146,33 @@ def _smoothed(name, y_true, label_smoothing, num_classes):
     return y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
 
 
-def _log_probabilities(y_pred, axis):
-    """log(p) of y_pred rescaled to sum to 1 along `axis`, clipped to [eps, 1 - eps]."""
+def _probabilities(y_pred, axis):
+    """y_pred rescaled to sum to 1 along `axis`, clipped to [eps, 1 - eps]."""
     eps = backend.epsilon()
-    probs = y_pred / m.sum(y_pred, axis=axis, keepdims=True)
-    return m.log(m.clip(probs, eps, 1.0 - eps))
+    return m.clip(y_pred / m.sum(y_pred, axis=axis, keepdims=True), eps, 1.0 - eps)
 
 
 # --- probabilistic losses ------------------------------------------------------------------
+
+def _binary_inputs(name, y_true, y_pred, from_logits, label_smoothing, axis):
+    """(y_true smoothed towards 1/2, y_pred, axis, logits, from_logits) of a binary loss."""
+    y_true, y_pred = _inputs(name, y_true, y_pred, same_shape=True)
+    axis = _class_axis(name, axis, y_pred.ndim)
+    y_true = _smoothed(name, y_true, label_smoothing, 2)
+    logits, from_logits = _recorded_logits(name, y_pred, from_logits)
+    return y_true, y_pred, axis, logits, from_logits
+
+
+def _binary_crossentropies(y_true, y_pred, logits, from_logits):
+    """-(y log p + (1 - y) log(1 - p)) for each element: from the logits with the fused
+    op, else from y_pred clipped to [epsilon, 1 - epsilon]."""
+    if from_logits:
+        known = y_pred.data if logits is not y_pred else None      # a sigmoid's output
+        return cross_entropy.sigmoid_binary_cross_entropy(y_true, logits, known)
+    eps = backend.epsilon()
+    p = m.clip(y_pred, eps, 1.0 - eps)
+    return -(y_true * m.log(p) + (1.0 - y_true) * m.log(1.0 - p))
+
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """-(y log p + (1 - y) log(1 - p)), averaged over `axis`.
@@ -159,18 +180,34 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     y_true: 0/1 labels, the shape of y_pred; label_smoothing s moves them to
     y (1 - s) + s / 2. y_pred: probabilities p, or logits when `from_logits`.
     """
-    name = "binary_crossentropy"
-    y_true, y_pred = _inputs(name, y_true, y_pred, same_shape=True)
-    axis = _class_axis(name, axis, y_pred.ndim)
-    y_true = _smoothed(name, y_true, label_smoothing, 2)
-    logits, from_logits = _recorded_logits(name, y_pred, from_logits)
-    if from_logits:
-        known = y_pred.data if logits is not y_pred else None      # a sigmoid's output
-        return m.mean(cross_entropy.sigmoid_binary_cross_entropy(y_true, logits, known),
-                      axis=axis)
-    eps = backend.epsilon()
-    p = m.clip(y_pred, eps, 1.0 - eps)
-    return m.mean(-(y_true * m.log(p) + (1.0 - y_true) * m.log(1.0 - p)), axis=axis)
+    y_true, y_pred, axis, logits, from_logits = _binary_inputs(
+        "binary_crossentropy", y_true, y_pred, from_logits, label_smoothing, axis)
+    return m.mean(_binary_crossentropies(y_true, y_pred, logits, from_logits), axis=axis)
+
+
+def _focal_factor(p_true, gamma):
+    """(1 - p_true)^gamma, which down-weights the well classified (Lin et al., 2017)."""
+    return m.power(1.0 - p_true, float(gamma)) if gamma else 1.0
+
+
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
+                              gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy times the focal factor (1 - p_t)^gamma, averaged over `axis`.
+
+    p_t = y p + (1 - y) (1 - p) is the probability given to the true label, so easy
+    examples count less; gamma=0 gives binary_crossentropy. apply_class_balancing also
+    weights class 1 by alpha and class 0 by 1 - alpha. y_true, y_pred, label_smoothing
+    and from_logits as in `binary_crossentropy`.
+    """
+    y_true, y_pred, axis, logits, from_logits = _binary_inputs(
+        "binary_focal_crossentropy", y_true, y_pred, from_logits, label_smoothing, axis)
+    losses = _binary_crossentropies(y_true, y_pred, logits, from_logits)
+    p = activations.sigmoid(logits) if from_logits and logits is y_pred else y_pred
+    p_true = y_true * p + (1.0 - y_true) * (1.0 - p)
+    losses = _focal_factor(p_true, gamma) * losses
+    if apply_class_balancing:
+        losses = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * losses
+    return m.mean(losses, axis=axis)
 
 
 def _reject_integer_labels(name, true_shape, pred_shape, axis):
@@ -187,14 +224,9 @@ def _reject_integer_labels(name, true_shape, pred_shape, axis):
             f"one-hot encode them with keras.utils.to_categorical(y_true, {classes}).")
 
 
-def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
-    """-sum(y log p, axis): the cross-entropy of each sample with one-hot labels.
-
-    y_true: one-hot (or probability) labels, the shape of y_pred; label_smoothing s moves
-    them to y (1 - s) + s / num_classes. y_pred: probabilities (rescaled to sum to 1),
-    or logits when `from_logits`.
-    """
-    name = "categorical_crossentropy"
+def _categorical_inputs(name, y_true, y_pred, from_logits, label_smoothing, axis):
+    """(y_true smoothed towards 1/num_classes, y_pred, axis, logits, from_logits) of a
+    loss with one-hot labels; integer labels raise a ValueError that says what to use."""
     true_shape, pred_shape = tuple(np.shape(y_true)), tuple(np.shape(y_pred))
     axis = _class_axis(name, axis, len(pred_shape))
     _reject_integer_labels(name, true_shape, pred_shape, axis)
@@ -203,12 +235,45 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if num_classes == 1:
         warnings.warn(f"{name}: expected y_pred with more than one class along axis {axis}, "
                       f"received y_pred.shape={pred_shape}; with one output unit use "
-                      "binary_crossentropy.", stacklevel=2)
+                      "binary_crossentropy.", stacklevel=3)
     y_true = _smoothed(name, y_true, label_smoothing, num_classes)
     logits, from_logits = _recorded_logits(name, y_pred, from_logits, softmax_axis=axis)
+    return y_true, y_pred, axis, logits, from_logits
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """-sum(y log p, axis): the cross-entropy of each sample with one-hot labels.
+
+    y_true: one-hot (or probability) labels, the shape of y_pred; label_smoothing s moves
+    them to y (1 - s) + s / num_classes. y_pred: probabilities (rescaled to sum to 1),
+    or logits when `from_logits`.
+    """
+    y_true, y_pred, axis, logits, from_logits = _categorical_inputs(
+        "categorical_crossentropy", y_true, y_pred, from_logits, label_smoothing, axis)
     if from_logits:
         return cross_entropy.softmax_cross_entropy(y_true, logits, axis=axis)
-    return -m.sum(y_true * _log_probabilities(y_pred, axis), axis=axis)
+    return -m.sum(y_true * m.log(_probabilities(y_pred, axis)), axis=axis)
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
+                                   label_smoothing=0.0, axis=-1):
+    """-sum(alpha (1 - p)^gamma y log p, axis): categorical cross-entropy in which each
+    class term is down-weighted by the focal factor (1 - p)^gamma (Lin et al., 2017).
+
+    alpha: a float, or one weight per class (a list). gamma=0 and alpha=1 give
+    categorical_crossentropy. y_true, y_pred, label_smoothing and from_logits as in
+    `categorical_crossentropy`.
+    """
+    y_true, y_pred, axis, logits, from_logits = _categorical_inputs(
+        "categorical_focal_crossentropy", y_true, y_pred, from_logits, label_smoothing, axis)
+    if from_logits:
+        log_p = activations.log_softmax(logits, axis=axis)
+        p = m.exp(log_p)
+    else:
+        p = _probabilities(y_pred, axis)
+        log_p = m.log(p)
+    weight = _focal_factor(p, gamma) * m.tensor(np.asarray(alpha), like=p)
+    return -m.sum(weight * y_true * log_p, axis=axis)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
@@ -237,7 +302,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         classes = np.arange(y_pred.shape[axis]).reshape(
             [-1 if i == axis else 1 for i in range(y_pred.ndim)])
         is_label = np.expand_dims(labels, axis) == classes         # (..., k, ...) booleans
-        log_probs = _log_probabilities(y_pred, axis)
+        log_probs = m.log(_probabilities(y_pred, axis))
         losses = -m.sum(m.where(is_label, log_probs, 0.0), axis=axis)
     if valid is not None:
         losses = m.where(valid, losses, 0.0)
@@ -323,6 +388,41 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     """-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis): -1 for equal directions."""
     y_true, y_pred = _inputs("cosine_similarity", y_true, y_pred)
     return -m.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
+
+
+# --- overlap losses (segmentation) --------------------------------------------------------
+
+def _overlap_inputs(name, y_true, y_pred, axis):
+    """y_true, y_pred and `axis` (None: all axes; an int or a tuple of ints) checked."""
+    y_true, y_pred = _inputs(name, y_true, y_pred)
+    if axis is not None:
+        axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+        axis = tuple(_class_axis(name, a, y_pred.ndim) for a in axes)
+    return y_true, y_pred, axis
+
+
+def dice(y_true, y_pred, axis=None):
+    """1 - 2 sum(y_true y_pred) / (sum(y_true) + sum(y_pred) + epsilon), the sums over
+    `axis` (None: over all axes, one loss for the batch; (1, 2, 3): one per image)."""
+    y_true, y_pred, axis = _overlap_inputs("dice", y_true, y_pred, axis)
+    overlap = m.sum(y_true * y_pred, axis=axis)
+    total = m.sum(y_true, axis=axis) + m.sum(y_pred, axis=axis)
+    return 1.0 - 2.0 * overlap / (total + backend.epsilon())
+
+
+def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
+    """1 - TP / (TP + alpha * sum(y_true (1 - y_pred)) + beta * sum((1 - y_true) y_pred)
+    + epsilon), with TP = sum(y_true y_pred), the sums over `axis` as in `dice`
+    (Salehi et al., 2017); alpha = beta = 0.5 gives the Dice loss.
+
+    The weights are those of Keras: alpha scales the missed part of the true region,
+    beta the predicted part outside it.
+    """
+    y_true, y_pred, axis = _overlap_inputs("tversky", y_true, y_pred, axis)
+    overlap = m.sum(y_true * y_pred, axis=axis)
+    missed = m.sum(y_true * (1.0 - y_pred), axis=axis)
+    spilled = m.sum((1.0 - y_true) * y_pred, axis=axis)
+    return 1.0 - overlap / (overlap + alpha * missed + beta * spilled + backend.epsilon())
 
 
 # --- hinge losses --------------------------------------------------------------------------
@@ -550,6 +650,34 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         self.from_logits, self.label_smoothing, self.axis = from_logits, label_smoothing, axis
 
 
+class BinaryFocalCrossentropy(LossFunctionWrapper):
+    """Binary cross-entropy scaled by the focal factor (1 - p_t)^gamma, which focuses the
+    training on hard examples; see `binary_focal_crossentropy`."""
+
+    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
+                 label_smoothing=0.0, axis=-1, reduction=_DEFAULT,
+                 name="binary_focal_crossentropy", dtype=None):
+        super().__init__(binary_focal_crossentropy, reduction=reduction, name=name,
+                         dtype=dtype, apply_class_balancing=apply_class_balancing,
+                         alpha=alpha, gamma=gamma, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+        self.apply_class_balancing, self.alpha, self.gamma = apply_class_balancing, alpha, gamma
+        self.from_logits, self.label_smoothing, self.axis = from_logits, label_smoothing, axis
+
+
+class CategoricalFocalCrossentropy(LossFunctionWrapper):
+    """Categorical cross-entropy scaled by alpha (1 - p)^gamma, for imbalanced classes;
+    see `categorical_focal_crossentropy`."""
+
+    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction=_DEFAULT, name="categorical_focal_crossentropy", dtype=None):
+        super().__init__(categorical_focal_crossentropy, reduction=reduction, name=name,
+                         dtype=dtype, alpha=alpha, gamma=gamma, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+        self.alpha, self.gamma = alpha, gamma
+        self.from_logits, self.label_smoothing, self.axis = from_logits, label_smoothing, axis
+
+
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of integer labels and predicted class probabilities (or logits)."""
 
@@ -647,16 +775,36 @@ class CosineSimilarity(LossFunctionWrapper):
                          axis=axis)
 
 
+class Dice(LossFunctionWrapper):
+    """1 - the Dice coefficient of y_true and y_pred over `axis` (see `dice`)."""
+
+    def __init__(self, reduction=_DEFAULT, name="dice", axis=None, dtype=None):
+        super().__init__(dice, reduction=reduction, name=name, dtype=dtype, axis=axis)
+        self.axis = axis
+
+
+class Tversky(LossFunctionWrapper):
+    """1 - the Tversky index of y_true and y_pred over `axis` (see `tversky`)."""
+
+    def __init__(self, alpha=0.5, beta=0.5, reduction=_DEFAULT, name="tversky", axis=None,
+                 dtype=None):
+        super().__init__(tversky, reduction=reduction, name=name, dtype=dtype, alpha=alpha,
+                         beta=beta, axis=axis)
+        self.alpha, self.beta, self.axis = alpha, beta, axis
+
+
 # --- lookup by name and (de)serialization --------------------------------------------------
 
 _FUNCTIONS = (binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
               mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
               mean_squared_logarithmic_error, huber, log_cosh, hinge, squared_hinge,
-              categorical_hinge, kl_divergence, poisson, cosine_similarity)
+              categorical_hinge, kl_divergence, poisson, cosine_similarity,
+              binary_focal_crossentropy, categorical_focal_crossentropy, dice, tversky)
 _CLASSES = (BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
             MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
             MeanSquaredLogarithmicError, Huber, LogCosh, Hinge, SquaredHinge,
-            CategoricalHinge, KLDivergence, Poisson, CosineSimilarity, LossFunctionWrapper)
+            CategoricalHinge, KLDivergence, Poisson, CosineSimilarity, BinaryFocalCrossentropy,
+            CategoricalFocalCrossentropy, Dice, Tversky, LossFunctionWrapper)
 _BY_NAME = {obj.__name__: obj for obj in _FUNCTIONS + _CLASSES}
 _BY_NAME.update(mse=mse, MSE=MSE, mae=mae, MAE=MAE, mape=mape, MAPE=MAPE, msle=msle,
                 MSLE=MSLE, kld=kld, KLD=KLD, kullback_leibler_divergence=kl_divergence,

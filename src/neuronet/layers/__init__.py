@@ -118,3 +118,8 @@ from .discretization import Discretization
 from .hashing import Hashing
 
 __all__ += ["CategoryEncoding", "Discretization", "Hashing"]
+
+from .alpha_dropout import AlphaDropout
+from .gaussian_dropout import GaussianDropout
+
+__all__ += ["AlphaDropout", "GaussianDropout"]

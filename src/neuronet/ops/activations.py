@@ -20,7 +20,9 @@ from .math import tensor
 __all__ = [
     "sigmoid", "hard_sigmoid", "tanh", "relu", "leaky_relu", "relu6", "elu", "selu",
     "softplus", "softsign", "silu", "gelu", "mish", "hard_silu", "exponential",
-    "softmax", "log_softmax", "crelu",
+    "softmax", "log_softmax", "crelu", "celu", "glu", "log_sigmoid", "sparse_sigmoid",
+    "sparse_plus", "squareplus", "tanh_shrink", "hard_tanh", "soft_shrink", "hard_shrink",
+    "threshold", "sparsemax",
 ]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -194,6 +196,89 @@ def hard_silu(x):
     return Tensor.from_op(a * gate, (x,), backward)
 
 
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), computed without overflow."""
+    x = _float_tensor(x)
+    a = x.data
+    return Tensor.from_op(-_softplus_array(-a), (x,),
+                          lambda g: (g * _sigmoid_array(-a),))           # 1 - sigmoid(x)
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: x split in halves a, b along `axis` (which halves in size),
+    a * sigmoid(b) (Dauphin et al., 2017)."""
+    x = _float_tensor(x)
+    axis = _check_axis("glu", axis, x.ndim)
+    if x.shape[axis] % 2:
+        raise ValueError(f"glu: expected an even size along axis {axis} to split in two "
+                         f"halves, received an input of shape {x.shape}")
+    value, gate = np.split(x.data, 2, axis=axis)
+    s = _sigmoid_array(gate)
+
+    def backward(g):                                   # d/da = s(b), d/db = a s(b) (1 - s(b))
+        return (np.concatenate([g * s, g * value * s * (1 - s)], axis=axis),)
+    return Tensor.from_op(value * s, (x,), backward)
+
+
+# --- piecewise linear ----------------------------------------------------------------------
+
+def _clipped_line(x, slope, shift, low, high):
+    """clip(slope * (x + shift), low, high): a line between two flat parts."""
+    x = _float_tensor(x)
+    line = slope * (x.data + shift)
+    inside = (line > low) & (line < high)
+    return Tensor.from_op(np.clip(line, low, high), (x,),
+                          lambda g: (g * inside * slope,))               # slope inside, else 0
+
+
+def hard_tanh(x):
+    """clip(x, -1, 1)."""
+    return _clipped_line(x, 1.0, 0.0, -1.0, 1.0)
+
+
+def sparse_sigmoid(x):
+    """0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1 (Blondel et al., 2019)."""
+    return _clipped_line(x, 0.5, 1.0, 0.0, 1.0)
+
+
+def sparse_plus(x):
+    """0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1: a smooth ReLU."""
+    x = _float_tensor(x)
+    a = x.data
+    slope = np.clip(0.5 * (a + 1), 0, 1)               # sparse_sigmoid(x): 0, (x + 1) / 2, 1
+    out = np.where(a >= 1, a, slope * slope)           # slope^2 = (x + 1)^2 / 4 below 1
+    return Tensor.from_op(out, (x,), lambda g: (g * slope,))             # derivative: slope
+
+
+def _keep_where(x, keep, fill):
+    """x where `keep`, the constant `fill` elsewhere; derivative 1 where kept, else 0."""
+    a = x.data
+    return Tensor.from_op(np.where(keep, a, np.asarray(fill, a.dtype)), (x,),
+                          lambda g: (g * keep,))
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, default_value elsewhere."""
+    x = _float_tensor(x)
+    return _keep_where(x, x.data > threshold, default_value)
+
+
+def hard_shrink(x, threshold=0.5):
+    """x where |x| > threshold, 0 elsewhere."""
+    x = _float_tensor(x)
+    return _keep_where(x, np.abs(x.data) > threshold, 0)
+
+
+def soft_shrink(x, threshold=0.5):
+    """x - threshold above threshold, x + threshold below -threshold, 0 between."""
+    x = _float_tensor(x)
+    a = x.data
+    t = np.asarray(threshold, a.dtype)
+    above, below = a > t, a < -t
+    out = np.where(above, a - t, np.where(below, a + t, np.zeros((), a.dtype)))
+    return Tensor.from_op(out, (x,), lambda g: (g * (above | below),))  # 1 outside, 0 between
+
+
 # --- rectifiers ----------------------------------------------------------------------------
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
@@ -237,15 +322,15 @@ def relu6(x):
     return relu(x, max_value=6.0)
 
 
-def _scaled_elu(x, alpha, scale):
-    """scale * (x if x > 0 else alpha * (exp(x) - 1)): ELU and SELU."""
+def _scaled_elu(x, alpha, scale, width=1.0):
+    """scale * (x if x > 0 else alpha * (exp(x / width) - 1)): ELU, SELU and CELU."""
     x = _float_tensor(x)
     a = x.data
     positive = a > 0
-    out = scale * np.where(positive, a, alpha * np.expm1(np.minimum(a, 0)))
+    out = scale * np.where(positive, a, alpha * np.expm1(np.minimum(a, 0) / width))
 
-    def backward(g):                                   # scale for x > 0, scale alpha e^x = out + scale alpha
-        return (g * np.where(positive, scale, out + scale * alpha),)
+    def backward(g):          # scale for x > 0, else scale alpha e^(x/width) / width
+        return (g * np.where(positive, scale, (out + scale * alpha) / width),)
     return Tensor.from_op(out, (x,), backward)
 
 
@@ -257,6 +342,15 @@ def elu(x, alpha=1.0):
 def selu(x):
     """Scaled ELU: SELU_SCALE * elu(x, SELU_ALPHA) (Klambauer et al., 2017)."""
     return _scaled_elu(x, SELU_ALPHA, SELU_SCALE)
+
+
+def celu(x, alpha=1.0):
+    """Continuously differentiable ELU: x for x > 0, alpha * (exp(x / alpha) - 1) otherwise
+    (Barron, 2017)."""
+    alpha = float(alpha)
+    if alpha == 0:
+        raise ValueError("celu: expected a nonzero alpha (it divides x), received alpha=0")
+    return _scaled_elu(x, alpha, 1.0, width=alpha)
 
 
 def crelu(x, axis=-1):
@@ -289,6 +383,28 @@ def softsign(x):
     denominator = 1 + np.abs(a)
     return Tensor.from_op(a / denominator, (x,),
                           lambda g: (g / (denominator * denominator),))  # 1 / (1 + |x|)^2
+
+
+def squareplus(x, b=4):
+    """(x + sqrt(x^2 + b)) / 2, a smooth ReLU whose curvature at 0 grows as b shrinks
+    (Barron, 2021); b = 0 gives max(x, 0)."""
+    if not b >= 0:
+        raise ValueError(f"squareplus: expected b >= 0, received b={b!r}")
+    x = _float_tensor(x)
+    a = x.data
+    root = np.sqrt(a * a + np.asarray(b, a.dtype))
+
+    def backward(g):                                   # (1 + x / root) / 2, x / root = 0 at root 0
+        ratio = np.divide(a, root, out=np.zeros_like(a), where=root > 0)
+        return (g * (0.5 + 0.5 * ratio),)
+    return Tensor.from_op((a + root) / 2, (x,), backward)
+
+
+def tanh_shrink(x):
+    """x - tanh(x)."""
+    x = _float_tensor(x)
+    t = np.tanh(x.data)
+    return Tensor.from_op(x.data - t, (x,), lambda g: (g * (t * t),))   # 1 - tanh' = tanh^2
 
 
 def gelu(x, approximate=False):
@@ -369,4 +485,32 @@ def log_softmax(x, axis=-1):
 
     def backward(g):                                   # d out_i/dx_j = delta_ij - s_j
         return (g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),)
+    return Tensor.from_op(out, (x,), backward)
+
+
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of x onto the probability simplex along `axis`:
+    max(x - tau, 0), tau chosen so that the outputs sum to 1 (Martins & Astudillo, 2016).
+
+    Unlike softmax it gives exact zeros. With z sorted in decreasing order, the support
+    holds the k largest values with z_k > (z_1 + ... + z_k - 1) / k, and
+    tau = (z_1 + ... + z_K - 1) / K for K the size of the support.
+    """
+    x = _float_tensor(x)
+    axis = _check_axis("sparsemax", axis, x.ndim)
+    a = x.data
+    z = -np.sort(-a, axis=axis)                        # decreasing along axis
+    cumulative = np.cumsum(z, axis=axis)
+    k = np.arange(1, a.shape[axis] + 1, dtype=a.dtype).reshape(
+        [-1 if i == axis else 1 for i in range(a.ndim)])
+    support_size = np.sum(z - (cumulative - 1) / k > 0, axis=axis, keepdims=True)
+    top_sum = np.take_along_axis(cumulative, support_size - 1, axis=axis)
+    tau = (top_sum - 1) / support_size.astype(a.dtype)
+    out = np.maximum(a - tau, 0)
+
+    def backward(g):         # Jacobian diag(s) - s s^T / |S|, s = 1 on the support S
+        s = out > 0
+        g_support = g * s
+        count = np.sum(s, axis=axis, keepdims=True, dtype=g.dtype)
+        return (g_support - s * (np.sum(g_support, axis=axis, keepdims=True) / count),)
     return Tensor.from_op(out, (x,), backward)

@@ -17,7 +17,7 @@ def check_rate(rate, caller):
                          f"received rate={rate!r}")
 
 
-def _mask_shape(noise_shape, shape):
+def mask_shape(noise_shape, shape):
     """`noise_shape` with its None entries taken from `shape`; it must broadcast to `shape`."""
     if noise_shape is None:
         return shape
@@ -39,7 +39,7 @@ def dropout(x, rate, noise_shape=None, rng=None):
     check_rate(rate, "dropout")
     x = tensor(x)
     keep = 1.0 - rate
-    shape = _mask_shape(noise_shape, x.shape)
+    shape = mask_shape(noise_shape, x.shape)
     if keep == 0:
         scale = np.zeros(shape, x.dtype)                   # everything dropped
     else:
