@@ -115,6 +115,13 @@ CASES = {
                                                      output_mode="one_hot"), [(4,)], "float"),
     "GaussianDropout": (lambda: layers.GaussianDropout(0.3), [(4,)], "float"),
     "AlphaDropout": (lambda: layers.AlphaDropout(0.2), [(4,)], "float"),
+    "Conv1DTranspose": (lambda: layers.Conv1DTranspose(3, 3, strides=2, padding="same"),
+                        [(4, 2)], "float"),
+    "Conv3D": (lambda: layers.Conv3D(2, 2, padding="same"), [(3, 3, 3, 2)], "float"),
+    "MaxPooling3D": (lambda: layers.MaxPooling3D(), [(4, 4, 4, 2)], "float"),
+    "AveragePooling3D": (lambda: layers.AveragePooling3D(), [(4, 4, 4, 2)], "float"),
+    "GlobalAveragePooling3D": (lambda: layers.GlobalAveragePooling3D(), [(3, 3, 3, 2)], "float"),
+    "GlobalMaxPooling3D": (lambda: layers.GlobalMaxPooling3D(), [(3, 3, 3, 2)], "float"),
 }
 # Not round-tripped by the loop: the base classes, InputLayer (in every model) and Lambda
 # (its code loads only outside safe mode, see tests/test_saving_h5.py).

@@ -118,7 +118,18 @@ from .discretization import Discretization
 from .hashing import Hashing
 
 __all__ += ["CategoryEncoding", "Discretization", "Hashing"]
+from .average_pooling3d import AveragePooling3D
+from .conv1d_transpose import Conv1DTranspose
+from .conv3d import Conv3D
+from .global_pooling import GlobalAveragePooling3D, GlobalMaxPooling3D
+from .max_pooling3d import MaxPooling3D
 
+AvgPool3D, MaxPool3D = AveragePooling3D, MaxPooling3D
+GlobalAvgPool3D, GlobalMaxPool3D = GlobalAveragePooling3D, GlobalMaxPooling3D
+Convolution1DTranspose, Convolution3D = Conv1DTranspose, Conv3D
+__all__ += ["AveragePooling3D", "Conv1DTranspose", "Conv3D", "GlobalAveragePooling3D",
+            "GlobalMaxPooling3D", "MaxPooling3D", "AvgPool3D", "MaxPool3D", "GlobalAvgPool3D",
+            "GlobalMaxPool3D", "Convolution1DTranspose", "Convolution3D"]
 from .alpha_dropout import AlphaDropout
 from .gaussian_dropout import GaussianDropout
 

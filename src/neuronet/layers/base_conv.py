@@ -2,11 +2,12 @@
 
 A subclass sets `rank` and implements `_kernel_shape` and `_convolve` (the op, channels-last);
 it may replace `_output_length` (the output size along one spatial axis), `_output_channels`
-and `_add_weights`.
+and `_add_weights`. BaseConvTranspose: the same for the transposed convolutions.
 """
 from ..backend import standardize_data_format
 from ..ops.activations import relu, relu_in_place
-from ..ops.conv import as_tuple, check_output_size, conv_output_length
+from ..ops.conv import (as_tuple, check_output_size, conv_output_length,
+                        conv_transpose_output_length)
 from .base import check_positive_int
 from .conv_utils import (from_channels_last, join_shape, normalize_padding,
                          split_shape, to_channels_last)
@@ -100,3 +101,44 @@ class BaseConv(KernelLayer):
                 "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
                 "dilation_rate": self.dilation_rate, "groups": self.groups,
                 **self.kernel_bias_config()}
+
+
+class BaseConvTranspose(BaseConv):
+    """A transposed convolution layer: `activation(conv_transpose(inputs, kernel) + bias)`.
+
+    Adds `output_padding` (None, or one int per spatial axis, each smaller than its stride)
+    to BaseConv; the kernel is (*kernel_size, filters, in_channels) as in Keras, and there
+    are no groups. A subclass sets `rank` and implements `_convolve`.
+    """
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
+                 data_format=None, dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, 1,
+                         activation, use_bias, kernel_initializer, bias_initializer,
+                         kernel_regularizer, bias_regularizer, activity_regularizer,
+                         kernel_constraint, bias_constraint, **kwargs)
+        caller = type(self).__name__
+        self.output_padding = None
+        if output_padding is not None:
+            self.output_padding = as_tuple(output_padding, self.rank, "output_padding", caller,
+                                           allow_zero=True)
+            if any(p >= s for p, s in zip(self.output_padding, self.strides)):
+                raise ValueError(f"{caller}: expected output_padding < strides, received "
+                                 f"output_padding={self.output_padding}, strides={self.strides}")
+
+    def _kernel_shape(self, in_channels):
+        return self.kernel_size + (self.filters, in_channels)
+
+    def _output_length(self, length, axis):
+        output_padding = None if self.output_padding is None else self.output_padding[axis]
+        return conv_transpose_output_length(length, self.kernel_size[axis], self.strides[axis],
+                                            self.padding, output_padding,
+                                            self.dilation_rate[axis])
+
+    def get_config(self):
+        config = {**super().get_config(), "output_padding": self.output_padding}
+        del config["groups"]
+        return config

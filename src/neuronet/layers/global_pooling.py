@@ -2,6 +2,8 @@
 
 GlobalAveragePooling1D, GlobalMaxPooling1D: (batch, steps, channels) -> (batch, channels).
 GlobalAveragePooling2D, GlobalMaxPooling2D: (batch, height, width, channels) -> (batch, channels).
+GlobalAveragePooling3D, GlobalMaxPooling3D: (batch, depth, height, width, channels) ->
+(batch, channels).
 With data_format='channels_first' the channels come second in the input; keepdims=True
 keeps the pooled axes with size 1.
 """
@@ -84,4 +86,18 @@ class GlobalMaxPooling2D(_GlobalPooling):
     """The maximum over the pixels of each channel."""
 
     rank = 2
+    reduce_op = staticmethod(m.max)
+
+
+class GlobalAveragePooling3D(_GlobalPooling):
+    """The mean over the voxels of each channel."""
+
+    rank = 3
+    reduce_op = staticmethod(m.mean)
+
+
+class GlobalMaxPooling3D(_GlobalPooling):
+    """The maximum over the voxels of each channel."""
+
+    rank = 3
     reduce_op = staticmethod(m.max)

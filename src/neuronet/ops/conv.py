@@ -1,6 +1,7 @@
 """Convolutions on channels-last arrays, each one op with a hand-written backward pass.
 
     conv2d(x, kernel, bias, strides=2, padding="same")   # x (n, h, w, c), kernel (kh, kw, c, f)
+    conv3d(x, kernel)                         # x (n, d, h, w, c), kernel (kd, kh, kw, c, f)
     depthwise_conv2d(x, kernel)                          # kernel (kh, kw, c, depth_multiplier)
 
 conv2d copies every receptive field of the (padded) input into one row of a matrix, the
@@ -8,8 +9,9 @@ conv2d copies every receptive field of the (padded) input into one row of a matr
 (kh*kw*c, f) matrix: one GEMM. The backward pass: the output gradient times the im2col
 matrix gives the kernel gradient (one GEMM); the output gradient times the kernel
 gives the input gradient, one GEMM and one strided add per kernel offset (`_scatter`).
-conv_transpose2d runs the same steps the other way round: its forward pass is conv2d's
-input gradient.
+conv_transpose2d (and conv_transpose1d) runs the same steps the other way round: its
+forward pass is conv2d's input gradient. The helpers work on any number of spatial axes
+(shown here for two), so that conv3d is the same code on volumes (n, d, h, w, c).
 
 A grouped convolution (groups=g) splits the channels into g groups, and group k of the
 output sees only group k of the input. Its im2col matrix orders the columns group by group,
@@ -23,6 +25,9 @@ Padding follows TensorFlow/Keras: 'valid' adds none; 'same' makes the output len
 ceil(length / stride), and when the padding is odd the extra row/column goes to the
 bottom/right; Conv1D's 'causal' pads on the left only.
 """
+import itertools
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -30,10 +35,15 @@ from ..autograd.tensor import Tensor
 from .math import reshape, sum_rows, tensor
 from .nn import linear
 
-__all__ = ["conv1d", "conv2d", "conv_transpose2d", "depthwise_conv2d", "separable_conv2d",
-           "zero_pad2d", "crop2d", "conv_output_length", "conv_transpose_output_length"]
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "depthwise_conv2d", "separable_conv2d", "zero_pad2d", "crop2d", "conv_output_length",
+           "conv_transpose_output_length"]
 
 PADDINGS = ("valid", "same")
+# the channels-last layout of an input with 1, 2 or 3 spatial axes, and its kernel's axes
+INPUT_LAYOUTS = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)",
+                 3: "(batch, depth, height, width, channels)"}
+_KERNEL_AXES = {1: "kernel_size", 2: "kh, kw", 3: "kd, kh, kw"}
 
 
 # --- geometry and arguments ----------------------------------------------------------------
@@ -129,27 +139,44 @@ def _check_rank(caller, name, array, ndim, layout):
 
 # --- padding and im2col on arrays ----------------------------------------------------------
 
+def _interior(sizes, pads):
+    """The index of the unpadded part, of spatial `sizes`, inside an array padded by `pads`."""
+    return (slice(None),) + tuple(slice(before, before + size)
+                                  for size, (before, _) in zip(sizes, pads))
+
+
 def pad_array(a, pads, value=0):
-    """a (n, h, w, c) with `value` added around it: pads = ((top, bottom), (left, right))."""
-    (top, bottom), (left, right) = pads
-    if not (top or bottom or left or right):
+    """a (n, *spatial, c) with `value` added around it: pads holds one (before, after) pair
+    per spatial axis, e.g. ((top, bottom), (left, right)) for images (n, h, w, c)."""
+    if not any(before or after for before, after in pads):
         return a
-    n, h, w, c = a.shape
-    out = np.full((n, h + top + bottom, w + left + right, c), value, a.dtype)
-    out[:, top:top + h, left:left + w] = a
+    spatial = a.shape[1:-1]
+    padded = tuple(size + before + after for size, (before, after) in zip(spatial, pads))
+    out = np.full((a.shape[0],) + padded + (a.shape[-1],), value, a.dtype)
+    out[_interior(spatial, pads)] = a
     return out
 
 
 def crop_array(a, pads):
-    """The inverse of `pad_array`: a (n, h, w, c) without its borders (a view)."""
-    (top, bottom), (left, right) = pads
-    return a[:, top:a.shape[1] - bottom, left:a.shape[2] - right]
+    """The inverse of `pad_array`: a (n, *spatial, c) without its borders (a view)."""
+    inner = tuple(size - before - after for size, (before, after) in zip(a.shape[1:-1], pads))
+    return a[_interior(inner, pads)]
 
 
 def window_slice(offset, dilation, stride, count):
     """The slice that picks, along one axis, element `offset` of each of `count` windows."""
     start = offset * dilation
     return slice(start, start + (count - 1) * stride + 1, stride)
+
+
+def kernel_windows(kernel_size, dilation, strides, out_size):
+    """Pairs (offset, index), one per kernel offset in C order ((0, 0), (0, 1), ...): `index`
+    (every sample, then one `window_slice` per spatial axis) picks the element at that
+    offset of every window."""
+    per_axis = [[window_slice(o, d, s, count) for o in range(k)]
+                for k, d, s, count in zip(kernel_size, dilation, strides, out_size)]
+    indices = ((slice(None), *slices) for slices in itertools.product(*per_axis))
+    return zip(itertools.product(*map(range, kernel_size)), indices)
 
 
 def _im2col(xp, kernel_size, strides, dilation, out_size, ones=False):
@@ -159,25 +186,23 @@ def _im2col(xp, kernel_size, strides, dilation, out_size, ones=False):
     With few channels (images) the matrix is stored column by column (it is the transpose
     of a C-ordered array): each kernel offset then fills whole columns, and the kernel
     gradient's GEMM (cols.T @ g) reads cols.T in its native order, both faster there."""
-    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel_size, strides, dilation, out_size
-    n, _, _, c = xp.shape
-    k = kh * kw * c
+    n, c = xp.shape[0], xp.shape[-1]
+    k = math.prod(kernel_size) * c
+    rows = n * math.prod(out_size)
     width = k + 1 if ones else k
-    if c >= 8:                                             # copy a 6-D strided view at once
-        cols = np.empty((n * oh * ow, width), xp.dtype)
-        fields = cols[:, :k].reshape(n, oh, ow, kh, kw, c)  # a view: each row one field
-        bn, bh, bw, bc = xp.strides
-        np.copyto(fields, as_strided(xp, (n, oh, ow, kh, kw, c),
-                                     (bn, bh * sh, bw * sw, bh * dh, bw * dw, bc),
+    if c >= 8:                                             # copy one strided view of all fields
+        cols = np.empty((rows, width), xp.dtype)
+        fields = cols[:, :k].reshape(n, *out_size, *kernel_size, c)  # a view: each row a field
+        step_n, *steps, step_c = xp.strides
+        np.copyto(fields, as_strided(xp, fields.shape,
+                                     (step_n, *(b * s for b, s in zip(steps, strides)),
+                                      *(b * d for b, d in zip(steps, dilation)), step_c),
                                      writeable=False))
     else:                                                  # one strided copy per kernel offset
-        cols = np.empty((width, n * oh * ow), xp.dtype).T
-        offsets = cols[:, :k].T.reshape(kh, kw, c, n, oh, ow)  # a view: [i, j] one offset
-        for i in range(kh):
-            rows = window_slice(i, dh, sh, oh)
-            for j in range(kw):
-                window = xp[:, rows, window_slice(j, dw, sw, ow)]       # (n, oh, ow, c)
-                offsets[i, j] = np.moveaxis(window, 3, 0)
+        cols = np.empty((width, rows), xp.dtype).T
+        offsets = cols[:, :k].T.reshape(*kernel_size, c, n, *out_size)  # [i, j]: one offset
+        for offset, index in kernel_windows(kernel_size, dilation, strides, out_size):
+            offsets[offset] = np.moveaxis(xp[index], -1, 0)   # xp[index]: (n, oh, ow, c)
     if ones:
         cols[:, k] = 1
     return cols
@@ -189,15 +214,11 @@ def _scatter(g2, kernel, padded_shape, strides, dilation, out_size):
     g2 (n*oh*ow, f) and kernel (kh, kw, c, f) -> (n, hp, wp, c): for each kernel offset
     (i, j), g2 @ kernel[i, j].T is added onto the strided slice that the offset reads.
     """
-    kh, kw = kernel.shape[:2]
-    (sh, sw), (dh, dw), (oh, ow) = strides, dilation, out_size
-    n, _, _, c = padded_shape
+    n, c = padded_shape[0], padded_shape[-1]
     out = np.zeros(padded_shape, g2.dtype)
-    for i in range(kh):
-        rows = window_slice(i, dh, sh, oh)
-        for j in range(kw):
-            part = g2 @ kernel[i, j].T                     # (n*oh*ow, c)
-            out[:, rows, window_slice(j, dw, sw, ow)] += part.reshape(n, oh, ow, c)
+    for offset, index in kernel_windows(kernel.shape[:-2], dilation, strides, out_size):
+        part = g2 @ kernel[offset].T                       # (n*oh*ow, c)
+        out[index] += part.reshape(n, *out_size, c)
     return out
 
 
@@ -207,31 +228,25 @@ def _grouped_im2col(xp, kernel_size, strides, dilation, out_size, groups):
     """Every receptive field of xp (n, hp, wp, c) as one row, its columns ordered group by
     group: (n*oh*ow, groups*kh*kw*c_g), c_g = c/groups, columns [k*kh*kw*c_g, ...) group k's
     channels at every kernel offset. One strided copy per kernel offset."""
-    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel_size, strides, dilation, out_size
-    n, _, _, c = xp.shape
+    n, c = xp.shape[0], xp.shape[-1]
     per_group = c // groups
-    fields = np.empty((n, oh, ow, groups, kh, kw, per_group), xp.dtype)
-    for i in range(kh):
-        rows = window_slice(i, dh, sh, oh)
-        for j in range(kw):
-            window = xp[:, rows, window_slice(j, dw, sw, ow)]       # (n, oh, ow, c)
-            fields[:, :, :, :, i, j] = window.reshape(n, oh, ow, groups, per_group)
-    return fields.reshape(n * oh * ow, groups * kh * kw * per_group)
+    fields = np.empty((n, *out_size, groups, *kernel_size, per_group), xp.dtype)
+    for offset, index in kernel_windows(kernel_size, dilation, strides, out_size):
+        window = xp[index]                                 # (n, oh, ow, c)
+        fields[(Ellipsis, *offset, slice(None))] = window.reshape(n, *out_size, groups, per_group)
+    return fields.reshape(n * math.prod(out_size), groups * math.prod(kernel_size) * per_group)
 
 
 def _grouped_col2im(cols, padded_shape, kernel_size, strides, dilation, out_size, groups):
     """The adjoint of `_grouped_im2col`: cols (n*oh*ow, groups*kh*kw*c_g) -> (n, hp, wp, c),
     each entry added onto the input pixel it was copied from, one strided add per offset."""
-    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel_size, strides, dilation, out_size
-    n, hp, wp, c = padded_shape
+    n, c = padded_shape[0], padded_shape[-1]
     per_group = c // groups
     out = np.zeros(padded_shape, cols.dtype)
-    pixels = out.reshape(n, hp, wp, groups, per_group)  # a view: the channels by group
-    fields = cols.reshape(n, oh, ow, groups, kh, kw, per_group)
-    for i in range(kh):
-        rows = window_slice(i, dh, sh, oh)
-        for j in range(kw):
-            pixels[:, rows, window_slice(j, dw, sw, ow)] += fields[:, :, :, :, i, j]
+    pixels = out.reshape(*padded_shape[:-1], groups, per_group)  # a view: channels by group
+    fields = cols.reshape(n, *out_size, groups, *kernel_size, per_group)
+    for offset, index in kernel_windows(kernel_size, dilation, strides, out_size):
+        pixels[index] += fields[(Ellipsis, *offset, slice(None))]
     return out
 
 
@@ -267,73 +282,78 @@ def _check_groups_argument(caller, groups):
 def _check_groups(caller, in_channels, kernel_shape, groups):
     """Raise a ValueError naming `caller` unless a kernel (kh, kw, c/groups, f) fits an input
     of `in_channels` channels split into `groups` groups."""
-    c, f = kernel_shape[2:]
+    c, f = kernel_shape[-2:]
+    rank = len(kernel_shape) - 2                           # kernel.shape[rank]: c, [rank + 1]: f
     if f % groups:
-        raise ValueError(f"{caller}: expected the kernel's filters (kernel.shape[3]) divisible "
-                         f"by groups={groups}, received kernel shape {kernel_shape}")
+        raise ValueError(f"{caller}: expected the kernel's filters (kernel.shape[{rank + 1}]) "
+                         f"divisible by groups={groups}, received kernel shape {kernel_shape}")
     if in_channels != c * groups:
-        where = "kernel.shape[2]" if groups == 1 else f"kernel.shape[2] * groups = {c} * {groups}"
+        where = (f"kernel.shape[{rank}]" if groups == 1
+                 else f"kernel.shape[{rank}] * groups = {c} * {groups}")
         raise ValueError(f"{caller}: the input has {in_channels} channels (last axis), the kernel "
                          f"expects {c * groups} ({where}); kernel shape {kernel_shape}")
 
 
-def _conv2d(x, kernel, bias, strides, pads, dilation, caller, groups=1):
-    """conv2d with explicit padding pairs (shared by conv2d, conv1d and depthwise_conv2d)."""
+def _conv(x, kernel, bias, strides, pads, dilation, caller, groups=1):
+    """A convolution over kernel.ndim - 2 spatial axes, padding a name or explicit pairs
+    (shared by conv1d, conv2d, conv3d and depthwise_conv2d). Shapes shown for images."""
     x = tensor(x, like=kernel)
     if x.dtype.kind != "f":
         x = Tensor(x.data.astype(kernel.dtype))            # integer images: no gradient
-    _check_rank(caller, "x", x, 4, "(batch, height, width, channels)")
-    kh, kw, c, f = kernel.shape
-    _check_groups(caller, x.shape[3], kernel.shape, groups)
-    n, h, w, _ = x.shape
-    pads, out_size = window_geometry(caller, (h, w), (kh, kw), strides, pads, dilation)
-    oh, ow = out_size
+    rank = kernel.ndim - 2
+    _check_rank(caller, "x", x, rank + 2, INPUT_LAYOUTS[rank])
+    kernel_size, (c, f) = kernel.shape[:-2], kernel.shape[-2:]
+    _check_groups(caller, x.shape[-1], kernel.shape, groups)
+    n = x.shape[0]
+    pads, out_size = window_geometry(caller, x.shape[1:-1], kernel_size, strides, pads, dilation)
     xp = pad_array(x.data, pads)                                # (n, hp, wp, c)
     if groups > 1 and c == 1:                                  # depthwise: one channel a group
-        return _channelwise_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation)
+        return _channelwise_conv(x, xp, kernel, bias, pads, out_size, strides, dilation)
     if groups > 1:
-        return _grouped_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation, groups)
+        return _grouped_conv(x, xp, kernel, bias, pads, out_size, strides, dilation, groups)
     # (n*oh*ow, kh*kw*c [+ 1]): with a bias, a column of ones meets it as the last kernel row
-    cols = _im2col(xp, (kh, kw), strides, dilation, out_size, ones=bias is not None)
-    k2 = kernel.data.reshape(kh * kw * c, f)
+    cols = _im2col(xp, kernel_size, strides, dilation, out_size, ones=bias is not None)
+    k = kernel.size // f                                   # kh*kw*c: the kernel rows
+    k2 = kernel.data.reshape(k, f)
     if bias is not None:
         k2 = np.concatenate([k2, bias.data.reshape(1, f)])
     out = cols @ k2                                        # (n*oh*ow, f): the one GEMM
     parents = (x, kernel) if bias is None else (x, kernel, bias)
 
     def backward(g):                                       # g: (n, oh, ow, f)
-        g2 = g.reshape(n * oh * ow, f)
+        g2 = g.reshape(out.shape)                          # (n*oh*ow, f)
         gx = gk = gb = None
         if x.requires_grad:                                # d out/d cols = k2^T, per offset
             gxp = _scatter(g2, kernel.data, xp.shape, strides, dilation, out_size)
             gx = crop_array(gxp, pads)                     # (n, h, w, c)
         if kernel.requires_grad or (bias is not None and bias.requires_grad):
             gk2 = cols.T @ g2                              # d out/d k2 = cols^T: (kh*kw*c [+ 1], f)
-            gk = gk2[:kh * kw * c].reshape(kernel.shape)   # (kh, kw, c, f)
+            gk = gk2[:k].reshape(kernel.shape)             # (kh, kw, c, f)
             gb = None if bias is None else gk2[-1]         # (f,): the column sums of g2
         return (gx, gk) if bias is None else (gx, gk, gb)
-    return Tensor.from_op(out.reshape(n, oh, ow, f), parents, backward)
+    return Tensor.from_op(out.reshape(n, *out_size, f), parents, backward)
 
 
-def _grouped_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation, groups):
-    """_conv2d's forward and backward passes for groups > 1, on the padded input xp."""
-    kh, kw, c, f = kernel.shape                            # c: the input channels of a group
-    n, (oh, ow) = x.shape[0], out_size
-    cols = _grouped_im2col(xp, (kh, kw), strides, dilation, out_size, groups)
+def _grouped_conv(x, xp, kernel, bias, pads, out_size, strides, dilation, groups):
+    """_conv's forward and backward passes for groups > 1, on the padded input xp."""
+    kernel_size, f = kernel.shape[:-2], kernel.shape[-1]
+    n = x.shape[0]
+    cols = _grouped_im2col(xp, kernel_size, strides, dilation, out_size, groups)
     cols3 = _by_group(cols, groups)                        # (g, n*oh*ow, kh*kw*c): a view
-    k3 = _by_group(kernel.data.reshape(kh * kw * c, f), groups)   # (g, kh*kw*c, f/g)
+    k3 = _by_group(kernel.data.reshape(-1, f), groups)     # (g, kh*kw*c, f/g)
     out = _group_matmul(cols3, k3)                         # (n*oh*ow, f): one GEMM per group
     if bias is not None:
         out += bias.data
     parents = (x, kernel) if bias is None else (x, kernel, bias)
 
     def backward(g):                                       # g: (n, oh, ow, f)
-        g2 = g.reshape(n * oh * ow, f)
+        g2 = g.reshape(out.shape)                          # (n*oh*ow, f)
         g3 = _by_group(g2, groups)                         # (g, n*oh*ow, f/g)
         gx = gk = gb = None
         if x.requires_grad:                                # d out/d cols3 = k3^T, per group
             gcols = _group_matmul(g3, k3.transpose(0, 2, 1))   # (n*oh*ow, g*kh*kw*c)
-            gxp = _grouped_col2im(gcols, xp.shape, (kh, kw), strides, dilation, out_size, groups)
+            gxp = _grouped_col2im(gcols, xp.shape, kernel_size, strides, dilation, out_size,
+                                  groups)
             gx = crop_array(gxp, pads)                     # (n, h, w, g*c)
         if kernel.requires_grad:                           # d out/d k3 = cols3^T, per group
             gk3 = _group_matmul(cols3.transpose(0, 2, 1), g3)   # (kh*kw*c, f)
@@ -341,51 +361,59 @@ def _grouped_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation, grou
         if bias is not None and bias.requires_grad:
             gb = sum_rows(g2)                              # (f,)
         return (gx, gk) if bias is None else (gx, gk, gb)
-    return Tensor.from_op(out.reshape(n, oh, ow, f), parents, backward)
+    return Tensor.from_op(out.reshape(n, *out_size, f), parents, backward)
 
 
-def _channelwise_conv2d(x, xp, kernel, bias, pads, out_size, strides, dilation):
-    """_conv2d's passes for one input channel per group (a depthwise convolution): the sum,
+def _channelwise_conv(x, xp, kernel, bias, pads, out_size, strides, dilation):
+    """_conv's passes for one input channel per group (a depthwise convolution): the sum,
     over the kernel offsets, of the shifted input times each channel's weight at that
     offset. Elementwise work on whole arrays, no im2col (which here would feed thousands of
     one-column GEMMs)."""
-    kh, kw, _, f = kernel.shape
-    n, c, (oh, ow) = x.shape[0], x.shape[3], out_size
+    kernel_size, f = kernel.shape[:-2], kernel.shape[-1]
+    n, c = x.shape[0], x.shape[-1]
     m = f // c                                             # filters per input channel
-    weights = kernel.data.reshape(kh, kw, c, m)            # output c*m + k: input c, filter k
+    weights = kernel.data.reshape(*kernel_size, c, m)      # output c*m + k: input c, filter k
+    spatial = "dhw"[-len(kernel_size):]                    # einsum letters of the spatial axes
+    outer = f"n{spatial}c,n{spatial}cm->cm"                # sum over samples and positions
+    windows = list(kernel_windows(kernel_size, dilation, strides, out_size))
 
-    def window(a, i, j):                                   # offset (i, j) of every field
-        return a[:, window_slice(i, dilation[0], strides[0], oh),
-                 window_slice(j, dilation[1], strides[1], ow)]      # (n, oh, ow, c)
-
-    out = np.zeros((n, oh, ow, c, m), xp.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            out += window(xp, i, j)[..., None] * weights[i, j]     # (n, oh, ow, c, m)
-    out = out.reshape(n, oh, ow, f)
+    out = np.zeros((n, *out_size, c, m), xp.dtype)
+    for offset, index in windows:                          # xp[index]: (n, oh, ow, c)
+        out += xp[index][..., None] * weights[offset]      # (n, oh, ow, c, m)
+    out = out.reshape(n, *out_size, f)
     if bias is not None:
         out += bias.data
     parents = (x, kernel) if bias is None else (x, kernel, bias)
 
     def backward(g):                                       # g: (n, oh, ow, f)
-        g5 = g.reshape(n, oh, ow, c, m)
+        g5 = g.reshape(n, *out_size, c, m)
         gx = gk = gb = None
-        if x.requires_grad:                                # d out/d window(i, j) = weights[i, j]
+        if x.requires_grad:                                # d out/d xp[index] = weights[offset]
             gxp = np.zeros(xp.shape, g.dtype)
-            for i in range(kh):
-                for j in range(kw):
-                    window(gxp, i, j)[...] += (g5 * weights[i, j]).sum(axis=-1)
+            for offset, index in windows:
+                gxp[index][...] += (g5 * weights[offset]).sum(axis=-1)
             gx = crop_array(gxp, pads)                     # (n, h, w, c)
-        if kernel.requires_grad:                           # d out/d weights[i, j] = window(i, j)
-            gk = np.empty((kh, kw, c, m), g.dtype)
-            for i in range(kh):
-                for j in range(kw):
-                    gk[i, j] = np.einsum("nhwc,nhwcm->cm", window(xp, i, j), g5)
+        if kernel.requires_grad:                           # d out/d weights[offset] = xp[index]
+            gk = np.empty((*kernel_size, c, m), g.dtype)
+            for offset, index in windows:
+                gk[offset] = np.einsum(outer, xp[index], g5)
             gk = gk.reshape(kernel.shape)                  # (kh, kw, 1, f)
         if bias is not None and bias.requires_grad:
-            gb = sum_rows(g.reshape(n * oh * ow, f))       # (f,)
+            gb = sum_rows(g.reshape(-1, f))                # (f,)
         return (gx, gk) if bias is None else (gx, gk, gb)
     return Tensor.from_op(out, parents, backward)
+
+
+def _conv_nd(caller, rank, x, kernel, bias, strides, padding, dilation_rate, groups):
+    """conv2d / conv3d: check the arguments in `caller`'s name, then `_conv`."""
+    check_padding(padding, caller)
+    kernel, bias = _weights(kernel, bias)
+    strides = as_tuple(strides, rank, "strides", caller)
+    dilation = as_tuple(dilation_rate, rank, "dilation_rate", caller)
+    groups = _check_groups_argument(caller, groups)
+    _check_rank(caller, "kernel", kernel, rank + 2,
+                f"({_KERNEL_AXES[rank]}, in_channels / groups, filters)")
+    return _conv(x, kernel, bias, strides, padding, dilation, caller, groups)
 
 
 def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
@@ -397,13 +425,17 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, gr
     groups: the channels and the filters split into this many groups; output group k (filters
     k*filters/groups onwards) sees input group k only. Both counts must divide by it.
     """
-    check_padding(padding, "conv2d")
-    kernel, bias = _weights(kernel, bias)
-    strides = as_tuple(strides, 2, "strides", "conv2d")
-    dilation = as_tuple(dilation_rate, 2, "dilation_rate", "conv2d")
-    groups = _check_groups_argument("conv2d", groups)
-    _check_rank("conv2d", "kernel", kernel, 4, "(kh, kw, in_channels / groups, filters)")
-    return _conv2d(x, kernel, bias, strides, padding, dilation, "conv2d", groups)
+    return _conv_nd("conv2d", 2, x, kernel, bias, strides, padding, dilation_rate, groups)
+
+
+def conv3d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
+    """3-D cross-correlation over volumes (or video), plus `bias`.
+
+    x: (batch, depth, height, width, channels); kernel: (kd, kh, kw, channels / groups,
+    filters); bias: (filters,) or None -> (batch, out_depth, out_height, out_width, filters).
+    strides, dilation_rate: an int or 3 ints. padding and groups: as in conv2d.
+    """
+    return _conv_nd("conv3d", 3, x, kernel, bias, strides, padding, dilation_rate, groups)
 
 
 def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
@@ -427,7 +459,7 @@ def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_
         raise ValueError(f"depthwise_conv2d: the input has {x.shape[3]} channels (last axis), the "
                          f"kernel expects {c} (kernel.shape[2]); kernel shape {kernel.shape}")
     grouped = reshape(kernel, (kh, kw, 1, c * multiplier))   # filter c*multiplier + m: group c
-    return _conv2d(x, grouped, bias, strides, padding, dilation, "depthwise_conv2d", groups=c)
+    return _conv(x, grouped, bias, strides, padding, dilation, "depthwise_conv2d", groups=c)
 
 
 def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, strides=1,
@@ -468,24 +500,70 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, gr
     out_steps = conv_output_length(steps, size, stride, padding, dilation)
     check_output_size("conv1d", (steps,), (out_steps,), ((size - 1) * dilation + 1,), padding)
     pads = ((0, 0), padding_amounts(steps, size, stride, padding, dilation))
-    out = _conv2d(reshape(x, (n, 1, steps, c)), reshape(kernel, (1,) + kernel.shape), bias,
+    out = _conv(reshape(x, (n, 1, steps, c)), reshape(kernel, (1,) + kernel.shape), bias,
                   (1, stride), pads, (1, dilation), "conv1d", groups)   # a height-1 image
     return reshape(out, (n, out.shape[2], out.shape[3]))
 
 
-def _transpose_geometry(in_size, kernel_size, strides, padding, output_padding, dilation):
-    """(pads, out_size) of conv_transpose2d: its output size (Keras' rule), and the padding of
-    the convolution it transposes, which maps an input of out_size back onto in_size."""
+def _transpose_geometry(caller, in_size, kernel_size, strides, padding, output_padding, dilation):
+    """(pads, out_size) of a transposed convolution: its output size (Keras' rule), and the
+    padding of the convolution it transposes, which maps an input of out_size back onto
+    in_size."""
     out_size = tuple(conv_transpose_output_length(n, k, s, padding, p, d) for n, k, s, p, d in
-                     zip(in_size, kernel_size, strides, output_padding or (None, None), dilation))
-    pads, conv_out = window_geometry("conv_transpose2d", out_size, kernel_size, strides, padding,
-                                     dilation)
+                     zip(in_size, kernel_size, strides,
+                         output_padding or (None,) * len(in_size), dilation))
+    pads, conv_out = window_geometry(caller, out_size, kernel_size, strides, padding, dilation)
     if conv_out != tuple(in_size):
-        raise ValueError(f"conv_transpose2d: with kernel {kernel_size}, strides {strides}, "
+        raise ValueError(f"{caller}: with kernel {kernel_size}, strides {strides}, "
                          f"padding={padding!r} and output_padding={output_padding} the output "
                          f"size {out_size} does not map back to the input size {in_size}; "
                          "choose another output_padding")
     return pads, out_size
+
+
+def _conv_transpose(caller, rank, x, kernel, bias, strides, padding, output_padding,
+                    dilation_rate):
+    """A transposed convolution over `rank` spatial axes, its arguments checked in `caller`'s
+    name (shared by conv_transpose1d and conv_transpose2d). Shapes shown for images."""
+    check_padding(padding, caller)
+    strides = as_tuple(strides, rank, "strides", caller)
+    dilation = as_tuple(dilation_rate, rank, "dilation_rate", caller)
+    if output_padding is not None:
+        output_padding = as_tuple(output_padding, rank, "output_padding", caller, allow_zero=True)
+        if not all(p < s for p, s in zip(output_padding, strides)):
+            raise ValueError(f"{caller}: expected output_padding smaller than the "
+                             f"strides {strides}, received output_padding={output_padding!r}")
+    kernel, bias = _weights(kernel, bias)
+    x = tensor(x, like=kernel)
+    _check_rank(caller, "x", x, rank + 2, INPUT_LAYOUTS[rank])
+    _check_rank(caller, "kernel", kernel, rank + 2, f"({_KERNEL_AXES[rank]}, filters, in_channels)")
+    kernel_size, (f, c) = kernel.shape[:-2], kernel.shape[-2:]
+    if x.shape[-1] != c:
+        raise ValueError(f"{caller}: the input has {x.shape[-1]} channels (last axis), the kernel "
+                         f"expects {c} (kernel.shape[{rank + 1}]); kernel shape {kernel.shape}")
+    n, in_size = x.shape[0], x.shape[1:-1]
+    pads, out_size = _transpose_geometry(caller, in_size, kernel_size, strides, padding,
+                                         output_padding, dilation)
+    padded_shape = (n, *(size + before + after for size, (before, after) in zip(out_size, pads)),
+                    f)
+    x2 = x.data.reshape(-1, c)                             # (n*h*w, c)
+    k2 = kernel.data.reshape(-1, c)                        # (kh*kw*f, c)
+    out = crop_array(_scatter(x2, kernel.data, padded_shape, strides, dilation, in_size), pads)
+    if bias is not None:
+        out = out + bias.data                              # (n, out_h, out_w, f), a fresh array
+    else:
+        out = np.ascontiguousarray(out)
+    parents = (x, kernel) if bias is None else (x, kernel, bias)
+
+    def backward(g):                                       # g: (n, out_h, out_w, f)
+        cols = _im2col(pad_array(g, pads), kernel_size, strides, dilation, in_size)
+        # cols: (n*h*w, kh*kw*f)
+        gx = (cols @ k2).reshape(x.shape) if x.requires_grad else None
+        gk = (cols.T @ x2).reshape(kernel.shape) if kernel.requires_grad else None
+        if bias is None:
+            return gx, gk
+        return gx, gk, sum_rows(g.reshape(-1, f))
+    return Tensor.from_op(out, parents, backward)
 
 
 def conv_transpose2d(x, kernel, bias=None, strides=1, padding="valid", output_padding=None,
@@ -497,45 +575,20 @@ def conv_transpose2d(x, kernel, bias=None, strides=1, padding="valid", output_pa
     output size following Keras (see `conv_transpose_output_length`).
     output_padding: None, an int or a pair, each smaller than its stride.
     """
-    check_padding(padding, "conv_transpose2d")
-    strides = as_tuple(strides, 2, "strides", "conv_transpose2d")
-    dilation = as_tuple(dilation_rate, 2, "dilation_rate", "conv_transpose2d")
-    if output_padding is not None:
-        output_padding = as_tuple(output_padding, 2, "output_padding", "conv_transpose2d",
-                                  allow_zero=True)
-        if not all(p < s for p, s in zip(output_padding, strides)):
-            raise ValueError(f"conv_transpose2d: expected output_padding smaller than the "
-                             f"strides {strides}, received output_padding={output_padding!r}")
-    kernel, bias = _weights(kernel, bias)
-    x = tensor(x, like=kernel)
-    _check_rank("conv_transpose2d", "x", x, 4, "(batch, height, width, channels)")
-    _check_rank("conv_transpose2d", "kernel", kernel, 4, "(kh, kw, filters, in_channels)")
-    kh, kw, f, c = kernel.shape
-    if x.shape[3] != c:
-        raise ValueError(f"conv_transpose2d: the input has {x.shape[3]} channels (last axis), "
-                         f"the kernel expects {c} (kernel.shape[3]); kernel shape {kernel.shape}")
-    n, h, w, _ = x.shape
-    pads, out_hw = _transpose_geometry((h, w), (kh, kw), strides, padding, output_padding,
-                                       dilation)
-    (top, bottom), (left, right) = pads
-    padded_shape = (n, out_hw[0] + top + bottom, out_hw[1] + left + right, f)
-    x2 = x.data.reshape(n * h * w, c)
-    k2 = kernel.data.reshape(kh * kw * f, c)
-    out = crop_array(_scatter(x2, kernel.data, padded_shape, strides, dilation, (h, w)), pads)
-    if bias is not None:
-        out = out + bias.data                              # (n, out_h, out_w, f), a fresh array
-    else:
-        out = np.ascontiguousarray(out)
-    parents = (x, kernel) if bias is None else (x, kernel, bias)
+    return _conv_transpose("conv_transpose2d", 2, x, kernel, bias, strides, padding,
+                           output_padding, dilation_rate)
 
-    def backward(g):                                       # g: (n, out_h, out_w, f)
-        cols = _im2col(pad_array(g, pads), (kh, kw), strides, dilation, (h, w))  # (nhw, kh*kw*f)
-        gx = (cols @ k2).reshape(x.shape) if x.requires_grad else None
-        gk = (cols.T @ x2).reshape(kernel.shape) if kernel.requires_grad else None
-        if bias is None:
-            return gx, gk
-        return gx, gk, sum_rows(g.reshape(-1, f))
-    return Tensor.from_op(out, parents, backward)
+
+def conv_transpose1d(x, kernel, bias=None, strides=1, padding="valid", output_padding=None,
+                     dilation_rate=1):
+    """Transposed 1-D convolution: the gradient of a 1-D convolution with respect to its input.
+
+    x: (batch, steps, in_channels); kernel: (kernel_size, filters, in_channels) as in Keras'
+    Conv1DTranspose; bias: (filters,) or None -> (batch, out_steps, filters), out_steps as in
+    `conv_transpose_output_length`. output_padding: None or an int smaller than the stride.
+    """
+    return _conv_transpose("conv_transpose1d", 1, x, kernel, bias, strides, padding,
+                           output_padding, dilation_rate)
 
 
 # --- zero padding and cropping (each the other's adjoint) -----------------------------------

@@ -1,6 +1,7 @@
 """Pooling on channels-last arrays, each one op with a hand-written backward pass.
 
     max_pool2d(x, 2)            # x (n, h, w, c) -> (n, h // 2, w // 2, c)
+    max_pool3d(x, 2)            # x (n, d, h, w, c) -> (n, d // 2, h // 2, w // 2, c)
 
 Both passes loop over the offsets inside a window (pool_h * pool_w iterations), each
 offset being one strided slice of the input that holds that element of every window; max
@@ -8,64 +9,66 @@ pooling first copies those slices into one contiguous array, on which NumPy runs
 Max pooling sends each window's gradient to one position, its first maximum (as
 TensorFlow and PyTorch do); average pooling spreads it evenly. With padding='same' the
 padded positions take no part: they never win a max and are not counted in an average.
+The code works on any number of spatial axes (shown here for two); the 1-D poolings run
+the 2-D ones on a height-1 image.
 """
+import functools
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import backend
 from ..autograd.tensor import Tensor
-from .conv import (as_tuple, check_output_size, check_padding, conv_output_length, crop_array,
-                   pad_array, window_geometry, window_slice)
+from .conv import (INPUT_LAYOUTS, as_tuple, check_output_size, check_padding,
+                   conv_output_length, crop_array, kernel_windows, pad_array, window_geometry)
 from .math import reshape, tensor
 
-__all__ = ["max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "upsample_nearest2d"]
+__all__ = ["max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "max_pool3d", "avg_pool3d",
+           "upsample_nearest2d"]
 
 
-def _setup(caller, x, pool_size, strides, padding):
-    """x as a Tensor, and the pooling geometry: pool, pads, one (rows, cols) slice per offset."""
+def _setup(caller, rank, x, pool_size, strides, padding):
+    """x as a Tensor, and the pooling geometry: pool, strides, pads, out_size and, per offset
+    in the window, the index of the strided slice holding that offset of every window."""
     check_padding(padding, caller)
-    pool = as_tuple(pool_size, 2, "pool_size", caller)
-    strides = pool if strides is None else as_tuple(strides, 2, "strides", caller)
+    pool = as_tuple(pool_size, rank, "pool_size", caller)
+    strides = pool if strides is None else as_tuple(strides, rank, "strides", caller)
     x = tensor(x)
-    if x.ndim != 4:
-        raise ValueError(f"{caller}: expected x of rank 4 (batch, height, width, channels), "
+    if x.ndim != rank + 2:
+        raise ValueError(f"{caller}: expected x of rank {rank + 2} {INPUT_LAYOUTS[rank]}, "
                          f"received shape {x.shape}")
     if x.dtype.kind != "f":
         x = Tensor(x.data.astype(backend.floatx()))        # integer images: no gradient
-    pads, (oh, ow) = window_geometry(caller, x.shape[1:3], pool, strides, padding, (1, 1))
-    offsets = [(window_slice(i, 1, strides[0], oh), window_slice(j, 1, strides[1], ow))
-               for i in range(pool[0]) for j in range(pool[1])]
-    return x, pool, strides, pads, (oh, ow), offsets
+    ones = (1,) * rank
+    pads, out_size = window_geometry(caller, x.shape[1:-1], pool, strides, padding, ones)
+    offsets = [index for _, index in kernel_windows(pool, ones, strides, out_size)]
+    return x, pool, strides, pads, out_size, offsets
 
 
 def _window_view(xp, pool, strides, out_size):
     """xp (n, hp, wp, c) seen as (pool_h, pool_w, n, oh, ow, c): element [i, j] holds the
     offset (i, j) of every window (a strided view; writing to it is safe only when the
     windows do not overlap)."""
-    (ph, pw), (sh, sw), (oh, ow) = pool, strides, out_size
-    n, _, _, c = xp.shape
-    bn, bh, bw, bc = xp.strides
-    return as_strided(xp, (ph, pw, n, oh, ow, c), (bh, bw, bn, bh * sh, bw * sw, bc))
+    step_n, *steps, step_c = xp.strides
+    return as_strided(xp, (*pool, xp.shape[0], *out_size, xp.shape[-1]),
+                      (*steps, step_n, *(b * s for b, s in zip(steps, strides)), step_c))
 
 
-def max_pool2d(x, pool_size, strides=None, padding="valid"):
-    """The largest value of each window.
-
-    x: (batch, height, width, channels) -> (batch, out_h, out_w, channels).
-    pool_size, strides: an int or a pair (strides None: pool_size). padding: 'valid' or 'same'.
-    """
-    x, pool, strides, pads, (oh, ow), offsets = _setup("max_pool2d", x, pool_size, strides,
-                                                      padding)
+def _max_pool(caller, rank, x, pool_size, strides, padding):
+    """max_pool2d / max_pool3d, its arguments checked in `caller`'s name."""
+    x, pool, strides, pads, out_size, offsets = _setup(caller, rank, x, pool_size, strides,
+                                                       padding)
     xp = pad_array(x.data, pads, -np.inf)                  # padding never wins
-    count = pool[0] * pool[1]
+    count = math.prod(pool)
     # every window's offset k as one contiguous array: (pool_h * pool_w, n, oh, ow, c)
-    windows = np.ascontiguousarray(_window_view(xp, pool, strides, (oh, ow)))
-    windows = windows.reshape((count,) + windows.shape[2:])
+    windows = np.ascontiguousarray(_window_view(xp, pool, strides, out_size))
+    windows = windows.reshape((count,) + windows.shape[rank:])
     out = windows[0].copy()                                # (n, oh, ow, c)
     for window in windows[1:]:
         np.maximum(out, window, out=out)
-    overlapping = strides[0] < pool[0] or strides[1] < pool[1]
-    tiled = strides == pool and xp.shape[1:3] == (oh * pool[0], ow * pool[1])  # no gaps
+    overlapping = any(s < p for s, p in zip(strides, pool))
+    tiled = strides == pool and xp.shape[1:-1] == tuple(o * p for o, p in zip(out_size, pool))
 
     def backward(g):                                       # d max/d x = 1 at the first max, else 0
         g_windows = np.empty_like(windows)                 # the gradient of each offset
@@ -78,13 +81,31 @@ def max_pool2d(x, pool_size, strides=None, padding="valid"):
         np.multiply(g, unclaimed, out=g_windows[-1])      # the last offset: what is left
         gxp = np.empty(xp.shape, g.dtype) if tiled else np.zeros(xp.shape, g.dtype)
         if overlapping:                                    # offsets share input positions: add
-            for (rows, cols), g_window in zip(offsets, g_windows):
-                gxp[:, rows, cols] += g_window
+            for index, g_window in zip(offsets, g_windows):
+                gxp[index] += g_window
         else:                                              # disjoint windows: one strided write
-            _window_view(gxp, pool, strides, (oh, ow))[...] = g_windows.reshape(
+            _window_view(gxp, pool, strides, out_size)[...] = g_windows.reshape(
                 pool + g_windows.shape[1:])
         return (crop_array(gxp, pads),)
     return Tensor.from_op(out, (x,), backward)
+
+
+def max_pool2d(x, pool_size, strides=None, padding="valid"):
+    """The largest value of each window.
+
+    x: (batch, height, width, channels) -> (batch, out_h, out_w, channels).
+    pool_size, strides: an int or a pair (strides None: pool_size). padding: 'valid' or 'same'.
+    """
+    return _max_pool("max_pool2d", 2, x, pool_size, strides, padding)
+
+
+def max_pool3d(x, pool_size, strides=None, padding="valid"):
+    """The largest value of each window of a volume.
+
+    x: (batch, depth, height, width, channels) -> (batch, out_d, out_h, out_w, channels).
+    pool_size, strides: an int or 3 ints (strides None: pool_size). padding: 'valid' or 'same'.
+    """
+    return _max_pool("max_pool3d", 3, x, pool_size, strides, padding)
 
 
 def _window_counts(length, pool, stride, before, out):
@@ -93,29 +114,42 @@ def _window_counts(length, pool, stride, before, out):
     return np.minimum(starts + pool, length) - np.maximum(starts, 0)
 
 
-def avg_pool2d(x, pool_size, strides=None, padding="valid"):
-    """The mean of each window; with padding='same' the padded positions are not counted.
-
-    x: (batch, height, width, channels) -> (batch, out_h, out_w, channels).
-    """
-    x, pool, strides, pads, (oh, ow), offsets = _setup("avg_pool2d", x, pool_size, strides, padding)
+def _avg_pool(caller, rank, x, pool_size, strides, padding):
+    """avg_pool2d / avg_pool3d, its arguments checked in `caller`'s name."""
+    x, pool, strides, pads, out_size, offsets = _setup(caller, rank, x, pool_size, strides,
+                                                       padding)
     xp = pad_array(x.data, pads)
-    counts = np.multiply.outer(_window_counts(x.shape[1], pool[0], strides[0], pads[0][0], oh),
-                               _window_counts(x.shape[2], pool[1], strides[1], pads[1][0], ow))
-    counts = counts.astype(x.dtype)[:, :, None]            # (oh, ow, 1)
-    rows, cols = offsets[0]
-    out = xp[:, rows, cols].copy()
-    for rows, cols in offsets[1:]:
-        out += xp[:, rows, cols]
+    counts = functools.reduce(np.multiply.outer, [          # (oh, ow): real elements per window
+        _window_counts(n, p, s, before, o) for n, p, s, (before, _), o
+        in zip(x.shape[1:-1], pool, strides, pads, out_size)])
+    counts = counts.astype(x.dtype)[..., None]             # (oh, ow, 1)
+    out = xp[offsets[0]].copy()
+    for index in offsets[1:]:
+        out += xp[index]
     out /= counts
 
     def backward(g):                                       # d mean/d x = 1 / count in the window
         share = g / counts
         gxp = np.zeros(xp.shape, g.dtype)
-        for rows, cols in offsets:
-            gxp[:, rows, cols] += share
+        for index in offsets:
+            gxp[index] += share
         return (crop_array(gxp, pads),)
     return Tensor.from_op(out, (x,), backward)
+
+
+def avg_pool2d(x, pool_size, strides=None, padding="valid"):
+    """The mean of each window; with padding='same' the padded positions are not counted.
+
+    x: (batch, height, width, channels) -> (batch, out_h, out_w, channels).
+    """
+    return _avg_pool("avg_pool2d", 2, x, pool_size, strides, padding)
+
+
+def avg_pool3d(x, pool_size, strides=None, padding="valid"):
+    """The mean of each window of a volume; with padding='same' the padded positions are not
+    counted. x: (batch, depth, height, width, channels) -> (batch, out_d, out_h, out_w, channels).
+    """
+    return _avg_pool("avg_pool3d", 3, x, pool_size, strides, padding)
 
 
 def _pool1d(pool2d, caller, x, pool_size, strides, padding):
