@@ -19,7 +19,7 @@ import numpy as np
 
 from . import backend
 from .autograd.tensor import Tensor, as_array
-from .ops import activations, cross_entropy
+from .ops import activations, cross_entropy, nn_functions
 from .ops import math as m
 from .saving.object_registration import get_registered_object
 
@@ -146,12 +146,6 @@ def _smoothed(name, y_true, label_smoothing, num_classes):
     return y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
 
 
-def _probabilities(y_pred, axis):
-    """y_pred rescaled to sum to 1 along `axis`, clipped to [eps, 1 - eps]."""
-    eps = backend.epsilon()
-    return m.clip(y_pred / m.sum(y_pred, axis=axis, keepdims=True), eps, 1.0 - eps)
-
-
 # --- probabilistic losses ------------------------------------------------------------------
 
 def _binary_inputs(name, y_true, y_pred, from_logits, label_smoothing, axis):
@@ -169,9 +163,7 @@ def _binary_crossentropies(y_true, y_pred, logits, from_logits):
     if from_logits:
         known = y_pred.data if logits is not y_pred else None      # a sigmoid's output
         return cross_entropy.sigmoid_binary_cross_entropy(y_true, logits, known)
-    eps = backend.epsilon()
-    p = m.clip(y_pred, eps, 1.0 - eps)
-    return -(y_true * m.log(p) + (1.0 - y_true) * m.log(1.0 - p))
+    return nn_functions.binary_crossentropy(y_true, y_pred)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -252,7 +244,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         "categorical_crossentropy", y_true, y_pred, from_logits, label_smoothing, axis)
     if from_logits:
         return cross_entropy.softmax_cross_entropy(y_true, logits, axis=axis)
-    return -m.sum(y_true * m.log(_probabilities(y_pred, axis)), axis=axis)
+    return -m.sum(y_true * nn_functions.clipped_log_probabilities(y_pred, axis), axis=axis)
 
 
 def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
@@ -270,7 +262,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
         log_p = activations.log_softmax(logits, axis=axis)
         p = m.exp(log_p)
     else:
-        p = _probabilities(y_pred, axis)
+        p = nn_functions.clipped_probabilities(y_pred, axis)
         log_p = m.log(p)
     weight = _focal_factor(p, gamma) * m.tensor(np.asarray(alpha), like=p)
     return -m.sum(weight * y_true * log_p, axis=axis)
@@ -302,7 +294,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         classes = np.arange(y_pred.shape[axis]).reshape(
             [-1 if i == axis else 1 for i in range(y_pred.ndim)])
         is_label = np.expand_dims(labels, axis) == classes         # (..., k, ...) booleans
-        log_probs = m.log(_probabilities(y_pred, axis))
+        log_probs = nn_functions.clipped_log_probabilities(y_pred, axis)
         losses = -m.sum(m.where(is_label, log_probs, 0.0), axis=axis)
     if valid is not None:
         losses = m.where(valid, losses, 0.0)

@@ -14,6 +14,8 @@ from .array import *  # noqa: F401,F403
 from .array import __all__ as _array
 from .conv import *  # noqa: F401,F403
 from .conv import __all__ as _conv
+from .control_flow import *  # noqa: F401,F403
+from .control_flow import __all__ as _control_flow
 from .cross_entropy import (sigmoid_binary_cross_entropy, softmax_cross_entropy,
                             sparse_softmax_cross_entropy)
 from .dropout import dropout
@@ -22,14 +24,19 @@ from .math import *  # noqa: F401,F403
 from .math import SymbolicValue
 from .math import __all__ as _math
 from .nn import linear
+from .nn_functions import *  # noqa: F401,F403
+from .nn_functions import __all__ as _nn_functions
 from .normalization import *  # noqa: F401,F403
 from .normalization import __all__ as _normalization
 from .pool import *  # noqa: F401,F403
 from .pool import __all__ as _pool
 from .recurrent import gru, lstm, simple_rnn
+from .special import *  # noqa: F401,F403
+from .special import __all__ as _special
 
 __all__ = (list(_math) + list(_array) + list(_activations) + list(_conv) + list(_pool)
            + list(_normalization)
+           + list(_nn_functions) + list(_special) + list(_control_flow)
            + ["linear", "dropout", "embedding", "simple_rnn", "lstm", "gru",
               "softmax_cross_entropy", "sparse_softmax_cross_entropy",
               "sigmoid_binary_cross_entropy"])
@@ -37,6 +44,8 @@ __all__ = (list(_math) + list(_array) + list(_activations) + list(_conv) + list(
 # Exported helpers that compute no tensor (`shape` reads a symbolic tensor's shape as is).
 _NOT_OPS = {"tensor", "unbroadcast", "shape", "conv_output_length",
             "conv_transpose_output_length"}
+# Control flow calls Python functions eagerly and refuses symbolic tensors (see control_flow).
+_NOT_OPS |= set(_control_flow)
 
 
 def _first_symbolic(values):

@@ -16,6 +16,7 @@ import numpy as np
 from .. import backend
 from ..autograd.tensor import Tensor
 from .math import tensor
+from .special import _erfc
 
 __all__ = [
     "sigmoid", "hard_sigmoid", "tanh", "relu", "leaky_relu", "relu6", "elu", "selu",
@@ -30,7 +31,6 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 _GELU_CUBIC = 0.044715
 
 
@@ -89,61 +89,6 @@ def _sigmoid_array(a):
 def _softplus_array(a):
     """log(1 + e^a) = max(a, 0) + log(1 + e^-|a|), exact for large |a|."""
     return np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))
-
-
-def _polynomial(t, coefficients):
-    """c0 t^n + c1 t^(n-1) + ... + cn by Horner's rule (coefficients highest power first)."""
-    result = np.full_like(t, coefficients[0])
-    for c in coefficients[1:]:
-        result = result * t + c
-    return result
-
-
-# The error function by W. J. Cody, "Rational Chebyshev approximations for the error
-# function", Math. Comp. 23 (1969) 631-638: a near-minimax rational function of |x| on
-# each of three intervals, accurate to about one unit in the last place of a float64.
-_ERF_NEAR = ((0.185777706184603153, 3.16112374387056560, 113.864154151050156,
-              377.485237685302021, 3209.37758913846947),
-             (1.0, 23.6012909523441209, 244.024637934444173, 1282.61652607737228,
-              2844.23683343917062))
-_ERFC_MID = ((2.15311535474403846e-8, 0.564188496988670089, 8.88314979438837594,
-              66.1191906371416295, 298.635138197400131, 881.952221241769090,
-              1712.04761263407058, 2051.07837782607147, 1230.33935479799725),
-             (1.0, 15.7449261107098347, 117.693950891312499, 537.181101862009858,
-              1621.38957456669019, 3290.79923573345963, 4362.61909014324716,
-              3439.36767414372164, 1230.33935480374942))
-_ERFC_FAR = ((0.0163153871373020978, 0.305326634961232344, 0.360344899949804439,
-              0.125781726111229246, 0.0160837851487422766, 6.58749161529837803e-4),
-             (1.0, 2.56852019228982242, 1.87295284992346047, 0.527905102951428412,
-              0.0605183413124413191, 2.33520497626869185e-3))
-
-
-def _rational(t, coefficients):
-    numerator, denominator = coefficients
-    return _polynomial(t, numerator) / _polynomial(t, denominator)
-
-
-def _exp_minus_square(y):
-    """e^(-y^2) for y >= 0, with y^2 split into an exact part and a small rest."""
-    head = np.floor(y * 16) / 16                       # y^2 = head^2 + (y - head)(y + head)
-    return np.exp(-head * head) * np.exp(-(y - head) * (y + head))
-
-
-def _erfc(a):
-    """Complementary error function 1 - erf(a), with full relative accuracy in the tails."""
-    y = np.abs(a)
-    near = y <= 0.46875
-    mid = (y > 0.46875) & (y <= 4.0)
-    far = ~(near | mid)                                # |a| > 4, and NaN
-    out = np.empty_like(y)
-    z = y[near]
-    out[near] = 1 - z * _rational(z * z, _ERF_NEAR)    # erf(z) = z R(z^2)
-    z = y[mid]
-    out[mid] = _rational(z, _ERFC_MID) * _exp_minus_square(z)
-    z = y[far]
-    t = 1 / (z * z)                                    # erfc(z) = e^-z^2 / z (1/sqrt(pi) - t R(t))
-    out[far] = (_INV_SQRT_PI - t * _rational(t, _ERFC_FAR)) / z * _exp_minus_square(z)
-    return np.where(a < 0, 2 - out, out)               # erfc(-z) = 2 - erfc(z)
 
 
 # --- sigmoid family ------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Creation, comparison, logic, rounding and index-returning ops have no gradient: they
 return plain Tensors (outside any graph). The shape/index ops that move values around
-(tile, repeat, split, flip, pad, take_along_axis, sort, top_k, broadcast_to, ...) are
-differentiable: each backward pass sends the gradient back to where a value was read.
+(tile, repeat, split, flip, pad, take_along_axis, sort, top_k, broadcast_to, tril, diagonal,
+segment_sum, ...) are differentiable: each backward pass sends the gradient back to where a
+value was read. linspace and meshgrid are differentiable in their inputs too.
 Integer results (argmax, argsort, top_k indices, count_nonzero) are int32, as in Keras.
 """
 import builtins
@@ -23,6 +24,8 @@ __all__ = [
     "isnan", "isinf", "isfinite", "sign", "round", "floor", "ceil", "mod", "floor_divide",
     "argmax", "argmin", "argsort", "sort", "top_k", "take_along_axis",
     "tile", "repeat", "split", "flip", "pad", "broadcast_to", "swapaxes", "moveaxis",
+    "tril", "triu", "diagonal", "diag", "linspace", "meshgrid", "multi_hot",
+    "segment_sum", "segment_max",
 ]
 
 INDEX_DTYPE = np.int32
@@ -178,17 +181,22 @@ def eye(N, M=None, k=0, dtype=None):
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """Class indices `x` (...) -> one-hot vectors, a new axis of length `num_classes` at
     `axis` (last by default). An index outside [0, num_classes) gives a row of zeros."""
+    return Tensor(_one_hot_array(x, num_classes, axis, dtype, sparse, "one_hot"))
+
+
+def _one_hot_array(x, num_classes, axis, dtype, sparse, caller):
+    """one_hot's values as an array, its arguments checked in the name of `caller`."""
     if sparse:
-        raise ValueError("one_hot: sparse tensors are not supported, received sparse=True")
+        raise ValueError(f"{caller}: sparse tensors are not supported, received sparse=True")
     whole = isinstance(num_classes, (numbers.Integral, np.integer))
     if isinstance(num_classes, bool) or not whole or num_classes < 1:
-        raise ValueError(f"one_hot: expected a positive int for argument 'num_classes', "
+        raise ValueError(f"{caller}: expected a positive int for argument 'num_classes', "
                          f"received num_classes={num_classes!r}")
-    indices = _index_array(x, "one_hot")
-    axis = normalize_axis(axis, indices.ndim + 1, "one_hot")
+    indices = _index_array(x, caller)
+    axis = normalize_axis(axis, indices.ndim + 1, caller)
     hot = indices[..., None] == np.arange(num_classes)      # (..., num_classes)
-    dtype = check_dtype(dtype, "one_hot", backend.floatx())
-    return Tensor(np.moveaxis(hot, -1, axis).astype(dtype))
+    dtype = check_dtype(dtype, caller, backend.floatx())
+    return np.moveaxis(hot, -1, axis).astype(dtype)
 
 
 # --- comparison, logic and elementwise ops without a gradient -----------------------------
@@ -515,3 +523,230 @@ def moveaxis(x, source, destination):
     for dest, src in sorted(zip(destination, source)):
         order.insert(dest, src)
     return transpose(x, order)
+
+
+# --- triangles and diagonals --------------------------------------------------------------
+
+def _check_int(value, name, caller):
+    """`value` as an int, or a TypeError naming `caller` and the argument."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{caller}: expected an int for argument '{name}', "
+                        f"received {name}={value!r}")
+    return int(value)
+
+
+def _keep_where(x, keep):
+    """`x` with its values outside the boolean array `keep` (broadcast to x) set to zero."""
+    zero = np.zeros((), x.dtype)
+    return Tensor.from_op(np.where(keep, x.data, zero), (x,),
+                          lambda g: (np.where(keep, g, np.zeros((), g.dtype)),))
+
+
+def _matrices(x, caller):
+    """`x` as a Tensor of rank >= 2 (a stack of matrices in its last two axes)."""
+    x = tensor(x)
+    if x.ndim < 2:
+        raise ValueError(f"{caller}: expected an input of rank >= 2 (matrices in the last two "
+                         f"axes), received shape {x.shape}")
+    return x
+
+
+def tril(x, k=0):
+    """The lower triangle of the matrices in the last two axes of `x`: entry (i, j) is kept
+    where j <= i + k and set to zero above. tril(ones((T, T))) is a causal attention mask."""
+    x = _matrices(x, "tril")
+    rows, cols = x.shape[-2:]
+    return _keep_where(x, np.tri(rows, cols, _check_int(k, "k", "tril"), dtype=bool))
+
+
+def triu(x, k=0):
+    """The upper triangle of the matrices in the last two axes of `x`: entry (i, j) is kept
+    where j >= i + k and set to zero below."""
+    x = _matrices(x, "triu")
+    rows, cols = x.shape[-2:]
+    return _keep_where(x, ~np.tri(rows, cols, _check_int(k, "k", "triu") - 1, dtype=bool))
+
+
+def _diagonal_positions(rows, cols, offset):
+    """(row indices, column indices) of diagonal `offset` of a rows x cols matrix (above the
+    main diagonal for offset > 0, below it for offset < 0)."""
+    first_row, first_col = builtins.max(-offset, 0), builtins.max(offset, 0)
+    length = builtins.max(builtins.min(rows - first_row, cols - first_col), 0)
+    return np.arange(length) + first_row, np.arange(length) + first_col
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The diagonal `offset` of the matrices spanned by axes `axis1` and `axis2` of `x`: the
+    other axes, in order, then the diagonal as the last axis (NumPy's diagonal)."""
+    x = _matrices(x, "diagonal")
+    offset = _check_int(offset, "offset", "diagonal")
+    first = normalize_axis(axis1, x.ndim, "diagonal")
+    second = normalize_axis(axis2, x.ndim, "diagonal")
+    if first == second:
+        raise ValueError(f"diagonal: expected two different axes, received axis1={axis1!r} "
+                         f"and axis2={axis2!r}")
+    moved = np.moveaxis(x.data, (first, second), (-2, -1))     # (..., rows, cols)
+    rows, cols = _diagonal_positions(moved.shape[-2], moved.shape[-1], offset)
+
+    def backward(g):                                   # g goes back onto the diagonal
+        full = np.zeros(moved.shape, g.dtype)
+        full[..., rows, cols] = g
+        return (np.moveaxis(full, (-2, -1), (first, second)),)
+    return Tensor.from_op(moved[..., rows, cols], (x,), backward)
+
+
+def diag(x, k=0):
+    """For a vector `x`, the square matrix with `x` on diagonal `k` and zeros elsewhere; for
+    a matrix, its diagonal `k` as a vector (NumPy's diag)."""
+    x = tensor(x)
+    k = _check_int(k, "k", "diag")
+    if x.ndim == 2:
+        return diagonal(x, k)
+    if x.ndim != 1:
+        raise ValueError(f"diag: expected a vector or a matrix, received shape {x.shape}")
+    size = x.shape[0] + builtins.abs(k)
+    rows, cols = _diagonal_positions(size, size, k)
+    out = np.zeros((size, size), x.dtype)
+    out[rows, cols] = x.data
+    return Tensor.from_op(out, (x,), lambda g: (g[rows, cols],))   # the diagonal of g
+
+
+# --- grids of values ----------------------------------------------------------------------
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """`num` evenly spaced values from `start` to `stop` (included when `endpoint`); array
+    bounds give one sequence per element, along a new axis `axis`. With retstep, returns
+    (values, step). Of dtype floatx() unless given or start or stop is a float array of
+    another dtype; the values and the step are differentiable in start and stop."""
+    if isinstance(num, bool) or not isinstance(num, (numbers.Integral, np.integer)) or num < 0:
+        raise ValueError(f"linspace: expected a non-negative int for argument 'num', "
+                         f"received num={num!r}")
+    bounds = [tensor(b) for b in (start, stop)]
+    floats = [b.dtype for b in bounds if b.dtype.kind == "f"]
+    default = np.result_type(*floats) if floats else np.dtype(backend.floatx())
+    dtype = check_dtype(dtype, "linspace", default)
+    work = dtype if dtype.kind == "f" else default     # the float dtype of the arithmetic
+    lo, hi = [b if b.dtype == work else cast(b, work) for b in bounds]
+    shape = np.broadcast_shapes(lo.shape, hi.shape)
+    axis = normalize_axis(axis, len(shape) + 1, "linspace")
+    out = np.linspace(lo.data, hi.data, int(num), endpoint=endpoint, axis=axis)
+    fraction = np.linspace(0.0, 1.0, int(num), endpoint=endpoint).astype(work)  # of the way
+    fraction = fraction.reshape([-1 if a == axis else 1 for a in range(len(shape) + 1)])
+
+    def backward(g):               # out = lo (1 - fraction) + hi fraction, along `axis`
+        return (unbroadcast(np.sum(g * (1 - fraction), axis=axis), lo.shape),
+                unbroadcast(np.sum(g * fraction, axis=axis), hi.shape))
+    values = Tensor.from_op(out.astype(dtype), (lo, hi), backward)
+    if not retstep:
+        return values
+    steps = int(num) - 1 if endpoint else int(num)
+    if steps < 1:                                      # no step between fewer than 2 values
+        return values, Tensor(np.full(shape, np.nan, work))
+    return values, (hi - lo) / steps
+
+
+MESHGRID_INDEXING = ("xy", "ij")
+
+
+def meshgrid(*x, indexing="xy"):
+    """Coordinate grids of the vectors x0, x1, ...: a list of Tensors of one shape, the i-th
+    holding x_i along axis i ('ij', matrix indexing); 'xy' (Cartesian) swaps the first two
+    axes, so that grids of (xs, ys) have shape (len(ys), len(xs))."""
+    backend.check_choice("meshgrid", "indexing", indexing, MESHGRID_INDEXING)
+    vectors = [reshape(tensor(v), (-1,)) for v in x]
+    axes = list(range(len(vectors)))
+    if indexing == "xy" and len(vectors) >= 2:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(vectors)
+    for vector, axis in zip(vectors, axes):
+        shape[axis] = vector.shape[0]
+    return [broadcast_to(reshape(vector, [-1 if a == axis else 1 for a in range(len(shape))]),
+                         shape)
+            for vector, axis in zip(vectors, axes)]
+
+
+# --- encodings and segments ---------------------------------------------------------------
+
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    """Sets of class indices -> multi-hot vectors, 1 for every class present: a vector of
+    indices gives (num_classes,), a batch (batch, n) gives (batch, num_classes). The one-hot
+    encodings (classes at `axis`) are reduced by max over axis 1, or 0 for a vector, as
+    Keras does. Keras' older name for num_classes, num_tokens, is accepted."""
+    if num_classes is None:
+        num_classes = kwargs.pop("num_tokens", None)
+    if kwargs:
+        raise TypeError(f"multi_hot: unexpected keyword arguments {sorted(kwargs)}")
+    if num_classes is None:
+        raise ValueError("multi_hot: argument 'num_classes' is required, received None")
+    hot = _one_hot_array(inputs, num_classes, axis, dtype, sparse, "multi_hot")
+    return Tensor(np.max(hot, axis=1 if hot.ndim > 2 else 0, initial=0))
+
+
+def _segments(data, segment_ids, num_segments, sorted, caller):
+    """The checked arguments of a segment op, and the rows of `data` that count grouped by
+    segment: (data, num_segments, rows, ids, starts, groups) where data[rows] lists them
+    with their segment `ids` in ascending order, `starts` gives where each segment's run
+    begins and `groups` its segment id. Rows whose id is outside [0, num_segments) drop out."""
+    data = tensor(data)
+    ids = _index_array(segment_ids, caller)
+    if ids.ndim != 1 or data.ndim == 0 or len(ids) != data.shape[0]:
+        raise ValueError(f"{caller}: expected segment_ids to be a vector with one id per row "
+                         f"of data (the length of axis 0), received segment_ids of shape "
+                         f"{ids.shape} for data of shape {data.shape}")
+    if num_segments is None:
+        num_segments = int(ids.max()) + 1 if ids.size else 0
+    elif isinstance(num_segments, bool) or not isinstance(
+            num_segments, (numbers.Integral, np.integer)) or num_segments < 0:
+        raise ValueError(f"{caller}: expected a non-negative int or None for argument "
+                         f"'num_segments', received num_segments={num_segments!r}")
+    rows = np.flatnonzero((ids >= 0) & (ids < num_segments))
+    ids = ids[rows]
+    ascending = bool(np.all(ids[:-1] <= ids[1:]))
+    if sorted and not ascending:
+        raise ValueError(f"{caller}: sorted=True promises segment ids in ascending order, "
+                         f"received segment_ids={as_array(segment_ids)!r}")
+    if not ascending:
+        order = np.argsort(ids, kind="stable")
+        rows, ids = rows[order], ids[order]
+    starts = np.flatnonzero(np.diff(ids, prepend=-1))          # where the id changes
+    return data, int(num_segments), rows, ids, starts, ids[starts]
+
+
+def segment_sum(data, segment_ids, num_segments=None, sorted=False):
+    """The sum of the rows of `data` (along axis 0) in each segment: output row s adds the
+    rows whose id is s (zero for an empty segment). Shape (num_segments, *data.shape[1:]),
+    num_segments defaulting to the largest id + 1; ids outside [0, num_segments) are dropped.
+    sorted=True promises ascending ids (checked)."""
+    data, count, rows, ids, starts, groups = _segments(data, segment_ids, num_segments,
+                                                       sorted, "segment_sum")
+    out = np.zeros((count,) + data.shape[1:], data.dtype)
+    if rows.size:
+        out[groups] = np.add.reduceat(data.data[rows], starts, axis=0)
+
+    def backward(g):                                   # each row gets its segment's g
+        grad = np.zeros(data.shape, g.dtype)
+        grad[rows] = g[ids]
+        return (grad,)
+    return Tensor.from_op(out, (data,), backward)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    """The largest of the rows of `data` in each segment, elementwise (see segment_sum for
+    the arguments); an empty segment gives -inf (the smallest integer for integer data)."""
+    data, count, rows, ids, starts, groups = _segments(data, segment_ids, num_segments,
+                                                       sorted, "segment_max")
+    lowest = -np.inf if data.dtype.kind == "f" else np.iinfo(data.dtype).min
+    out = np.full((count,) + data.shape[1:], lowest, data.dtype)
+    picked = data.data[rows]
+    if rows.size:
+        out[groups] = np.maximum.reduceat(picked, starts, axis=0)
+
+    def backward(g):                                   # the largest values share g equally
+        hit = (picked == out[ids]).astype(g.dtype)             # the rows that won
+        winners = np.ones(out.shape, g.dtype)
+        if rows.size:
+            winners[groups] = np.add.reduceat(hit, starts, axis=0)
+        grad = np.zeros(data.shape, g.dtype)
+        grad[rows] = hit * g[ids] / winners[ids]
+        return (grad,)
+    return Tensor.from_op(out, (data,), backward)

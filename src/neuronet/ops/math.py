@@ -20,7 +20,7 @@ __all__ = [
     "sum", "mean", "max", "min", "logsumexp", "var", "std", "moments", "norm", "cumsum",
     "matmul", "dot", "outer", "einsum",
     "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
-    "getitem", "take",
+    "getitem", "take", "slogdet", "logdet",
 ]
 
 
@@ -585,3 +585,26 @@ def take(x, indices, axis=None):
         return getitem(reshape(x, (-1,)), indices)
     axis = axis % x.ndim
     return getitem(x, (slice(None),) * axis + (indices,))
+
+
+# --- determinants --------------------------------------------------------------------------
+
+def slogdet(x):
+    """(sign, log|det|) of the square matrices in the last two axes of `x`: the sign of each
+    determinant (no gradient) and the logarithm of its absolute value (differentiable)."""
+    x = _floating(x)
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        raise ValueError(f"slogdet: expected square matrices in the last two axes, received "
+                         f"shape {x.shape}")
+    sign, log_abs = np.linalg.slogdet(x.data)
+
+    def backward(g):                                   # d log|det X| / dX = X^-T
+        return (g[..., None, None] * np.swapaxes(np.linalg.inv(x.data), -1, -2),)
+    return Tensor(np.asarray(sign, x.dtype)), Tensor.from_op(np.asarray(log_abs, x.dtype),
+                                                             (x,), backward)
+
+
+def logdet(x):
+    """log|det(x)| of the square matrices in the last two axes of `x`, as Keras computes it
+    (through slogdet: the sign is dropped)."""
+    return slogdet(x)[1]
