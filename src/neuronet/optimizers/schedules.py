@@ -41,9 +41,9 @@ def _learning_rate(value):
     return float(value) if np.ndim(value) == 0 else value.astype(backend.floatx())
 
 
-def _check_decay_steps(decay_steps):
+def _check_decay_steps(decay_steps, name="decay_steps"):
     if decay_steps <= 0:
-        raise ValueError(f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}")
+        raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={decay_steps}")
 
 
 class _StepDecay(LearningRateSchedule):
@@ -206,9 +206,61 @@ class CosineDecay(LearningRateSchedule):
                 "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
 
 
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR, Loshchilov & Hutter 2016).
+
+    Period 0 lasts `first_decay_steps` steps and each later period `t_mul` times as long as
+    the one before. In each period the rate falls along a half cosine towards
+    `alpha * initial_learning_rate`, then jumps back up (a warm restart) to a peak `m_mul`
+    times the previous one. In period i:
+
+        initial * ((1 - alpha) * m_mul**i * 0.5 * (1 + cos(pi * p)) + alpha)
+
+    where p in [0, 1) is how far the step is into period i. With t_mul < 1 the periods
+    shrink and end after first_decay_steps / (1 - t_mul) steps; the rate is NaN after that,
+    as in Keras.
+    """
+
+    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0,
+                 alpha=0.0, name="SGDRDecay"):
+        _check_decay_steps(first_decay_steps, "first_decay_steps")
+        if not t_mul > 0:
+            raise ValueError(f"Argument `t_mul` must be > 0. Received: t_mul={t_mul}")
+        self.initial_learning_rate = initial_learning_rate
+        self.first_decay_steps = first_decay_steps
+        self.t_mul = t_mul
+        self.m_mul = m_mul
+        self.alpha = alpha
+        self.name = name
+
+    def _period(self, step):
+        """(i, p): the period the step is in, and the fraction p of period i done."""
+        done = _steps(step) / self.first_decay_steps           # in units of period 0
+        if self.t_mul == 1.0:
+            period = np.floor(done)
+            return period, done - period
+        # periods 0 .. i-1 last (t_mul**i - 1) / (t_mul - 1) units of period 0; a step on a
+        # restart whose logarithm rounds just below the integer i still starts period i
+        exponent = np.log1p(done * (self.t_mul - 1.0)) / math.log(self.t_mul)
+        period = np.floor(exponent + 1e-9)
+        length = self.t_mul ** period
+        return period, (done - (length - 1.0) / (self.t_mul - 1.0)) / length
+
+    def __call__(self, step):
+        period, fraction = self._period(step)
+        cosine = 0.5 * self.m_mul ** period * (1.0 + np.cos(math.pi * fraction))
+        return _learning_rate(self.initial_learning_rate
+                              * ((1.0 - self.alpha) * cosine + self.alpha))
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "first_decay_steps": self.first_decay_steps, "t_mul": self.t_mul,
+                "m_mul": self.m_mul, "alpha": self.alpha, "name": self.name}
+
+
 _SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, InverseTimeDecay,
                                             PiecewiseConstantDecay, PolynomialDecay,
-                                            CosineDecay)}
+                                            CosineDecay, CosineDecayRestarts)}
 
 
 def serialize(learning_rate_schedule):

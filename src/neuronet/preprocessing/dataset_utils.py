@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import backend
 from ..backend import check_choice
-from .dataset import Dataset
+from .array_dataset import IndexedDataset
 
 LABEL_MODES = ("int", "categorical", "binary", None)
 SUBSETS = ("training", "validation", "both")
@@ -225,14 +225,14 @@ def datasets_from_directory(make, directory, labels, label_mode, class_names, sh
 
 
 # --- batches -------------------------------------------------------------------------------------
-class FileDataset(Dataset):
+class FileDataset(IndexedDataset):
     """Batches `(samples, labels)` read from files when asked for: `load(paths)` gives the
     samples of a list of files as one array; without labels a batch is the samples alone.
 
-    A Dataset (`map`, `shuffle`, `cache`, `prefetch`, `take`, ... chain on it, and each
-    iteration is one pass over the files), and a Sequence (`len`, `dataset[i]`: batch i of
-    the current pass); batch_size None yields single samples. With `shuffle`, the passes
-    visit the files in the orders `_pass_orders(seed)` gives, one order per pass.
+    An IndexedDataset over the files (`map`, `shuffle`, `cache`, `prefetch`, `take`, ...
+    chain on it; `len` and `dataset[i]` as a Sequence); batch_size None yields single
+    samples. With `shuffle`, the passes visit the files in the orders `_pass_orders(seed)`
+    gives, one order per pass.
 
     Attributes: file_paths (in the dataset's file order), class_names (None without
     labels), batch_size, shuffle.
@@ -241,55 +241,13 @@ class FileDataset(Dataset):
     def __init__(self, file_paths, labels, class_names, batch_size, shuffle, seed, load):
         self.file_paths = file_paths
         self.class_names = class_names
-        self.batch_size = batch_size
-        self.shuffle = shuffle
         self._labels = labels
         self._load = load
-        self._orders = self._pass_orders(seed) if shuffle else None
-        self._order = self._next_order()
+        super().__init__(len(file_paths), batch_size, shuffle, seed)
 
-    def _pass_orders(self, seed):
-        """The file orders of the successive passes, when shuffling: an endless iterator."""
-        raise NotImplementedError(f"{type(self).__name__} must implement _pass_orders(seed)")
-
-    def _next_order(self):
-        return np.arange(len(self.file_paths)) if self._orders is None else next(self._orders)
-
-    def __len__(self):
-        """Batches per pass (files when batch_size is None)."""
-        return -(-len(self.file_paths) // (self.batch_size or 1))
-
-    def cardinality(self):
-        return len(self)
-
-    def __getitem__(self, index):
-        """Batch `index` of the current pass (one sample when batch_size is None)."""
-        if not -len(self) <= index < len(self):
-            raise IndexError(f"{type(self).__name__}: batch index {index} is out of range for "
-                             f"{len(self)} batches")
-        size = self.batch_size or 1
-        start = (index % len(self)) * size
-        return self._read(self._order[start:start + size])
-
-    def _read(self, picked):
-        """The batch of the files at positions `picked` (one sample when batch_size is None)."""
-        samples = self._load([self.file_paths[i] for i in picked])
-        labels = None if self._labels is None else self._labels[picked]
-        if self.batch_size is None:
-            samples, labels = samples[0], None if labels is None else labels[0]
-        return samples if labels is None else (samples, labels)
-
-    def __iter__(self):
-        """One pass in the current order; the next pass (and indexing) gets the next order."""
-        order = self._order
-        self.on_epoch_end()
-        size = self.batch_size or 1
-        for start in range(0, len(order), size):
-            yield self._read(order[start:start + size])
-
-    def on_epoch_end(self):
-        """Start a new pass: a new order of the files when shuffling."""
-        self._order = self._next_order()
+    def _gather(self, positions):
+        samples = self._load([self.file_paths[i] for i in positions])
+        return samples if self._labels is None else (samples, self._labels[positions])
 
     def __repr__(self):
         classes = "no labels" if self.class_names is None else f"{len(self.class_names)} classes"

@@ -6,10 +6,12 @@ from ..preprocessing.image.dataset import image_dataset_from_directory
 from ..preprocessing.image.utils import array_to_img, img_to_array, load_img, save_img
 from ..preprocessing.sequence import pad_sequences
 from ..preprocessing.text_dataset import text_dataset_from_directory
+from ..preprocessing.timeseries import timeseries_dataset_from_array
 from ..saving import (CustomObjectScope, custom_object_scope, deserialize_keras_object,
                       get_custom_objects, get_registered_name, get_registered_object,
                       register_keras_serializable, serialize_keras_object)
 from .array_utils import normalize, to_categorical
+from .dataset_split import split_dataset
 from .file_utils import get_file
 from .plotting import plot_history
 from .py_dataset import PyDataset, Sequence
@@ -21,7 +23,8 @@ __all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Pr
            "unpack_x_y_sample_weight", "register_keras_serializable", "get_registered_name",
            "get_registered_object", "custom_object_scope", "CustomObjectScope",
            "get_custom_objects", "serialize_keras_object", "deserialize_keras_object",
-           "PyDataset", "Sequence", "get_file"]
+           "PyDataset", "Sequence", "get_file", "timeseries_dataset_from_array",
+           "split_dataset"]
 
 from .model_plot import plot_model  # noqa: E402
 

@@ -1,8 +1,5 @@
 """image_dataset_from_directory: batches of pictures and labels read from a folder (Keras 3)."""
 import functools
-import itertools
-
-import numpy as np
 
 from ...backend import check_choice, standardize_data_format
 from ..dataset_utils import FileDataset, check_dataset_args, datasets_from_directory
@@ -21,11 +18,6 @@ class ImageDataset(FileDataset):
     labels a batch is the images alone. When shuffling, pass e visits the pictures in the
     order of np.random.default_rng([seed, e]). See FileDataset for the rest.
     """
-
-    def _pass_orders(self, seed):
-        for epoch in itertools.count():
-            yield np.random.default_rng([seed, epoch]).permutation(len(self.file_paths))
-
 
 def image_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None,
                                  color_mode="rgb", batch_size=32, image_size=(256, 256),
