@@ -1,7 +1,7 @@
 """BaseConv: what the convolution layers share (arguments, weights, call, config).
 
-A subclass sets `rank` and implements `_kernel_shape` and `_convolve` (the op, channels-last);
-it may replace `_output_length` (the output size along one spatial axis), `_output_channels`
+A subclass sets `rank` and implements `_convolve` (the op, channels-last); it may replace
+`_kernel_shape`, `_output_length` (the output size along one spatial axis), `_output_channels`
 and `_add_weights`. BaseConvTranspose: the same for the transposed convolutions.
 """
 from ..backend import standardize_data_format
@@ -50,7 +50,8 @@ class BaseConv(KernelLayer):
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def _kernel_shape(self, in_channels):
-        raise NotImplementedError(f"{type(self).__name__} must implement _kernel_shape()")
+        """(*kernel_size, in_channels / groups, filters), Keras' layout."""
+        return self.kernel_size + (in_channels // self.groups, self.filters)
 
     def _convolve(self, x):
         raise NotImplementedError(f"{type(self).__name__} must implement _convolve(x)")

@@ -28,9 +28,6 @@ class Conv2D(BaseConv):
                          kernel_regularizer, bias_regularizer, activity_regularizer,
                          kernel_constraint, bias_constraint, **kwargs)
 
-    def _kernel_shape(self, in_channels):
-        return self.kernel_size + (in_channels // self.groups, self.filters)
-
     def _convolve(self, x):
         return conv2d(x, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate,
                       self.groups)
