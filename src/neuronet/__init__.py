@@ -9,10 +9,16 @@ Its public API mirrors Keras, so that `import neuronet as keras` runs Keras code
 from . import (activations, applications, backend, callbacks, config, constraints, datasets,
                initializers, layers, losses, memory, metrics, models, ops, optimizers,
                preprocessing, regularizers, saving, testing, utils)
-from . import random
+from . import random, tree
 from .autograd import GradientTape, Tensor, Variable, no_grad
-from .layers import Input, InputLayer, Layer
+from .initializers import Initializer
+from .layers import Input, InputLayer, InputSpec, Layer
+from .layers.symbolic import SymbolicTensor as KerasTensor
+from .losses import Loss
+from .metrics import Metric
 from .models import Model, Sequential
+from .optimizers import Optimizer
+from .regularizers import Regularizer
 
 memory.configure_from_environment()     # keep freed memory for the next training step
 
@@ -24,8 +30,9 @@ def version():
     return __version__
 
 
-__all__ = ["Sequential", "Model", "Input", "InputLayer", "Layer", "Tensor", "Variable",
-           "GradientTape", "no_grad", "version", "activations", "backend", "callbacks", "config",
-           "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
-           "ops", "optimizers", "preprocessing", "random", "regularizers", "saving", "testing",
-           "utils", "applications"]
+__all__ = ["Sequential", "Model", "Input", "InputLayer", "InputSpec", "Layer", "KerasTensor",
+           "Tensor", "Variable", "GradientTape", "no_grad", "version", "Loss", "Metric",
+           "Optimizer", "Initializer", "Regularizer", "activations", "backend", "callbacks",
+           "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics",
+           "models", "ops", "optimizers", "preprocessing", "random", "regularizers", "saving",
+           "testing", "tree", "utils", "applications"]

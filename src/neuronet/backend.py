@@ -4,6 +4,7 @@ random generator, with the argument checks every package layer shares.
 Every module takes arrays, dtypes and random draws from here, so that a seed set once
 makes every later draw reproducible and the float type is chosen in one place.
 """
+import os
 import re
 
 import numpy as np
@@ -88,6 +89,46 @@ def set_random_seed(seed):
     np.random.seed(int(seed) % 2**32)
 
 
+def _limit_from_environment(name):
+    value = os.environ.get(name)
+    return int(value) if value else None
+
+
+# debugging caps on fit's epochs and on the steps of every epoch (Keras' variables)
+_MAX_EPOCHS = _limit_from_environment("KERAS_MAX_EPOCHS")
+_MAX_STEPS_PER_EPOCH = _limit_from_environment("KERAS_MAX_STEPS_PER_EPOCH")
+
+
+def _check_limit(value, caller):
+    if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool)
+                              or value < 1):
+        raise ValueError(f"{caller}: expected None or a positive int, received {value!r}")
+    return None if value is None else int(value)
+
+
+def max_epochs():
+    """The cap on the epochs of any `fit` (None: no cap); also set by $KERAS_MAX_EPOCHS."""
+    return _MAX_EPOCHS
+
+
+def set_max_epochs(max_epochs):
+    """Cap the epochs of every later `fit` at `max_epochs` (None: no cap), for debugging."""
+    global _MAX_EPOCHS
+    _MAX_EPOCHS = _check_limit(max_epochs, "set_max_epochs")
+
+
+def max_steps_per_epoch():
+    """The cap on the steps of an epoch of fit, evaluate or predict (None: no cap); also
+    set by $KERAS_MAX_STEPS_PER_EPOCH."""
+    return _MAX_STEPS_PER_EPOCH
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch):
+    """Cap the steps of every later epoch of fit, evaluate and predict (None: no cap)."""
+    global _MAX_STEPS_PER_EPOCH
+    _MAX_STEPS_PER_EPOCH = _check_limit(max_steps_per_epoch, "set_max_steps_per_epoch")
+
+
 _name_counts = {}
 
 
@@ -109,6 +150,7 @@ def clear_session(free_memory=True):
     """Forget generated names, so the next layers are named 'dense', 'dense_1', ... again.
     (free_memory: accepted for Keras' signature; NumPy arrays are freed when unused.)"""
     _name_counts.clear()
+    _uids.clear()
 
 
 def backend():
@@ -120,13 +162,38 @@ def _is_string_name(dtype):
     return isinstance(dtype, str) and dtype == "string"
 
 
+# Python's types and the bare word 'int' name Keras' 32-bit defaults
+_PYTHON_DTYPES = {int: "int32", float: "float32", bool: "bool", str: "string", "int": "int32"}
+
+
 def standardize_dtype(dtype):
     """The name of `dtype` as Keras writes it ('float32', 'int64', ...), 'string' for text:
-    the name itself, `str`, and NumPy's str, bytes and object dtypes."""
+    the name itself, `str`, and NumPy's str, bytes and object dtypes. Python's int and
+    float stand for int32 and float32, as in Keras."""
     if _is_string_name(dtype):
         return "string"
-    dtype = np.dtype(dtype)
+    if isinstance(dtype, type) or isinstance(dtype, str):
+        if dtype in _PYTHON_DTYPES:
+            return _PYTHON_DTYPES[dtype]
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as error:
+        raise ValueError(f"Invalid dtype: {dtype!r}") from error
     return "string" if dtype.kind in "USO" else dtype.name
+
+
+def is_int_dtype(dtype):
+    """Whether `dtype` is a signed or unsigned integer type."""
+    return standardize_dtype(dtype).startswith(("int", "uint"))
+
+
+_uids = {}
+
+
+def get_uid(prefix=""):
+    """1 the first time `prefix` is asked for, then 2, 3, ... (reset by `clear_session`)."""
+    _uids[prefix] = _uids.get(prefix, 0) + 1
+    return _uids[prefix]
 
 
 def is_float_dtype(dtype):

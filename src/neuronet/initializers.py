@@ -18,7 +18,8 @@ from .saving.serialization import deserialize_object, get_object, name_table, se
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "Identity", "RandomNormal", "RandomUniform",
     "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
-    "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal", "compute_fans",
+    "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal", "IdentityInitializer",
+    "OrthogonalInitializer", "compute_fans",
     "get", "serialize", "deserialize",
 ]
 
@@ -346,6 +347,7 @@ class Orthogonal(RandomInitializer):
 zeros, ones, constant, identity = Zeros, Ones, Constant, Identity
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
 variance_scaling, orthogonal = VarianceScaling, Orthogonal
+IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal     # Keras 3's long names
 glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
 he_uniform, he_normal, lecun_uniform, lecun_normal = HeUniform, HeNormal, LecunUniform, LecunNormal
 

@@ -18,7 +18,7 @@ from .ops.dropout import dropout as _dropout
 from .ops.math import take, tensor
 
 __all__ = ["SeedGenerator", "normal", "uniform", "randint", "truncated_normal", "categorical",
-           "dropout", "shuffle"]
+           "dropout", "shuffle", "gamma", "beta", "binomial"]
 
 _SEED_LIMIT = 2**32
 
@@ -145,3 +145,49 @@ def shuffle(x, axis=0, seed=None):
     x = tensor(x)
     axis = normalize_axis(axis, x.ndim, "shuffle")
     return take(x, _generator(seed, "shuffle").permutation(x.shape[axis]), axis=axis)
+
+
+def _parameter(value, name, caller, positive=True):
+    """A distribution's parameter as a float64 array, checked > 0 (or in [0, 1])."""
+    values = np.asarray(as_array(value), np.float64)
+    valid = values > 0 if positive else (values >= 0) & (values <= 1)
+    if not np.all(valid):
+        expected = "positive values" if positive else "values in [0, 1]"
+        raise ValueError(f"{caller}: expected {expected} for argument '{name}', received "
+                         f"{name}={value!r}")
+    return values
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    """Values from the Gamma distribution of shape `alpha` (> 0) and scale 1; `alpha` may be
+    an array broadcast to `shape`."""
+    dims = check_shape(shape, "gamma")
+    dtype, _ = _float_draw(dtype, "gamma")
+    alpha = _parameter(alpha, "alpha", "gamma")
+    return Tensor(_generator(seed, "gamma").standard_gamma(np.broadcast_to(alpha, dims))
+                  .astype(dtype))
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    """Values in [0, 1] from the Beta(alpha, beta) distribution (both > 0, scalars or
+    arrays broadcast to `shape`)."""
+    dims = check_shape(shape, "beta")
+    dtype, _ = _float_draw(dtype, "beta")
+    a = np.broadcast_to(_parameter(alpha, "alpha", "beta"), dims)
+    b = np.broadcast_to(_parameter(beta, "beta", "beta"), dims)
+    return Tensor(_generator(seed, "beta").beta(a, b).astype(dtype))
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    """The number of successes in `counts` trials of success probability `probabilities`
+    (scalars or arrays broadcast to `shape`), as floats of dtype floatx() unless given."""
+    dims = check_shape(shape, "binomial")
+    dtype = check_dtype(dtype, "binomial", backend.floatx(), kinds="iuf")
+    counts = np.asarray(as_array(counts))
+    if not (np.all(counts >= 0) and np.all(counts == np.round(counts))):
+        raise ValueError(f"binomial: expected non-negative whole numbers for argument "
+                         f"'counts', received counts={counts!r}")
+    p = _parameter(probabilities, "probabilities", "binomial", positive=False)
+    draws = _generator(seed, "binomial").binomial(np.broadcast_to(counts.astype(np.int64), dims),
+                                                  np.broadcast_to(p, dims))
+    return Tensor(draws.astype(dtype))

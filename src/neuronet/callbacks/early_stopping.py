@@ -1,4 +1,5 @@
 """EarlyStopping: stop training when a monitored quantity has stopped improving."""
+from ..io_utils import print_msg
 from .callback import Callback
 from .monitor import is_improvement, monitor_direction, monitored_value, worst_value
 
@@ -69,10 +70,10 @@ class EarlyStopping(Callback):
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch > 0 and self.verbose > 0:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+            print_msg(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print("Restoring model weights from the end of the best epoch: "
+                print_msg("Restoring model weights from the end of the best epoch: "
                       f"{self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)
 

@@ -1,6 +1,7 @@
 """LearningRateScheduler: set the optimizer's learning rate at the start of each epoch."""
 import inspect
 
+from ..io_utils import print_msg
 from .callback import Callback
 
 
@@ -55,7 +56,7 @@ class LearningRateScheduler(Callback):
                              f"received {new_rate!r} at epoch {epoch}") from None
         self.model.optimizer.learning_rate = new_rate
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to "
+            print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to "
                   f"{new_rate}.")
 
     def on_epoch_end(self, epoch, logs=None):

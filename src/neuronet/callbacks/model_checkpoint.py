@@ -1,6 +1,7 @@
 """ModelCheckpoint: save the model (or its weights) during training."""
 import os
 
+from ..io_utils import print_msg
 from .callback import Callback
 from .monitor import is_improvement, monitor_direction, monitored_value, worst_value
 from .save_frequency import SaveFrequency
@@ -69,15 +70,15 @@ class ModelCheckpoint(Callback):
                 return
             if not is_improvement(current, self.best, self.direction, 0):
                 if self.verbose > 0:
-                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from "
+                    print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from "
                           f"{self.best:.5f}")
                 return
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
+                print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
                       f"{current:.5f}, saving model to {filepath}")
             self.best = current
         elif self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
+            print_msg(f"\nEpoch {epoch + 1}: saving model to {filepath}")
         folder = os.path.dirname(filepath)
         if folder:
             os.makedirs(folder, exist_ok=True)

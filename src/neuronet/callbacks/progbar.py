@@ -5,14 +5,16 @@ With verbose=1 on a terminal or in a notebook, a live bar is redrawn in place:
       12/1875 ━━━━━━━━──────────── 3s 1ms/step - accuracy: 0.9012 - loss: 0.3456
 
 (the estimated time left while running, the time taken once finished). When the output
-is not a terminal (a log file, a pipe) or tqdm is not installed, only the finished line
-is written, once. With verbose=2 the finished line reads
+is not a terminal (a log file, a pipe), tqdm is not installed or interactive logging is
+off (`keras.config.disable_interactive_logging`), only the finished line is written, once. With verbose=2 the finished line reads
 `1875/1875 - 3s - 1ms/step - accuracy: 0.9012 - loss: 0.3456`; verbose=0 is silent.
 """
 import sys
 import time
 
 import numpy as np
+
+from ..io_utils import is_interactive_logging_enabled, print_msg
 
 DONE_CELL = "━"
 TODO_CELL = "─"
@@ -94,7 +96,8 @@ class Progbar:
         self.stateful_metrics = set(stateful_metrics or ()) if stateless_metrics is None else None
 
         self._file = sys.stdout
-        self._tqdm = _tqdm_class() if verbose == 1 and _is_live(self._file) else None
+        live = verbose == 1 and is_interactive_logging_enabled() and _is_live(self._file)
+        self._tqdm = _tqdm_class() if live else None
         self._bar = None  # the open tqdm bar while a live display is on screen
         self._values = {}  # name -> [sum of value * steps, steps], in the order first seen
         self._seen_so_far = 0
@@ -119,7 +122,7 @@ class Progbar:
             if finalize or now - self._last_draw >= self.interval:
                 self._draw_live(current, time_per_unit, now, finalize)
         elif self.verbose and finalize:
-            print(self._finished_line(current, time_per_unit, now), file=self._file, flush=True)
+            print_msg(self._finished_line(current, time_per_unit, now))
 
     def add(self, n, values=None):
         """Advance the bar by `n` steps."""

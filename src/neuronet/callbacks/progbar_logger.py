@@ -1,4 +1,5 @@
 """ProgbarLogger: prints the progress bar and metrics of fit, evaluate and predict."""
+from ..io_utils import print_msg
 from .progbar import Progbar
 from .callback import Callback
 
@@ -32,7 +33,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._start_progbar()
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self._update_progbar(batch, logs)

@@ -1,6 +1,7 @@
 """ReduceLROnPlateau: lower the learning rate when a monitored quantity stops improving."""
 import numpy as np
 
+from ..io_utils import print_msg
 from .callback import Callback
 from .learning_rate_scheduler import current_learning_rate
 from .monitor import is_improvement, monitor_direction, monitored_value, worst_value
@@ -67,7 +68,7 @@ class ReduceLROnPlateau(Callback):
                 new_rate = max(learning_rate * self.factor, self.min_lr)
                 self.model.optimizer.learning_rate = new_rate
                 if self.verbose > 0:
-                    print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate "
+                    print_msg(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate "
                           f"to {new_rate}.")
                 self.cooldown_counter = self.cooldown
                 self.wait = 0

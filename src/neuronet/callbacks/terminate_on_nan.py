@@ -1,6 +1,7 @@
 """TerminateOnNaN: stop training as soon as the loss becomes NaN or infinite."""
 import math
 
+from ..io_utils import print_msg
 from .callback import Callback
 
 
@@ -23,5 +24,5 @@ class TerminateOnNaN(Callback):
         if self.raise_error:
             raise RuntimeError(f"TerminateOnNaN: NaN or Inf loss encountered at batch {batch} "
                                f"(loss={loss}).")
-        print(f"Batch {batch}: Invalid loss, terminating training")
+        print_msg(f"Batch {batch}: Invalid loss, terminating training")
         self.model.stop_training = True

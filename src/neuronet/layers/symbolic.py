@@ -139,6 +139,31 @@ class Node:
         return map_symbolic(value, self.args), map_symbolic(value, self.kwargs)
 
 
+def is_keras_tensor(x):
+    """Whether `x` is a symbolic tensor of the functional API (a `keras.Input` or a layer's
+    output on one), as `keras.utils.is_keras_tensor`."""
+    return isinstance(x, SymbolicTensor)
+
+
+def get_source_inputs(tensor):
+    """The `keras.Input` tensors that `tensor` is computed from, in the order met walking
+    the graph back from it (`tensor` itself when it is an input)."""
+    if not isinstance(tensor, SymbolicTensor):
+        raise ValueError(f"get_source_inputs: expected a symbolic tensor (a keras.Input or a "
+                         f"layer output on one), received {type(tensor).__name__}")
+    sources, seen, stack = [], set(), [tensor]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.node is None:
+            sources.append(current)
+        else:
+            stack.extend(reversed(current.node.input_tensors))
+    return sources
+
+
 # --- nested structures (lists, tuples and dicts of tensors) ----------------------------------
 
 def map_symbolic(function, structure):

@@ -9,6 +9,7 @@ generators and Sequence-like objects (a PyDataset, or `__getitem__` with
 import itertools
 import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -152,6 +153,30 @@ class ArrayBatches(Batches):
             index = (slice(start, start + self.batch_size) if order is None
                      else order[start:start + self.batch_size])
             yield (take(self.x, index), take(self.y, index), take(self.sample_weight, index))
+
+
+class LimitedBatches(Batches):
+    """At most `limit` batches of `source` per epoch (`keras.config.set_max_steps_per_epoch`)."""
+
+    def __init__(self, source, limit):
+        self.source, self.limit = source, limit
+
+    @property
+    def num_batches(self):
+        count = self.source.num_batches
+        return self.limit if count is None else min(count, self.limit)
+
+    def on_epoch_begin(self):
+        self.source.on_epoch_begin()
+
+    def on_epoch_end(self):
+        self.source.on_epoch_end()
+
+    def ran_out(self, more_epochs):
+        return self.source.ran_out(more_epochs)
+
+    def epoch(self):
+        return itertools.islice(self.source.epoch(), self.limit)
 
 
 def _is_sequence(x):
@@ -307,8 +332,18 @@ def unpack_batch(batch, where):
 
 
 def make_batches(x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None):
-    """The batch source for `x`: arrays, a dataset, a Sequence-like object or a generator.
+    """The batch source for `x`: arrays, a dataset, a Sequence-like object or a generator,
+    capped at `backend.max_steps_per_epoch()` batches an epoch when that is set.
     With `steps`, a dataset is read as a generator: one pass, going on across epochs."""
+    source = _batch_source(x, y, sample_weight, batch_size, shuffle, steps)
+    limit = backend.max_steps_per_epoch()
+    if limit is None or (source.num_batches is not None and source.num_batches <= limit):
+        return source
+    warnings.warn(f"Limiting steps_per_epoch to {limit}", stacklevel=4)
+    return LimitedBatches(source, limit)
+
+
+def _batch_source(x, y, sample_weight, batch_size, shuffle, steps):
     if _is_dataset(x):
         return DatasetBatches(x) if steps is None else GeneratorBatches(x, steps)
     if _is_sequence(x):

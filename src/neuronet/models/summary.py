@@ -7,6 +7,7 @@ chain, a last column "Connected to" names the tensors each layer was called on, 
 `layer[node][tensor]`: the producing layer, which of its calls in this model, which of
 that call's outputs.
 """
+from ..io_utils import print_msg
 
 
 def _size(weights):
@@ -113,7 +114,7 @@ def _rows(model, expand_nested, show_trainable, graph, connected):
 def print_summary(model, line_length=None, print_fn=None, expand_nested=False,
                   show_trainable=False):
     """Print (or pass line by line to `print_fn`) the summary of a model."""
-    print_fn = print_fn or print
+    print_fn = print_fn or print_msg
     graph = _Graph(model) if getattr(model, "_functional", False) else None
     connected = graph is not None and not _is_chain(model)
     header = ["Layer (type)", "Output Shape", "Param #"]

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 
+from .. import backend
 from .. import callbacks as callbacks_module
 from .. import metrics as metrics_module
 from .. import optimizers
@@ -146,6 +147,9 @@ class Trainer:
         there with Keras' "ran out of data" warning when more epochs were asked.
         """
         self._require_compiled("fit")
+        if backend.max_epochs() is not None and backend.max_epochs() < epochs:
+            _warn(f"Limiting epochs to {backend.max_epochs()}")
+            epochs = backend.max_epochs()
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = data_adapter.split_validation(
                 x, y, sample_weight, validation_split)

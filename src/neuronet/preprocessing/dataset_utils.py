@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import backend
 from ..backend import check_choice
+from ..io_utils import print_msg
 from .array_dataset import IndexedDataset
 
 LABEL_MODES = ("int", "categorical", "binary", None)
@@ -144,7 +145,7 @@ def index_directory(directory, labels, formats, class_names=None, shuffle=True, 
                                                           kind)
         class_names = None if labels is None else [str(v) for v in np.unique(found)]
     if verbose:
-        print(f"Found {len(paths)} files" +
+        print_msg(f"Found {len(paths)} files" +
               ("." if class_names is None else f" belonging to {len(class_names)} classes."))
     if shuffle:
         order = np.random.RandomState(seed).permutation(len(paths))
@@ -192,7 +193,7 @@ def get_training_or_validation_split(samples, labels, validation_split, subset, 
     cut = len(samples) - int(validation_split * len(samples))
     part = slice(0, cut) if subset == "training" else slice(cut, len(samples))
     if verbose:
-        print(f"Using {part.stop - part.start} files for {subset}.")
+        print_msg(f"Using {part.stop - part.start} files for {subset}.")
     return samples[part], None if labels is None else labels[part]
 
 

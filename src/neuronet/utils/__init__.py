@@ -1,6 +1,9 @@
 """Utilities with Keras' names: seeds, one-hot labels, progress bars, plots, data sets,
-and the custom-object registry of `keras.saving`."""
-from ..backend import set_random_seed
+the graph helpers of the functional API, and the custom-object registry of `keras.saving`."""
+from ..backend import clear_session, set_random_seed, standardize_dtype
+from ..io_utils import (disable_interactive_logging, enable_interactive_logging,
+                        is_interactive_logging_enabled)
+from ..layers.symbolic import get_source_inputs, is_keras_tensor
 from ..models.data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from ..preprocessing.image.dataset import image_dataset_from_directory
 from ..preprocessing.image.utils import array_to_img, img_to_array, load_img, save_img
@@ -24,7 +27,9 @@ __all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Pr
            "get_registered_object", "custom_object_scope", "CustomObjectScope",
            "get_custom_objects", "serialize_keras_object", "deserialize_keras_object",
            "PyDataset", "Sequence", "get_file", "timeseries_dataset_from_array",
-           "split_dataset"]
+           "split_dataset", "clear_session", "standardize_dtype", "get_source_inputs",
+           "is_keras_tensor", "enable_interactive_logging", "disable_interactive_logging",
+           "is_interactive_logging_enabled"]
 
 from .model_plot import plot_model  # noqa: E402
 

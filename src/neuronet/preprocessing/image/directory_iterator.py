@@ -5,6 +5,7 @@ import numpy as np
 
 from ...backend import check_choice
 from ..dataset_utils import class_folders, list_files
+from ...io_utils import print_msg
 from .iterator import Iterator, split_slice
 from .utils import ALLOWED_FORMATS, COLOR_MODES, INTERPOLATIONS, check_size, load_image_batch
 
@@ -81,7 +82,7 @@ class DirectoryIterator(Iterator):
         self.classes = np.array(labels, dtype="int32")
         self.samples = len(self.filenames)
         self._filepaths = [os.path.join(self.directory, f) for f in self.filenames]
-        print(f"Found {self.samples} images belonging to {self.num_classes} classes.")
+        print_msg(f"Found {self.samples} images belonging to {self.num_classes} classes.")
         super().__init__(self.samples, batch_size, shuffle, seed)
 
     @property
