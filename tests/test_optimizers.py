@@ -755,8 +755,8 @@ def test_get():
         optimizers.get("adamm")
     with pytest.raises(ValueError, match="Could not interpret optimizer identifier: 3"):
         optimizers.get(3)
-    with pytest.raises(ValueError, match="unknown optimizer 'Lion'"):
-        optimizers.deserialize({"class_name": "Lion", "config": {}})
+    with pytest.raises(ValueError, match="unknown optimizer 'Lionn'"):
+        optimizers.deserialize({"class_name": "Lionn", "config": {}})
 
 
 def test_constructor_errors():

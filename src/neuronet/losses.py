@@ -21,6 +21,7 @@ from . import backend
 from .autograd.tensor import Tensor, as_array
 from .ops import activations, cross_entropy, nn_functions
 from .ops import math as m
+from .ops.ctc import ctc_loss
 from .saving.object_registration import get_registered_object
 
 __all__ = [
@@ -29,12 +30,12 @@ __all__ = [
     "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
     "MeanSquaredLogarithmicError", "Huber", "LogCosh", "Hinge", "SquaredHinge",
     "CategoricalHinge", "KLDivergence", "Poisson", "CosineSimilarity",
-    "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "Tversky",
+    "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "Tversky", "CTC",
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "huber", "log_cosh", "hinge", "squared_hinge",
     "categorical_hinge", "kl_divergence", "poisson", "cosine_similarity",
-    "binary_focal_crossentropy", "categorical_focal_crossentropy", "dice", "tversky",
+    "binary_focal_crossentropy", "categorical_focal_crossentropy", "dice", "tversky", "ctc",
     "mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD",
     "kullback_leibler_divergence", "logcosh", "bce", "BCE",
     "squeeze_or_expand_to_same_rank", "standardize_reduction", "reduce_weighted_values",
@@ -417,6 +418,22 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     return 1.0 - overlap / (overlap + alpha * missed + beta * spilled + backend.epsilon())
 
 
+def ctc(y_true, y_pred):
+    """The CTC loss per sample (see `ops.ctc_loss`): y_true, int labels (batch, max_length)
+    padded with 0, which is also the blank class; y_pred, logits (batch, time, classes)
+    (not softmax-normalised), every time step used."""
+    labels = np.asarray(as_array(y_true))
+    if labels.ndim != 2:
+        raise ValueError(f"ctc: expected y_true of shape (batch_size, max_length) in integer "
+                         f"format, received shape {labels.shape}")
+    if y_pred.ndim != 3:
+        raise ValueError(f"ctc: expected logits y_pred of shape (batch_size, max_length, "
+                         f"num_classes), received shape {y_pred.shape}")
+    batch, steps = y_pred.shape[:2]
+    return ctc_loss(labels.astype(np.int64), y_pred, (labels != 0).sum(axis=-1),
+                    np.full(batch, steps), mask_index=0)
+
+
 # --- hinge losses --------------------------------------------------------------------------
 
 def _hinge_labels(y_true):
@@ -785,18 +802,26 @@ class Tversky(LossFunctionWrapper):
         self.alpha, self.beta, self.axis = alpha, beta, axis
 
 
+
+class CTC(LossFunctionWrapper):
+    """Connectionist Temporal Classification loss of label sequences and per-step logits
+    (see `ctc`)."""
+
+    def __init__(self, reduction=_DEFAULT, name="ctc", dtype=None):
+        super().__init__(ctc, reduction=reduction, name=name, dtype=dtype)
+
 # --- lookup by name and (de)serialization --------------------------------------------------
 
 _FUNCTIONS = (binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
               mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
               mean_squared_logarithmic_error, huber, log_cosh, hinge, squared_hinge,
               categorical_hinge, kl_divergence, poisson, cosine_similarity,
-              binary_focal_crossentropy, categorical_focal_crossentropy, dice, tversky)
+              binary_focal_crossentropy, categorical_focal_crossentropy, dice, tversky, ctc)
 _CLASSES = (BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
             MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
             MeanSquaredLogarithmicError, Huber, LogCosh, Hinge, SquaredHinge,
             CategoricalHinge, KLDivergence, Poisson, CosineSimilarity, BinaryFocalCrossentropy,
-            CategoricalFocalCrossentropy, Dice, Tversky, LossFunctionWrapper)
+            CategoricalFocalCrossentropy, Dice, Tversky, CTC, LossFunctionWrapper)
 _BY_NAME = {obj.__name__: obj for obj in _FUNCTIONS + _CLASSES}
 _BY_NAME.update(mse=mse, MSE=MSE, mae=mae, MAE=MAE, mape=mape, MAPE=MAPE, msle=msle,
                 MSLE=MSLE, kld=kld, KLD=KLD, kullback_leibler_divergence=kl_divergence,

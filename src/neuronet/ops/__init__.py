@@ -18,6 +18,7 @@ from .control_flow import *  # noqa: F401,F403
 from .control_flow import __all__ as _control_flow
 from .cross_entropy import (sigmoid_binary_cross_entropy, softmax_cross_entropy,
                             sparse_softmax_cross_entropy)
+from .ctc import ctc_decode, ctc_loss
 from .dropout import dropout
 from .embedding import embedding
 from .math import *  # noqa: F401,F403
@@ -37,7 +38,8 @@ from .special import __all__ as _special
 __all__ = (list(_math) + list(_array) + list(_activations) + list(_conv) + list(_pool)
            + list(_normalization)
            + list(_nn_functions) + list(_special) + list(_control_flow)
-           + ["linear", "dropout", "embedding", "simple_rnn", "lstm", "gru",
+           + ["linear", "dropout", "embedding", "simple_rnn", "lstm", "gru", "ctc_loss",
+              "ctc_decode",
               "softmax_cross_entropy", "sparse_softmax_cross_entropy",
               "sigmoid_binary_cross_entropy"])
 

@@ -5,20 +5,26 @@ Every optimizer updates variables in place from their gradients, one step per
 """
 from . import schedules
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .base import Optimizer
+from .ftrl import Ftrl
+from .lamb import Lamb
+from .lion import Lion
 from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax",
-           "Nadam", "schedules", "get", "serialize", "deserialize"]
+           "Nadam", "Lion", "Ftrl", "Lamb", "Adafactor", "schedules", "get", "serialize",
+           "deserialize"]
 
 _OPTIMIZERS = {cls.__name__.lower(): cls
-               for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam)}
+               for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion,
+                           Ftrl, Lamb, Adafactor)}
 
 
 def serialize(optimizer):
