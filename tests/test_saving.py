@@ -122,6 +122,10 @@ CASES = {
     "AveragePooling3D": (lambda: layers.AveragePooling3D(), [(4, 4, 4, 2)], "float"),
     "GlobalAveragePooling3D": (lambda: layers.GlobalAveragePooling3D(), [(3, 3, 3, 2)], "float"),
     "GlobalMaxPooling3D": (lambda: layers.GlobalMaxPooling3D(), [(3, 3, 3, 2)], "float"),
+    "ConvLSTM1D": (lambda: layers.ConvLSTM1D(2, 2, return_sequences=True), [(3, 5, 2)], "float"),
+    "ConvLSTM2D": (lambda: layers.ConvLSTM2D(2, 3, padding="same", dropout=0.2), [(3, 4, 4, 1)],
+                   "float"),
+    "ConvLSTM3D": (lambda: layers.ConvLSTM3D(2, 2, go_backwards=True), [(2, 3, 3, 3, 1)], "float"),
 }
 # Not round-tripped by the loop: the base classes, InputLayer (in every model) and Lambda
 # (its code loads only outside safe mode, see tests/test_saving_h5.py).

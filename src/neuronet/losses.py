@@ -31,12 +31,12 @@ __all__ = [
     "MeanSquaredLogarithmicError", "Huber", "LogCosh", "Hinge", "SquaredHinge",
     "CategoricalHinge", "KLDivergence", "Poisson", "CosineSimilarity",
     "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "Tversky", "CTC",
-    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "CategoricalGeneralizedCrossEntropy", "Circle", "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "huber", "log_cosh", "hinge", "squared_hinge",
     "categorical_hinge", "kl_divergence", "poisson", "cosine_similarity",
     "binary_focal_crossentropy", "categorical_focal_crossentropy", "dice", "tversky", "ctc",
-    "mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD",
+    "categorical_generalized_cross_entropy", "circle", "mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD",
     "kullback_leibler_divergence", "logcosh", "bce", "BCE",
     "squeeze_or_expand_to_same_rank", "standardize_reduction", "reduce_weighted_values",
     "reduce_values",
@@ -434,6 +434,46 @@ def ctc(y_true, y_pred):
                     np.full(batch, steps), mask_index=0)
 
 
+def categorical_generalized_cross_entropy(y_true, y_pred, q):
+    """(1 - p^q) / q, p the predicted probability of the true class (Zhang & Sabuncu, 2018):
+    a loss robust to noisy labels, near categorical cross-entropy as q -> 0 and near mean
+    absolute error at q = 1. y_true: integer labels; y_pred: probabilities (batch, classes)."""
+    y_pred = _prediction(y_pred)
+    labels = np.asarray(as_array(y_true)).astype(np.int64).reshape(y_pred.shape[:-1])
+    true_class = Tensor(np.eye(y_pred.shape[-1], dtype=y_pred.dtype)[labels])
+    p = m.sum(y_pred * true_class, axis=-1)
+    return (1.0 - m.power(p, q)) / q
+
+
+def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal=True,
+           gamma=80, margin=0.4):
+    """The Circle loss of L2-normalised embeddings y_pred (batch, dim) with integer labels
+    y_true (Sun et al., 2020): for each embedding, the pairs of its class (positives) are
+    pulled together and the others (negatives) pushed apart, each pair weighted by how far
+    it is from its optimum; a softplus of the two log-sum-exps. The pairs are taken against
+    `ref_embeddings` / `ref_labels` (default: the batch itself, without self-pairs when
+    `remove_diagonal`)."""
+    y_pred = _prediction(y_pred)
+    labels = np.asarray(as_array(y_true)).astype(np.int64).reshape(-1)
+    refs = y_pred if ref_embeddings is None else m.tensor(ref_embeddings, like=y_pred)
+    ref = labels if ref_labels is None else np.asarray(as_array(ref_labels)).astype(
+        np.int64).reshape(-1)
+    positive = labels[:, None] == ref[None, :]              # (batch, refs): same class
+    negative = ~positive
+    if remove_diagonal:
+        positive &= ~np.eye(len(labels), len(ref), dtype=bool)
+    distance = m.maximum(1.0 - m.matmul(y_pred, m.transpose(refs)), 0.0)   # cosine distance
+    pos_weight = m.maximum((margin + distance) * positive.astype(y_pred.dtype), 0.0)
+    neg_weight = m.maximum((1.0 + margin - distance) * negative.astype(y_pred.dtype), 0.0)
+    pos_logits = -gamma * pos_weight * (margin - distance)
+    neg_logits = gamma * neg_weight * ((1.0 - margin) - distance)
+    pos_term = m.logsumexp(m.where(positive, pos_logits, -np.inf), axis=1)
+    neg_term = m.logsumexp(m.where(negative, neg_logits, -np.inf), axis=1)
+    losses = activations.softplus(pos_term + neg_term)
+    losses._keras_mask = losses.data > 0
+    return losses
+
+
 # --- hinge losses --------------------------------------------------------------------------
 
 def _hinge_labels(y_true):
@@ -810,18 +850,44 @@ class CTC(LossFunctionWrapper):
     def __init__(self, reduction=_DEFAULT, name="ctc", dtype=None):
         super().__init__(ctc, reduction=reduction, name=name, dtype=dtype)
 
+
+class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
+    """The generalized cross-entropy (1 - p^q) / q of integer labels and probabilities,
+    robust to noisy labels (see `categorical_generalized_cross_entropy`); q in (0, 1)."""
+
+    def __init__(self, q=0.5, reduction=_DEFAULT, name="categorical_generalized_cross_entropy",
+                 dtype=None):
+        if not (isinstance(q, (int, float)) and 0 < q < 1):
+            raise ValueError(f"CategoricalGeneralizedCrossEntropy: expected q in the interval "
+                             f"(0, 1), received q={q!r}")
+        super().__init__(categorical_generalized_cross_entropy, reduction=reduction, name=name,
+                         dtype=dtype, q=q)
+        self.q = q
+
+
+class Circle(LossFunctionWrapper):
+    """The Circle loss of L2-normalised embeddings and integer labels (see `circle`)."""
+
+    def __init__(self, gamma=80.0, margin=0.4, remove_diagonal=True, reduction=_DEFAULT,
+                 name="circle", dtype=None):
+        super().__init__(circle, reduction=reduction, name=name, dtype=dtype, gamma=gamma,
+                         margin=margin, remove_diagonal=remove_diagonal)
+        self.gamma, self.margin, self.remove_diagonal = gamma, margin, remove_diagonal
+
 # --- lookup by name and (de)serialization --------------------------------------------------
 
 _FUNCTIONS = (binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
               mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
               mean_squared_logarithmic_error, huber, log_cosh, hinge, squared_hinge,
               categorical_hinge, kl_divergence, poisson, cosine_similarity,
-              binary_focal_crossentropy, categorical_focal_crossentropy, dice, tversky, ctc)
+              binary_focal_crossentropy, categorical_focal_crossentropy, dice, tversky, ctc,
+              categorical_generalized_cross_entropy, circle)
 _CLASSES = (BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
             MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
             MeanSquaredLogarithmicError, Huber, LogCosh, Hinge, SquaredHinge,
             CategoricalHinge, KLDivergence, Poisson, CosineSimilarity, BinaryFocalCrossentropy,
-            CategoricalFocalCrossentropy, Dice, Tversky, CTC, LossFunctionWrapper)
+            CategoricalFocalCrossentropy, Dice, Tversky, CTC, CategoricalGeneralizedCrossEntropy,
+            Circle, LossFunctionWrapper)
 _BY_NAME = {obj.__name__: obj for obj in _FUNCTIONS + _CLASSES}
 _BY_NAME.update(mse=mse, MSE=MSE, mae=mae, MAE=MAE, mape=mape, MAPE=MAPE, msle=msle,
                 MSLE=MSLE, kld=kld, KLD=KLD, kullback_leibler_divergence=kl_divergence,

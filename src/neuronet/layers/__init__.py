@@ -134,3 +134,8 @@ from .alpha_dropout import AlphaDropout
 from .gaussian_dropout import GaussianDropout
 
 __all__ += ["AlphaDropout", "GaussianDropout"]
+from .conv_lstm1d import ConvLSTM1D
+from .conv_lstm2d import ConvLSTM2D
+from .conv_lstm3d import ConvLSTM3D
+
+__all__ += ["ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"]

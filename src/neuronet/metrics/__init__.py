@@ -16,36 +16,45 @@ from ..saving.object_registration import get_registered_object
 from .base import Mean, MeanMetricWrapper, Metric, Sum, snake_case
 from .confusion import (AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,
                         TruePositives)
+from .correlation import (ConcordanceCorrelation, PearsonCorrelation, concordance_correlation,
+                          pearson_correlation)
 from .f_score import F1Score, FBetaScore
 from .hinge import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
 from .iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from .probabilistic import (BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, Poisson,
                             SparseCategoricalCrossentropy, binary_crossentropy,
-                            categorical_crossentropy, kl_divergence, poisson,
+                            binary_focal_crossentropy, categorical_crossentropy,
+                            categorical_focal_crossentropy, kl_divergence, poisson,
                             sparse_categorical_crossentropy)
 from .r2 import R2Score
 from .regression import (CosineSimilarity, LogCoshError, MeanAbsoluteError,
                          MeanAbsolutePercentageError, MeanSquaredError,
                          MeanSquaredLogarithmicError, RootMeanSquaredError, cosine_similarity,
-                         log_cosh, mean_absolute_error, mean_absolute_percentage_error,
+                         huber, log_cosh, mean_absolute_error, mean_absolute_percentage_error,
                          mean_squared_error, mean_squared_logarithmic_error)
+from .sensitivity_specificity import (PrecisionAtRecall, RecallAtPrecision,
+                                      SensitivityAtSpecificity, SpecificityAtSensitivity)
 
 __all__ = [
     "Metric", "Mean", "Sum", "MeanMetricWrapper",
     "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
     "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
     "TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives", "Precision", "Recall",
-    "AUC", "F1Score", "FBetaScore",
+    "AUC", "SensitivityAtSpecificity", "SpecificityAtSensitivity", "PrecisionAtRecall",
+    "RecallAtPrecision", "F1Score", "FBetaScore",
     "IoU", "MeanIoU", "BinaryIoU", "OneHotIoU", "OneHotMeanIoU",
     "MeanSquaredError", "MeanAbsoluteError", "RootMeanSquaredError", "MeanAbsolutePercentageError",
     "MeanSquaredLogarithmicError", "CosineSimilarity", "LogCoshError", "R2Score",
+    "PearsonCorrelation", "ConcordanceCorrelation",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge",
     "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
     "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
-    "mean_squared_logarithmic_error", "cosine_similarity", "log_cosh",
+    "mean_squared_logarithmic_error", "cosine_similarity", "log_cosh", "huber",
+    "pearson_correlation", "concordance_correlation",
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "binary_focal_crossentropy", "categorical_focal_crossentropy",
     "kl_divergence", "poisson", "hinge", "squared_hinge", "categorical_hinge",
     "get", "serialize", "deserialize", "get_function", "resolve_accuracy",
 ]
@@ -55,9 +64,11 @@ _CLASSES = (
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
     TruePositives, FalsePositives, TrueNegatives, FalseNegatives, Precision, Recall, AUC,
+    SensitivityAtSpecificity, SpecificityAtSensitivity, PrecisionAtRecall, RecallAtPrecision,
     F1Score, FBetaScore, IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU,
     MeanSquaredError, MeanAbsoluteError, RootMeanSquaredError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, R2Score,
+    PearsonCorrelation, ConcordanceCorrelation,
     BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence,
     Poisson, Hinge, SquaredHinge, CategoricalHinge,
 )
@@ -79,13 +90,16 @@ CLASSES = {**{cls.__name__: cls for cls in _CLASSES},
            **_ALIASES, **_SHORT_NAMES,
            **{alias.upper(): cls for alias, cls in _SHORT_NAMES.items()}}
 
+
 # The per-sample functions, by name (how MeanMetricWrapper saves them).
 FUNCTIONS = {fn.__name__: fn for fn in (
     accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
     top_k_categorical_accuracy, sparse_top_k_categorical_accuracy,
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
-    mean_squared_logarithmic_error, cosine_similarity, log_cosh,
+    mean_squared_logarithmic_error, cosine_similarity, log_cosh, huber,
+    pearson_correlation, concordance_correlation,
     binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
+    binary_focal_crossentropy, categorical_focal_crossentropy,
     kl_divergence, poisson, hinge, squared_hinge, categorical_hinge)}
 
 

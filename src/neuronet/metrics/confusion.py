@@ -109,6 +109,7 @@ class _ConfusionMetric(Metric):
     """Accumulates some of tp/fp/tn/fn at `thresholds`; one value per threshold."""
 
     _counts = {}             # state variable name -> 'tp' | 'fp' | 'tn' | 'fn'
+    _clip = False            # whether y_pred is clipped to [0, 1] before thresholding
 
     def __init__(self, thresholds=None, name=None, dtype=None, top_k=None, class_id=None):
         super().__init__(name=name, dtype=dtype)
@@ -122,7 +123,8 @@ class _ConfusionMetric(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         counts = confusion_counts(y_true, y_pred, self.thresholds, sample_weight, top_k=self.top_k,
-                                  class_id=self.class_id, dtype=self.dtype, caller=self.name)
+                                  class_id=self.class_id, clip=self._clip, dtype=self.dtype,
+                                  caller=self.name)
         for attribute, key in self._counts.items():
             getattr(self, attribute).assign_add(counts[key][:, 0])
 

@@ -32,6 +32,26 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
                        from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
 
 
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
+                              gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary focal cross-entropy of each sample (`neuronet.losses.binary_focal_crossentropy`);
+    a function only, as in Keras."""
+    return loss_values(losses.binary_focal_crossentropy, y_true, y_pred,
+                       "binary_focal_crossentropy", apply_class_balancing=apply_class_balancing,
+                       alpha=alpha, gamma=gamma, from_logits=from_logits,
+                       label_smoothing=label_smoothing, axis=axis)
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
+                                   label_smoothing=0.0, axis=-1):
+    """Categorical focal cross-entropy of each sample with one-hot labels along `axis`
+    (`neuronet.losses.categorical_focal_crossentropy`); a function only, as in Keras."""
+    return loss_values(losses.categorical_focal_crossentropy, y_true, y_pred,
+                       "categorical_focal_crossentropy", rank_1_as_column=False, alpha=alpha,
+                       gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing,
+                       axis=axis)
+
+
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
                                     axis=-1):
     """Cross-entropy of each sample with integer labels (y_pred's shape without `axis`);

@@ -46,6 +46,12 @@ def log_cosh(y_true, y_pred):
     return loss_values(losses.log_cosh, y_true, y_pred, "log_cosh")
 
 
+def huber(y_true, y_pred, delta=1.0):
+    """Huber loss of each sample (`neuronet.losses.huber`): quadratic for errors up to
+    `delta`, linear beyond. A function only: Keras has no metric class or name for it."""
+    return loss_values(losses.huber, y_true, y_pred, "huber", delta=delta)
+
+
 def cosine_similarity(y_true, y_pred, axis=-1):
     """Cosine of the angle between y_true and y_pred along `axis` (1: same direction).
 

@@ -310,18 +310,20 @@ def min(x, axis=None, keepdims=False):
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) computed without overflow."""
+    """log(sum(exp(x))) computed without overflow; -inf (gradient 0) where every x is -inf."""
     x, axis = tensor(x), _axes(axis)
     peak = np.max(x.data, axis=axis, keepdims=True)
     peak = np.where(np.isfinite(peak), peak, 0)
     shifted = np.exp(x.data - peak)
     total = np.sum(shifted, axis=axis, keepdims=True)
-    out = np.log(total) + peak
+    with np.errstate(divide="ignore"):
+        out = np.log(total) + peak
     if not keepdims:
         out = np.squeeze(out, axis=axis) if axis is not None else out.reshape(())
 
     def backward(g):                                   # d lse / dx = softmax(x)
-        return (_expand_reduced(g, x.shape, axis, keepdims) * (shifted / total),)
+        share = np.divide(shifted, total, out=np.zeros_like(shifted), where=total > 0)
+        return (_expand_reduced(g, x.shape, axis, keepdims) * share,)
     return Tensor.from_op(out, (x,), backward)
 
 
