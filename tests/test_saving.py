@@ -126,6 +126,14 @@ CASES = {
     "ConvLSTM2D": (lambda: layers.ConvLSTM2D(2, 3, padding="same", dropout=0.2), [(3, 4, 4, 1)],
                    "float"),
     "ConvLSTM3D": (lambda: layers.ConvLSTM3D(2, 2, go_backwards=True), [(2, 3, 3, 3, 1)], "float"),
+    "Conv3DTranspose": (lambda: layers.Conv3DTranspose(2, 2, strides=2), [(2, 3, 2, 2)], "float"),
+    "Cropping3D": (lambda: layers.Cropping3D(1), [(3, 4, 3, 2)], "float"),
+    "DepthwiseConv1D": (lambda: layers.DepthwiseConv1D(3, depth_multiplier=2), [(6, 2)], "float"),
+    "RMSNormalization": (lambda: layers.RMSNormalization(), [(3, 4)], "float"),
+    "SeparableConv1D": (lambda: layers.SeparableConv1D(3, 3, padding="same"), [(6, 2)], "float"),
+    "SpatialDropout3D": (lambda: layers.SpatialDropout3D(0.3), [(2, 3, 2, 2)], "float"),
+    "UpSampling3D": (lambda: layers.UpSampling3D(), [(2, 2, 2, 2)], "float"),
+    "ZeroPadding3D": (lambda: layers.ZeroPadding3D(), [(2, 2, 2, 2)], "float"),
 }
 # Not round-tripped by the loop: the base classes, InputLayer (in every model) and Lambda
 # (its code loads only outside safe mode, see tests/test_saving_h5.py).

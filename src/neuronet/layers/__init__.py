@@ -139,3 +139,16 @@ from .conv_lstm2d import ConvLSTM2D
 from .conv_lstm3d import ConvLSTM3D
 
 __all__ += ["ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"]
+from .conv3d_transpose import Conv3DTranspose
+from .cropping3d import Cropping3D
+from .depthwise_conv1d import DepthwiseConv1D
+from .rms_normalization import RMSNormalization
+from .separable_conv1d import SeparableConv1D
+from .spatial_dropout3d import SpatialDropout3D
+from .up_sampling3d import UpSampling3D
+from .zero_padding3d import ZeroPadding3D
+
+Convolution3DTranspose, SeparableConvolution1D = Conv3DTranspose, SeparableConv1D
+__all__ += ["Conv3DTranspose", "Cropping3D", "DepthwiseConv1D", "RMSNormalization",
+            "SeparableConv1D", "SpatialDropout3D", "UpSampling3D", "ZeroPadding3D",
+            "Convolution3DTranspose", "SeparableConvolution1D"]

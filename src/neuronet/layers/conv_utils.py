@@ -18,21 +18,23 @@ def normalize_padding(value, caller, allowed=("valid", "same")):
     return padding
 
 
-def normalize_pairs(value, name, caller):
-    """Padding/cropping of a 2-D layer as ((top, bottom), (left, right)).
+def normalize_pairs(value, name, caller, rank=2):
+    """Padding/cropping of a layer with `rank` spatial axes as one (before, after) pair per
+    axis: ((top, bottom), (left, right)) for images.
 
-    Accepts an int (the same everywhere), a pair of ints (symmetric height, width) or a
-    pair of pairs.
+    Accepts an int (the same everywhere), `rank` ints (symmetric along each axis) or `rank`
+    pairs.
     """
-    given = (value, value) if isinstance(value, numbers.Integral) else value
+    given = (value,) * rank if isinstance(value, numbers.Integral) else value
     try:
         pairs = tuple((v, v) if isinstance(v, numbers.Integral) else tuple(v) for v in given)
     except TypeError:
         pairs = ()
-    if len(pairs) != 2 or not all(len(p) == 2 and all(isinstance(v, numbers.Integral) and v >= 0
-                                                     for v in p) for p in pairs):
-        raise ValueError(f"{caller}: expected an int, a tuple of 2 ints or a tuple of 2 tuples "
-                         f"of 2 non-negative ints for argument '{name}', received {name}={value!r}")
+    if len(pairs) != rank or not all(len(p) == 2 and all(
+            isinstance(v, numbers.Integral) and v >= 0 for v in p) for p in pairs):
+        raise ValueError(f"{caller}: expected an int, a tuple of {rank} ints or a tuple of "
+                         f"{rank} tuples of 2 non-negative ints for argument '{name}', received "
+                         f"{name}={value!r}")
     return tuple(tuple(int(v) for v in p) for p in pairs)
 
 

@@ -42,7 +42,7 @@ class SeparableConv2D(DepthwiseConv2D):
             regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
             name="depthwise_kernel")
         self.pointwise_kernel = self.add_weight(
-            (1, 1, depth, self.filters), self.pointwise_initializer,
+            (1,) * self.rank + (depth, self.filters), self.pointwise_initializer,
             regularizer=self.pointwise_regularizer, constraint=self.pointwise_constraint,
             name="pointwise_kernel")
         self.bias = None

@@ -1,6 +1,7 @@
 """SpatialDropout2D: during training, drops whole feature maps (channels) at random."""
-from ..ops.dropout import dropout
 from ..backend import standardize_data_format
+from ..ops.dropout import check_rate, dropout
+from .conv_utils import join_shape, split_shape
 from .dropout import Dropout
 from .input_spec import InputSpec
 
@@ -11,23 +12,28 @@ class SpatialDropout2D(Dropout):
     correlated, so dropping single pixels regularises little; dropping maps does.
 
     Input shape: (batch, height, width, channels) (or channels first). Output shape: the same.
+    SpatialDropout3D runs the same code on volumes (`rank` spatial axes).
     """
 
+    rank = 2
+
     def __init__(self, rate, data_format=None, seed=None, **kwargs):
+        caller = type(self).__name__
+        check_rate(rate, caller)
         super().__init__(rate, seed=seed, **kwargs)
-        self.data_format = standardize_data_format(data_format, "SpatialDropout2D")
-        self.input_spec = InputSpec(ndim=4)
+        self.data_format = standardize_data_format(data_format, caller)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
-        shape = inputs.shape                            # one draw per sample and channel
-        noise_shape = ((shape[0], 1, 1, shape[3]) if self.data_format == "channels_last"
-                       else (shape[0], shape[1], 1, 1))
+        batch, _, channels = split_shape(inputs.shape, self.data_format)
+        noise_shape = join_shape(batch, (1,) * self.rank, channels,   # one draw per sample and
+                                 self.data_format)                    # channel
         return dropout(inputs, self.rate, noise_shape, rng=self._rng)
 
     def get_config(self):
         config = {**super().get_config(), "data_format": self.data_format}
         del config["noise_shape"]
-        del config["trainable"]                    # Keras' SpatialDropout2D takes no 'trainable'
+        del config["trainable"]           # Keras' spatial dropouts take no 'trainable'
         return config

@@ -4,7 +4,7 @@ import numpy as np
 from ..autograd.tensor import Tensor
 from ..ops import math as m
 from ..ops.conv import as_tuple
-from ..ops.pool import upsample_nearest2d
+from ..ops.pool import upsample_nearest
 from .base import Layer
 from ..backend import standardize_data_format
 from .conv_utils import (from_channels_last, join_shape, split_shape,
@@ -38,23 +38,27 @@ class UpSampling2D(Layer):
     Input shape: (batch, height, width, channels) (or channels first). Output shape:
     (batch, height * size[0], width * size[1], channels).
     interpolation: 'nearest' or 'bilinear'.
+    UpSampling3D runs the nearest-neighbour code on volumes (`rank` spatial axes).
     """
+
+    rank = 2
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
-        self.size = as_tuple(size, 2, "size", "UpSampling2D")
-        self.data_format = standardize_data_format(data_format, "UpSampling2D")
+        caller = type(self).__name__
+        self.size = as_tuple(size, self.rank, "size", caller)
+        self.data_format = standardize_data_format(data_format, caller)
         if interpolation not in INTERPOLATIONS:
-            raise ValueError(f"UpSampling2D: expected one of {INTERPOLATIONS} for argument "
+            raise ValueError(f"{caller}: expected one of {INTERPOLATIONS} for argument "
                              f"'interpolation', received interpolation={interpolation!r}")
         self.interpolation = interpolation
-        self.input_spec = InputSpec(ndim=4)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs):
         channels_last = self.data_format == "channels_last"
         if self.interpolation == "nearest":
             x = to_channels_last(inputs, self.data_format)
-            return from_channels_last(upsample_nearest2d(x, self.size), self.data_format)
+            return from_channels_last(upsample_nearest(x, self.size), self.data_format)
         images = m.transpose(inputs, (0, 3, 1, 2)) if channels_last else inputs  # (n, c, h, w)
         height, width = images.shape[2:]
         rows = Tensor(_bilinear_matrix(height, self.size[0], inputs.dtype))     # (H, h)
@@ -63,8 +67,8 @@ class UpSampling2D(Layer):
         return m.transpose(resized, (0, 2, 3, 1)) if channels_last else resized
 
     def compute_output_shape(self, input_shape):
-        batch, (height, width), channels = split_shape(input_shape, self.data_format)
-        spatial = tuple(None if n is None else n * s for n, s in zip((height, width), self.size))
+        batch, spatial, channels = split_shape(input_shape, self.data_format)
+        spatial = tuple(None if n is None else n * s for n, s in zip(spatial, self.size))
         return join_shape(batch, spatial, channels, self.data_format)
 
     def get_config(self):

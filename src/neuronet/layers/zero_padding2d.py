@@ -1,7 +1,7 @@
 """ZeroPadding2D: adds rows and columns of zeros around images."""
-from ..ops.conv import zero_pad2d
-from .base import Layer
 from ..backend import standardize_data_format
+from ..ops.conv import zero_pad
+from .base import Layer
 from .conv_utils import (from_channels_last, join_shape, normalize_pairs,
                          split_shape, to_channels_last)
 from .input_spec import InputSpec
@@ -14,16 +14,20 @@ class ZeroPadding2D(Layer):
     ((top, bottom), (left, right)).
     Input shape: (batch, height, width, channels) (or channels first). Output shape:
     (batch, height + top + bottom, width + left + right, channels).
+    ZeroPadding3D runs the same code on volumes (`rank` spatial axes).
     """
+
+    rank = 2
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.padding = normalize_pairs(padding, "padding", "ZeroPadding2D")
-        self.data_format = standardize_data_format(data_format, "ZeroPadding2D")
-        self.input_spec = InputSpec(ndim=4)
+        caller = type(self).__name__
+        self.padding = normalize_pairs(padding, "padding", caller, self.rank)
+        self.data_format = standardize_data_format(data_format, caller)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs):
-        padded = zero_pad2d(to_channels_last(inputs, self.data_format), self.padding)
+        padded = zero_pad(to_channels_last(inputs, self.data_format), self.padding)
         return from_channels_last(padded, self.data_format)
 
     def compute_output_shape(self, input_shape):

@@ -3,15 +3,18 @@
     conv2d(x, kernel, bias, strides=2, padding="same")   # x (n, h, w, c), kernel (kh, kw, c, f)
     conv3d(x, kernel)                         # x (n, d, h, w, c), kernel (kd, kh, kw, c, f)
     depthwise_conv2d(x, kernel)                          # kernel (kh, kw, c, depth_multiplier)
+    conv_transpose3d(x, kernel, strides=2)               # kernel (kd, kh, kw, f, c)
+    zero_pad(x, ((1, 1), (0, 2)))                        # any number of spatial axes
 
 conv2d copies every receptive field of the (padded) input into one row of a matrix, the
 "im2col" matrix (n*oh*ow, kh*kw*c), and multiplies it by the kernel seen as a
 (kh*kw*c, f) matrix: one GEMM. The backward pass: the output gradient times the im2col
 matrix gives the kernel gradient (one GEMM); the output gradient times the kernel
 gives the input gradient, one GEMM and one strided add per kernel offset (`_scatter`).
-conv_transpose2d (and conv_transpose1d) runs the same steps the other way round: its
-forward pass is conv2d's input gradient. The helpers work on any number of spatial axes
-(shown here for two), so that conv3d is the same code on volumes (n, d, h, w, c).
+conv_transpose2d (and conv_transpose1d, conv_transpose3d) runs the same steps the other way
+round: its forward pass is conv2d's input gradient. The helpers work on any number of
+spatial axes (shown here for two), so that conv3d is the same code on volumes
+(n, d, h, w, c), and depthwise_conv1d the same code on sequences (n, steps, c).
 
 A grouped convolution (groups=g) splits the channels into g groups, and group k of the
 output sees only group k of the input. Its im2col matrix orders the columns group by group,
@@ -36,7 +39,8 @@ from .math import reshape, sum_rows, tensor
 from .nn import linear
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-           "depthwise_conv2d", "separable_conv2d", "zero_pad2d", "crop2d", "conv_output_length",
+           "conv_transpose3d", "depthwise_conv1d", "depthwise_conv2d", "separable_conv1d",
+           "separable_conv2d", "zero_pad", "zero_pad2d", "crop", "crop2d", "conv_output_length",
            "conv_transpose_output_length"]
 
 PADDINGS = ("valid", "same")
@@ -438,6 +442,25 @@ def conv3d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, gr
     return _conv_nd("conv3d", 3, x, kernel, bias, strides, padding, dilation_rate, groups)
 
 
+def _depthwise_conv(caller, rank, x, kernel, bias, strides, padding, dilation_rate):
+    """depthwise_conv1d / depthwise_conv2d: check the arguments in `caller`'s name, then
+    `_conv` with one group per input channel."""
+    check_padding(padding, caller)
+    kernel, bias = _weights(kernel, bias)
+    strides = as_tuple(strides, rank, "strides", caller)
+    dilation = as_tuple(dilation_rate, rank, "dilation_rate", caller)
+    x = tensor(x, like=kernel)
+    _check_rank(caller, "x", x, rank + 2, INPUT_LAYOUTS[rank])
+    _check_rank(caller, "kernel", kernel, rank + 2,
+                f"({_KERNEL_AXES[rank]}, in_channels, depth_multiplier)")
+    *kernel_size, c, multiplier = kernel.shape
+    if x.shape[-1] != c:
+        raise ValueError(f"{caller}: the input has {x.shape[-1]} channels (last axis), the "
+                         f"kernel expects {c} (kernel.shape[{rank}]); kernel shape {kernel.shape}")
+    grouped = reshape(kernel, (*kernel_size, 1, c * multiplier))  # filter c*multiplier + m: group c
+    return _conv(x, grouped, bias, strides, padding, dilation, caller, groups=c)
+
+
 def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     """Each input channel convolved on its own with `depth_multiplier` filters, plus `bias`.
 
@@ -446,20 +469,35 @@ def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_
     channels * depth_multiplier), output channel c * depth_multiplier + m from input channel c
     and kernel[..., c, m] (Keras' order). conv2d with groups=channels.
     """
-    check_padding(padding, "depthwise_conv2d")
-    kernel, bias = _weights(kernel, bias)
-    strides = as_tuple(strides, 2, "strides", "depthwise_conv2d")
-    dilation = as_tuple(dilation_rate, 2, "dilation_rate", "depthwise_conv2d")
-    x = tensor(x, like=kernel)
-    _check_rank("depthwise_conv2d", "x", x, 4, "(batch, height, width, channels)")
-    _check_rank("depthwise_conv2d", "kernel", kernel, 4,
-                "(kh, kw, in_channels, depth_multiplier)")
-    kh, kw, c, multiplier = kernel.shape
-    if x.shape[3] != c:
-        raise ValueError(f"depthwise_conv2d: the input has {x.shape[3]} channels (last axis), the "
-                         f"kernel expects {c} (kernel.shape[2]); kernel shape {kernel.shape}")
-    grouped = reshape(kernel, (kh, kw, 1, c * multiplier))   # filter c*multiplier + m: group c
-    return _conv(x, grouped, bias, strides, padding, dilation, "depthwise_conv2d", groups=c)
+    return _depthwise_conv("depthwise_conv2d", 2, x, kernel, bias, strides, padding,
+                           dilation_rate)
+
+
+def depthwise_conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+    """depthwise_conv2d over the steps of sequences.
+
+    x: (batch, steps, channels); kernel: (kernel_size, channels, depth_multiplier); bias:
+    (channels * depth_multiplier,) or None -> (batch, out_steps, channels * depth_multiplier).
+    padding: 'valid' or 'same'.
+    """
+    return _depthwise_conv("depthwise_conv1d", 1, x, kernel, bias, strides, padding,
+                           dilation_rate)
+
+
+def _separable_conv(caller, rank, x, depthwise_kernel, pointwise_kernel, bias, strides, padding,
+                    dilation_rate):
+    """separable_conv1d / separable_conv2d, their arguments checked in `caller`'s name."""
+    pointwise_kernel = tensor(pointwise_kernel)
+    depth = _depthwise_conv(caller, rank, x, depthwise_kernel, None, strides, padding,
+                            dilation_rate)
+    channels = depth.shape[-1]                             # channels * depth_multiplier
+    if pointwise_kernel.shape[:-1] != (1,) * rank + (channels,):
+        expected = ", ".join(["1"] * rank + [str(channels), "filters"])
+        raise ValueError(f"{caller}: expected pointwise_kernel of shape ({expected}) "
+                         f"({channels} = channels * depth_multiplier), received shape "
+                         f"{pointwise_kernel.shape}")
+    mix = reshape(pointwise_kernel, pointwise_kernel.shape[-2:])  # (channels*multiplier, filters)
+    return linear(depth, mix, None if bias is None else tensor(bias, like=mix))
 
 
 def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, strides=1,
@@ -470,14 +508,21 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, strides=1
     pointwise_kernel: (1, 1, channels * depth_multiplier, filters); bias: (filters,) or None
     -> (batch, out_height, out_width, filters).
     """
-    pointwise_kernel = tensor(pointwise_kernel)
-    depth = depthwise_conv2d(x, depthwise_kernel, None, strides, padding, dilation_rate)
-    if pointwise_kernel.ndim != 4 or pointwise_kernel.shape[:3] != (1, 1, depth.shape[3]):
-        raise ValueError(f"separable_conv2d: expected pointwise_kernel of shape (1, 1, "
-                         f"{depth.shape[3]}, filters) ({depth.shape[3]} = channels * "
-                         f"depth_multiplier), received shape {pointwise_kernel.shape}")
-    mix = reshape(pointwise_kernel, pointwise_kernel.shape[2:])   # (channels*multiplier, filters)
-    return linear(depth, mix, None if bias is None else tensor(bias, like=mix))
+    return _separable_conv("separable_conv2d", 2, x, depthwise_kernel, pointwise_kernel, bias,
+                           strides, padding, dilation_rate)
+
+
+def separable_conv1d(x, depthwise_kernel, pointwise_kernel, bias=None, strides=1,
+                     padding="valid", dilation_rate=1):
+    """depthwise_conv1d (without bias), then a size-1 convolution that mixes its channels,
+    plus `bias`.
+
+    x: (batch, steps, channels); depthwise_kernel: (kernel_size, channels, depth_multiplier);
+    pointwise_kernel: (1, channels * depth_multiplier, filters); bias: (filters,) or None
+    -> (batch, out_steps, filters).
+    """
+    return _separable_conv("separable_conv1d", 1, x, depthwise_kernel, pointwise_kernel, bias,
+                           strides, padding, dilation_rate)
 
 
 def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
@@ -524,7 +569,7 @@ def _transpose_geometry(caller, in_size, kernel_size, strides, padding, output_p
 def _conv_transpose(caller, rank, x, kernel, bias, strides, padding, output_padding,
                     dilation_rate):
     """A transposed convolution over `rank` spatial axes, its arguments checked in `caller`'s
-    name (shared by conv_transpose1d and conv_transpose2d). Shapes shown for images."""
+    name (shared by conv_transpose1d, 2d and 3d). Shapes shown for images."""
     check_padding(padding, caller)
     strides = as_tuple(strides, rank, "strides", caller)
     dilation = as_tuple(dilation_rate, rank, "dilation_rate", caller)
@@ -591,35 +636,74 @@ def conv_transpose1d(x, kernel, bias=None, strides=1, padding="valid", output_pa
                            output_padding, dilation_rate)
 
 
+def conv_transpose3d(x, kernel, bias=None, strides=1, padding="valid", output_padding=None,
+                     dilation_rate=1):
+    """Transposed 3-D convolution: the gradient of conv3d with respect to its input.
+
+    x: (batch, depth, height, width, in_channels); kernel: (kd, kh, kw, filters, in_channels)
+    as in Keras' Conv3DTranspose; bias: (filters,) or None -> (batch, out_d, out_h, out_w,
+    filters), each size as in `conv_transpose_output_length`.
+    output_padding: None, an int or 3 ints, each smaller than its stride.
+    """
+    return _conv_transpose("conv_transpose3d", 3, x, kernel, bias, strides, padding,
+                           output_padding, dilation_rate)
+
+
 # --- zero padding and cropping (each the other's adjoint) -----------------------------------
 
-def _check_pads(caller, name, pads):
-    """pads as ((top, bottom), (left, right)) of non-negative ints, or a ValueError."""
+_PAIRS = {1: "((start, end),)", 2: "((top, bottom), (left, right))",
+          3: "((front, back), (top, bottom), (left, right))"}
+
+
+def _padded_input(caller, name, x, pads, rank):
+    """x as a Tensor with `rank` spatial axes (None: as many as it has), and `pads` as one
+    (before, after) pair of non-negative ints per spatial axis; a ValueError otherwise."""
+    x = tensor(x)
+    rank = max(x.ndim - 2, 1) if rank is None else rank
     try:
         pairs = tuple(as_tuple(pair, 2, name, caller, allow_zero=True) for pair in pads)
     except (TypeError, ValueError):
         pairs = ()
-    if len(pairs) != 2:
-        raise ValueError(f"{caller}: expected {name} ((top, bottom), (left, right)) of "
-                         f"non-negative ints, received {name}={pads!r}")
-    return pairs
+    if len(pairs) != rank:
+        layout = _PAIRS.get(rank, f"of {rank} (before, after) pairs")
+        raise ValueError(f"{caller}: expected {name} {layout} of non-negative ints, received "
+                         f"{name}={pads!r}")
+    _check_rank(caller, "x", x, rank + 2, INPUT_LAYOUTS.get(rank, "(batch, *spatial, channels)"))
+    return x, pairs
 
 
-def zero_pad2d(x, padding):
-    """x (batch, h, w, c) with zero rows/columns added: padding ((top, bottom), (left, right))."""
-    pads = _check_pads("zero_pad2d", "padding", padding)
-    x = tensor(x)
-    _check_rank("zero_pad2d", "x", x, 4, "(batch, height, width, channels)")
+def _zero_pad(caller, x, padding, rank=None):
+    x, pads = _padded_input(caller, "padding", x, padding, rank)
     return Tensor.from_op(pad_array(x.data, pads), (x,), lambda g: (crop_array(g, pads),))
 
 
-def crop2d(x, cropping):
-    """x (batch, h, w, c) without its borders: cropping ((top, bottom), (left, right))."""
-    pads = _check_pads("crop2d", "cropping", cropping)
-    x = tensor(x)
-    _check_rank("crop2d", "x", x, 4, "(batch, height, width, channels)")
-    (top, bottom), (left, right) = pads
-    if top + bottom >= x.shape[1] or left + right >= x.shape[2]:
-        raise ValueError(f"crop2d: cropping {pads} removes everything from an input of "
-                         f"spatial size {x.shape[1:3]}")
+def _crop(caller, x, cropping, rank=None):
+    x, pads = _padded_input(caller, "cropping", x, cropping, rank)
+    spatial = x.shape[1:-1]
+    if any(before + after >= size for size, (before, after) in zip(spatial, pads)):
+        raise ValueError(f"{caller}: cropping {pads} removes everything from an input of "
+                         f"spatial size {spatial}")
     return Tensor.from_op(crop_array(x.data, pads), (x,), lambda g: (pad_array(g, pads),))
+
+
+def zero_pad(x, padding):
+    """x (batch, *spatial, channels) with zeros added before and after each spatial axis:
+    padding holds one (before, after) pair per spatial axis, e.g. ((top, bottom),
+    (left, right)) for images, ((front, back), (top, bottom), (left, right)) for volumes."""
+    return _zero_pad("zero_pad", x, padding)
+
+
+def crop(x, cropping):
+    """x (batch, *spatial, channels) without its borders: cropping holds one (before, after)
+    pair per spatial axis, as zero_pad's padding. Something of every axis must remain."""
+    return _crop("crop", x, cropping)
+
+
+def zero_pad2d(x, padding):
+    """zero_pad on images: x (batch, h, w, c), padding ((top, bottom), (left, right))."""
+    return _zero_pad("zero_pad2d", x, padding, rank=2)
+
+
+def crop2d(x, cropping):
+    """crop on images: x (batch, h, w, c), cropping ((top, bottom), (left, right))."""
+    return _crop("crop2d", x, cropping, rank=2)

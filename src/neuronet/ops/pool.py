@@ -2,6 +2,7 @@
 
     max_pool2d(x, 2)            # x (n, h, w, c) -> (n, h // 2, w // 2, c)
     max_pool3d(x, 2)            # x (n, d, h, w, c) -> (n, d // 2, h // 2, w // 2, c)
+    upsample_nearest(x, 2)      # x (n, d, h, w, c) -> (n, 2 * d, 2 * h, 2 * w, c)
 
 Both passes loop over the offsets inside a window (pool_h * pool_w iterations), each
 offset being one strided slice of the input that holds that element of every window; max
@@ -9,6 +10,8 @@ pooling first copies those slices into one contiguous array, on which NumPy runs
 Max pooling sends each window's gradient to one position, its first maximum (as
 TensorFlow and PyTorch do); average pooling spreads it evenly. With padding='same' the
 padded positions take no part: they never win a max and are not counted in an average.
+upsample_nearest goes the other way, repeating each element; its backward pass sums the
+gradients of the copies.
 The code works on any number of spatial axes (shown here for two); the 1-D poolings run
 the 2-D ones on a height-1 image.
 """
@@ -25,7 +28,7 @@ from .conv import (INPUT_LAYOUTS, as_tuple, check_output_size, check_padding,
 from .math import reshape, tensor
 
 __all__ = ["max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "max_pool3d", "avg_pool3d",
-           "upsample_nearest2d"]
+           "upsample_nearest", "upsample_nearest2d"]
 
 
 def _setup(caller, rank, x, pool_size, strides, padding):
@@ -178,19 +181,39 @@ def avg_pool1d(x, pool_size, strides=None, padding="valid"):
     return _pool1d(avg_pool2d, "avg_pool1d", x, pool_size, strides, padding)
 
 
-def upsample_nearest2d(x, size):
-    """Each pixel repeated size[0] times down and size[1] times across.
-
-    x: (batch, h, w, c) -> (batch, h * size[0], w * size[1], c).
-    """
-    sh, sw = as_tuple(size, 2, "size", "upsample_nearest2d")
+def _upsample_nearest(caller, x, size, rank=None):
+    """upsample_nearest, its arguments checked in `caller`'s name; rank None: x's own."""
     x = tensor(x)
-    if x.ndim != 4:
-        raise ValueError(f"upsample_nearest2d: expected x of rank 4 (batch, height, width, "
-                         f"channels), received shape {x.shape}")
-    n, h, w, c = x.shape
-    out = np.broadcast_to(x.data[:, :, None, :, None], (n, h, sh, w, sw, c))
+    rank = max(x.ndim - 2, 1) if rank is None else rank
+    factors = as_tuple(size, rank, "size", caller)
+    if x.ndim != rank + 2:
+        raise ValueError(f"{caller}: expected x of rank {rank + 2} "
+                         f"{INPUT_LAYOUTS.get(rank, '(batch, *spatial, channels)')}, received "
+                         f"shape {x.shape}")
+    n, *spatial, c = x.shape
+    # x seen as (n, h, 1, w, 1, c), each 1 broadcast to its factor: (n, h, sh, w, sw, c)
+    single = [axis for length in spatial for axis in (length, 1)]
+    repeated = [axis for length, factor in zip(spatial, factors) for axis in (length, factor)]
+    copies = tuple(range(2, 2 * rank + 1, 2))              # the axes of the factors
+    out = np.broadcast_to(x.data.reshape(n, *single, c), (n, *repeated, c))
 
-    def backward(g):                                       # each pixel gets its copies' sum
-        return (g.reshape(n, h, sh, w, sw, c).sum(axis=(2, 4)),)
-    return Tensor.from_op(out.reshape(n, h * sh, w * sw, c), (x,), backward)
+    def backward(g):                                       # each element gets its copies' sum
+        return (g.reshape(n, *repeated, c).sum(axis=copies),)
+    out_size = [length * factor for length, factor in zip(spatial, factors)]
+    return Tensor.from_op(out.reshape(n, *out_size, c), (x,), backward)
+
+
+def upsample_nearest(x, size):
+    """Each element repeated size[k] times along spatial axis k (nearest-neighbour upsampling).
+
+    x: (batch, *spatial, channels); size: an int or one int per spatial axis
+    -> (batch, spatial[0] * size[0], ..., channels).
+    """
+    return _upsample_nearest("upsample_nearest", x, size)
+
+
+def upsample_nearest2d(x, size):
+    """upsample_nearest on images: each pixel repeated size[0] times down and size[1] times
+    across. x: (batch, h, w, c) -> (batch, h * size[0], w * size[1], c).
+    """
+    return _upsample_nearest("upsample_nearest2d", x, size, rank=2)
