@@ -21,6 +21,9 @@ from .cross_entropy import (sigmoid_binary_cross_entropy, softmax_cross_entropy,
 from .ctc import ctc_decode, ctc_loss
 from .dropout import dropout
 from .embedding import embedding
+from . import linalg
+from .linalg import *  # noqa: F401,F403
+from .linalg import __all__ as _linalg
 from .math import *  # noqa: F401,F403
 from .math import SymbolicValue
 from .math import __all__ as _math
@@ -34,10 +37,13 @@ from .pool import __all__ as _pool
 from .recurrent import gru, lstm, simple_rnn
 from .special import *  # noqa: F401,F403
 from .special import __all__ as _special
+from .spectral import *  # noqa: F401,F403
+from .spectral import __all__ as _spectral
 
 __all__ = (list(_math) + list(_array) + list(_activations) + list(_conv) + list(_pool)
            + list(_normalization)
            + list(_nn_functions) + list(_special) + list(_control_flow)
+           + [name for name in _linalg if name != "norm"] + list(_spectral)
            + ["linear", "dropout", "embedding", "simple_rnn", "lstm", "gru", "ctc_loss",
               "ctc_decode",
               "softmax_cross_entropy", "sparse_softmax_cross_entropy",
@@ -78,3 +84,5 @@ def graph_aware(function):
 # Each op of this namespace, graph-aware (the original stays as its `__wrapped__`).
 globals().update({name: graph_aware(globals()[name]) for name in __all__
                   if name not in _NOT_OPS})
+# keras.ops.linalg: the submodule's functions swapped for these graph-aware ones
+vars(linalg).update({name: globals()[name] for name in _linalg})
