@@ -25,7 +25,7 @@ __all__ = [
     "argmax", "argmin", "argsort", "sort", "top_k", "take_along_axis",
     "tile", "repeat", "split", "flip", "pad", "broadcast_to", "swapaxes", "moveaxis",
     "tril", "triu", "diagonal", "diag", "linspace", "meshgrid", "multi_hot",
-    "segment_sum", "segment_max",
+    "segment_sum", "segment_max", "segment_min", "segment_prod",
 ]
 
 INDEX_DTYPE = np.int32
@@ -730,23 +730,62 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     return Tensor.from_op(out, (data,), backward)
 
 
-def segment_max(data, segment_ids, num_segments=None, sorted=False):
-    """The largest of the rows of `data` in each segment, elementwise (see segment_sum for
-    the arguments); an empty segment gives -inf (the smallest integer for integer data)."""
+def _segment_extremum(caller, reduce, data, segment_ids, num_segments, sorted):
+    """segment_max (reduce np.maximum) or segment_min (np.minimum); an empty segment gets
+    the identity of `reduce`: -inf / inf (the integer type's limit for integer data)."""
     data, count, rows, ids, starts, groups = _segments(data, segment_ids, num_segments,
-                                                       sorted, "segment_max")
-    lowest = -np.inf if data.dtype.kind == "f" else np.iinfo(data.dtype).min
-    out = np.full((count,) + data.shape[1:], lowest, data.dtype)
+                                                       sorted, caller)
+    limits = np.finfo if data.dtype.kind == "f" else np.iinfo
+    empty = (-np.inf if reduce is np.maximum else np.inf) if data.dtype.kind == "f" else (
+        limits(data.dtype).min if reduce is np.maximum else limits(data.dtype).max)
+    out = np.full((count,) + data.shape[1:], empty, data.dtype)
     picked = data.data[rows]
     if rows.size:
-        out[groups] = np.maximum.reduceat(picked, starts, axis=0)
+        out[groups] = reduce.reduceat(picked, starts, axis=0)
 
-    def backward(g):                                   # the largest values share g equally
+    def backward(g):                                   # the extreme values share g equally
         hit = (picked == out[ids]).astype(g.dtype)             # the rows that won
         winners = np.ones(out.shape, g.dtype)
         if rows.size:
             winners[groups] = np.add.reduceat(hit, starts, axis=0)
         grad = np.zeros(data.shape, g.dtype)
         grad[rows] = hit * g[ids] / winners[ids]
+        return (grad,)
+    return Tensor.from_op(out, (data,), backward)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    """The largest of the rows of `data` in each segment, elementwise (see segment_sum for
+    the arguments); an empty segment gives -inf (the smallest integer for integer data)."""
+    return _segment_extremum("segment_max", np.maximum, data, segment_ids, num_segments, sorted)
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    """The smallest of the rows of `data` in each segment, elementwise (see segment_sum for
+    the arguments); an empty segment gives inf (the largest integer for integer data)."""
+    return _segment_extremum("segment_min", np.minimum, data, segment_ids, num_segments, sorted)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    """The product of the rows of `data` in each segment, elementwise (see segment_sum for
+    the arguments); an empty segment gives 1."""
+    data, count, rows, ids, starts, groups = _segments(data, segment_ids, num_segments,
+                                                       sorted, "segment_prod")
+    picked = data.data[rows]
+    zero = picked == 0
+    out = np.ones((count,) + data.shape[1:], data.dtype)
+    others = np.ones_like(out)                         # the product of the nonzero rows
+    zeros = np.zeros(out.shape, np.int64)              # how many rows are 0
+    if rows.size:
+        out[groups] = np.multiply.reduceat(picked, starts, axis=0)
+        others[groups] = np.multiply.reduceat(np.where(zero, 1, picked), starts, axis=0)
+        zeros[groups] = np.add.reduceat(zero.astype(np.int64), starts, axis=0)
+
+    def backward(g):          # d prod/d x_i = the product of the other rows of its segment
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest = np.where(zeros[ids] == 0, out[ids] / np.where(zero, 1, picked),
+                            np.where(zero & (zeros[ids] == 1), others[ids], 0))
+        grad = np.zeros(data.shape, g.dtype)
+        grad[rows] = g[ids] * rest
         return (grad,)
     return Tensor.from_op(out, (data,), backward)

@@ -17,7 +17,7 @@ __all__ = [
     "add", "subtract", "multiply", "divide", "power", "negative", "square", "exp", "log",
     "sqrt", "abs", "absolute", "clip", "where", "maximum", "minimum", "cast",
     "log1p", "expm1", "sin", "cos", "rsqrt", "reciprocal",
-    "sum", "mean", "max", "min", "logsumexp", "var", "std", "moments", "norm", "cumsum",
+    "sum", "mean", "max", "min", "logsumexp", "var", "std", "moments", "norm", "cdist", "cumsum",
     "matmul", "dot", "outer", "einsum",
     "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
     "getitem", "take", "slogdet", "logdet",
@@ -345,14 +345,15 @@ def moments(x, axes, keepdims=False, synchronized=False):
     return mean(x, axis=axes, keepdims=keepdims), var(x, axis=axes, keepdims=keepdims)
 
 
-_VECTOR_ORDS = (None, 1, 2, np.inf, -np.inf)
-_MATRIX_ORDS = (None, "fro", 1, -1, np.inf, -np.inf)
+_MATRIX_ORDS = (None, "fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf)
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
-    """Vector norm over one axis (ord None/2, 1, inf, -inf) or matrix norm over two axes
-    (ord None/'fro', 1, -1, inf, -inf). With axis None: the 2-norm of the flattened x when
-    ord is None, else the vector or matrix norm of a 1-D or 2-D x (NumPy's rule)."""
+    """Vector norm over one axis (ord None/2, 1, inf, -inf, 0: the count of nonzeros, or any
+    other number p: (sum |x|^p)^(1/p)) or matrix norm over two axes (ord None/'fro', 'nuc':
+    the sum of the singular values, 2 / -2: the largest / smallest one, 1, -1, inf, -inf).
+    With axis None: the 2-norm of the flattened x when ord is None, else the vector or
+    matrix norm of a 1-D or 2-D x (NumPy's rule)."""
     x, axis = _floating(x), _axes(axis)
     if axis is None:
         if ord is None:
@@ -370,23 +371,51 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
 
 def _vector_norm(x, ord, axis, keepdims):
-    backend.check_choice(f"norm (a vector norm over axis {axis})", "ord", ord, _VECTOR_ORDS)
     if ord is None or ord == 2:
         return sqrt(sum(square(x), axis=axis, keepdims=keepdims))
+    if isinstance(ord, str) or not isinstance(ord, (int, float, np.integer, np.floating)):
+        raise ValueError(f"norm (a vector norm over axis {axis}): invalid ord={ord!r}; expected "
+                         "None or a number (inf and -inf included)")
+    if ord == 0:                                       # a count: no gradient
+        return Tensor(np.sum(x.data != 0, axis=axis, keepdims=keepdims).astype(x.dtype))
     if ord == 1:
         return sum(abs(x), axis=axis, keepdims=keepdims)
-    return (max if ord > 0 else min)(abs(x), axis=axis, keepdims=keepdims)
+    if np.isinf(ord):
+        return (max if ord > 0 else min)(abs(x), axis=axis, keepdims=keepdims)
+    return power(sum(power(abs(x), ord), axis=axis, keepdims=keepdims), 1.0 / ord)
 
 
 def _matrix_norm(x, ord, axes, keepdims):
     backend.check_choice(f"norm (a matrix norm over axes {axes})", "ord", ord, _MATRIX_ORDS)
     if ord is None or ord == "fro":
         return sqrt(sum(square(x), axis=axes, keepdims=keepdims))
+    if ord in ("nuc", 2, -2):                          # from the singular values
+        from .linalg import svd                        # (linalg builds on this module)
+        rows, cols = (a % x.ndim for a in axes)
+        others = [a for a in range(x.ndim) if a not in (rows, cols)]
+        values = svd(transpose(x, others + [rows, cols]), compute_uv=False)   # (..., K)
+        out = sum(values, axis=-1) if ord == "nuc" else (max if ord == 2 else min)(values,
+                                                                                     axis=-1)
+        if keepdims:
+            for a in sorted((rows, cols)):
+                out = expand_dims(out, a)
+        return out
     rows, cols = axes
     summed, over = (rows, cols) if builtins.abs(ord) == 1 else (cols, rows)  # 1: column sums
     extreme = max if ord > 0 else min
     out = extreme(sum(abs(x), axis=summed, keepdims=True), axis=over, keepdims=True)
     return out if keepdims else squeeze(out, axis=axes)
+
+
+def cdist(x, y):
+    """The Euclidean distance between each row of x (..., m, d) and each row of y (..., n, d):
+    (..., m, n). Its gradient is undefined where two rows coincide (distance 0)."""
+    x, y = _pair(x, y)
+    if x.ndim < 2 or y.ndim < 2 or x.shape[-1] != y.shape[-1]:
+        raise ValueError(f"cdist: expected x (..., m, d) and y (..., n, d) with the same d, "
+                         f"received shapes {x.shape} and {y.shape}")
+    difference = subtract(expand_dims(x, -2), expand_dims(y, -3))      # (..., m, n, d)
+    return sqrt(sum(square(difference), axis=-1))
 
 
 def cumsum(x, axis=None, dtype=None):
