@@ -134,6 +134,27 @@ CASES = {
     "SpatialDropout3D": (lambda: layers.SpatialDropout3D(0.3), [(2, 3, 2, 2)], "float"),
     "UpSampling3D": (lambda: layers.UpSampling3D(), [(2, 2, 2, 2)], "float"),
     "ZeroPadding3D": (lambda: layers.ZeroPadding3D(), [(2, 2, 2, 2)], "float"),
+    "RandomGrayscale": (lambda: layers.RandomGrayscale(0.5), [(4, 4, 3)], "float"),
+    "RandomHue": (lambda: layers.RandomHue(0.3, value_range=(-3, 3)), [(4, 4, 3)], "float"),
+    "RandomSaturation": (lambda: layers.RandomSaturation(0.7, value_range=(-3, 3)),
+                         [(4, 4, 3)], "float"),
+    "RandomColorJitter": (lambda: layers.RandomColorJitter(
+        value_range=(-3, 3), brightness_factor=0.1, contrast_factor=0.2,
+        saturation_factor=(0.4, 0.6), hue_factor=0.1), [(4, 4, 3)], "float"),
+    "RandomColorDegeneration": (lambda: layers.RandomColorDegeneration(0.5, value_range=(-3, 3)),
+                                [(4, 4, 3)], "float"),
+    "RandomInvert": (lambda: layers.RandomInvert(value_range=(-3, 3)), [(4, 4, 2)], "float"),
+    "RandomPosterization": (lambda: layers.RandomPosterization(4, value_range=(-3, 3)),
+                            [(4, 4, 2)], "float"),
+    "Solarization": (lambda: layers.Solarization(0.1, (0.3, 0.7), value_range=(-3, 3)),
+                     [(4, 4, 2)], "float"),
+    "AutoContrast": (lambda: layers.AutoContrast(value_range=(-3, 3)), [(4, 4, 2)], "float"),
+    "Equalization": (lambda: layers.Equalization(value_range=(-3, 3), bins=32), [(4, 4, 2)],
+                     "float"),
+    "RandomGaussianBlur": (lambda: layers.RandomGaussianBlur(
+        0.8, kernel_size=3, sigma=(0.5, 1.5), value_range=(-3, 3)), [(4, 4, 2)], "float"),
+    "RandomSharpness": (lambda: layers.RandomSharpness(0.7, value_range=(-3, 3)), [(4, 4, 2)],
+                        "float"),
 }
 # Not round-tripped by the loop: the base classes, InputLayer (in every model) and Lambda
 # (its code loads only outside safe mode, see tests/test_saving_h5.py).

@@ -19,6 +19,7 @@ from .model_checkpoint import ModelCheckpoint
 
 __all__ += ["BackupAndRestore", "ModelCheckpoint"]
 
+from .swap_ema_weights import SwapEMAWeights
 from .tensorboard import TensorBoard
 
-__all__ += ["TensorBoard"]
+__all__ += ["SwapEMAWeights", "TensorBoard"]

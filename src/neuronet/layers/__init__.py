@@ -152,3 +152,19 @@ Convolution3DTranspose, SeparableConvolution1D = Conv3DTranspose, SeparableConv1
 __all__ += ["Conv3DTranspose", "Cropping3D", "DepthwiseConv1D", "RMSNormalization",
             "SeparableConv1D", "SpatialDropout3D", "UpSampling3D", "ZeroPadding3D",
             "Convolution3DTranspose", "SeparableConvolution1D"]
+from .auto_contrast import AutoContrast
+from .equalization import Equalization
+from .random_color_degeneration import RandomColorDegeneration
+from .random_color_jitter import RandomColorJitter
+from .random_gaussian_blur import RandomGaussianBlur
+from .random_grayscale import RandomGrayscale
+from .random_hue import RandomHue
+from .random_invert import RandomInvert
+from .random_posterization import RandomPosterization
+from .random_saturation import RandomSaturation
+from .random_sharpness import RandomSharpness
+from .solarization import Solarization
+
+__all__ += ["AutoContrast", "Equalization", "RandomColorDegeneration", "RandomColorJitter",
+            "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
+            "RandomPosterization", "RandomSaturation", "RandomSharpness", "Solarization"]

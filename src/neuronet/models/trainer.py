@@ -186,6 +186,8 @@ class Trainer:
                     break
         except KeyboardInterrupt:
             self.stop_training = True          # leave the model and the history usable
+        if getattr(self.optimizer, "built", False):    # with use_ema: the averages become
+            self.optimizer.finalize_variable_values(self._compiled_trainable_weights())  # weights
         callback_list.on_train_end(epoch_logs)
         return self.history
 

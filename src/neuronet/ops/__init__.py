@@ -19,6 +19,7 @@ from .control_flow import __all__ as _control_flow
 from .cross_entropy import (sigmoid_binary_cross_entropy, softmax_cross_entropy,
                             sparse_softmax_cross_entropy)
 from .ctc import ctc_decode, ctc_loss
+from .custom_gradient import custom_gradient as _custom_gradient
 from .dropout import dropout
 from .embedding import embedding
 from . import linalg
@@ -86,3 +87,9 @@ globals().update({name: graph_aware(globals()[name]) for name in __all__
                   if name not in _NOT_OPS})
 # keras.ops.linalg: the submodule's functions swapped for these graph-aware ones
 vars(linalg).update({name: globals()[name] for name in _linalg})
+
+
+def custom_gradient(f):
+    """Decorator: `f(*args)` returns (output, grad_fn) and grad_fn(upstream) gives the
+    gradients of the args (see `ops.custom_gradient`); the result is graph-aware."""
+    return graph_aware(_custom_gradient(f))
