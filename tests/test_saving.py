@@ -661,3 +661,14 @@ def test_cli_summary_prints_the_saved_model(saved, capsys):
     out = capsys.readouterr().out
     assert f'Model: "{model.name}"' in out
     assert "Dense" in out and "Total params: 23" in out
+
+
+def test_a_model_with_image_ops_round_trips(tmp_path):
+    inputs = nn.Input((8, 8, 3))
+    blurred = nn.ops.image.gaussian_blur(nn.ops.image.rgb_to_grayscale(inputs))
+    model = nn.Model(inputs, layers.Flatten()(blurred))
+    model.save(tmp_path / "m.keras")
+    loaded = nn.saving.load_model(tmp_path / "m.keras")
+    images = np.random.default_rng(0).random((2, 8, 8, 3)).astype(np.float32)
+    np.testing.assert_allclose(loaded.predict(images, verbose=0),
+                               model.predict(images, verbose=0), rtol=1e-6)

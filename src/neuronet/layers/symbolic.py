@@ -338,17 +338,28 @@ def _normal(name):
     return name.replace("_", "").lower()
 
 
+def _graph_ops():
+    """(name, op) of the graph-aware ops: those of `neuronet.ops`, then of `ops.image`."""
+    from ..ops import image                        # imported late: it builds on `ops`
+    for namespace, names in ((ops, ops.__all__), (image, image.KERAS_OPS)):
+        for name in names:
+            op = getattr(namespace, name)
+            if hasattr(op, "__wrapped__"):
+                yield name, op
+
+
 def op_names():
-    """The names of the ops of `neuronet.ops` (those that record graph nodes)."""
-    return [name for name in ops.__all__ if hasattr(getattr(ops, name), "__wrapped__")]
+    """The names of the ops of `neuronet.ops` and `neuronet.ops.image` that record graph
+    nodes."""
+    return [name for name, _ in _graph_ops()]
 
 
 def find_op(op_class):
-    """The op a Keras op class names ('NotEqual', 'Mean', 'GetItem', 'ReLU', ...) among
-    the ops of `neuronet.ops`, or None."""
+    """The op a Keras op class names ('NotEqual', 'Mean', 'GetItem', 'ReLU',
+    'RGBToGrayscale', ...) among the graph-aware ops, or None."""
     if _normal(op_class) == "getitem":
         return get_item
-    for name in op_names():
+    for name, op in _graph_ops():
         if _normal(name) == _normal(op_class):
-            return getattr(ops, name).__wrapped__
+            return op.__wrapped__
     return None
