@@ -5,6 +5,7 @@ from ..io_utils import (disable_interactive_logging, enable_interactive_logging,
                         is_interactive_logging_enabled)
 from ..layers.symbolic import get_source_inputs, is_keras_tensor
 from ..models.data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from ..preprocessing.audio_dataset import audio_dataset_from_directory
 from ..preprocessing.image.dataset import image_dataset_from_directory
 from ..preprocessing.image.utils import array_to_img, img_to_array, load_img, save_img
 from ..preprocessing.sequence import pad_sequences
@@ -29,7 +30,7 @@ __all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Pr
            "PyDataset", "Sequence", "get_file", "timeseries_dataset_from_array",
            "split_dataset", "clear_session", "standardize_dtype", "get_source_inputs",
            "is_keras_tensor", "enable_interactive_logging", "disable_interactive_logging",
-           "is_interactive_logging_enabled"]
+           "is_interactive_logging_enabled", "audio_dataset_from_directory"]
 
 from .model_plot import plot_model  # noqa: E402
 
