@@ -209,13 +209,14 @@ def test_unknown_op_in_a_file_is_named():
     config = {"name": "m", "layers": [
         {"class_name": "InputLayer", "name": "x",
          "config": {"batch_shape": [None, 2], "dtype": "float32", "name": "x"}},
-        {"module": "keras.src.ops.numpy", "class_name": "Hypot", "name": "hypot",
-         "config": {"name": "hypot"}, "inbound_nodes": [{"args": [
+        {"module": "keras.src.ops.numpy", "class_name": "HistogramFixedWidth", "name": "hfw",
+         "config": {"name": "hfw"}, "inbound_nodes": [{"args": [
              {"class_name": "__keras_tensor__",
               "config": {"shape": [None, 2], "dtype": "float32", "keras_history": ["x", 0, 0]}},
          ], "kwargs": {}}]}],
-        "input_layers": ["x", 0, 0], "output_layers": ["hypot", 0, 0]}
-    with pytest.raises(ValueError, match=r"op 'Hypot', which neuronet does not have.*not_equal"):
+        "input_layers": ["x", 0, 0], "output_layers": ["hfw", 0, 0]}
+    with pytest.raises(ValueError,
+                       match=r"op 'HistogramFixedWidth', which neuronet does not have.*not_equal"):
         functional_from_config(keras.Model, config)
 
 
