@@ -4,6 +4,7 @@ random generator, with the argument checks every package layer shares.
 Every module takes arrays, dtypes and random draws from here, so that a seed set once
 makes every later draw reproducible and the float type is chosen in one place.
 """
+import numbers
 import os
 import re
 
@@ -65,6 +66,12 @@ def _checked_data_format(data_format, caller):
         raise ValueError(f"{caller}: expected one of {DATA_FORMATS} for argument 'data_format', "
                          f"received data_format={data_format!r}")
     return value
+
+
+def is_int(value):
+    """Whether `value` is an integer (Python or NumPy), bools excepted: the test behind every
+    integer argument's check."""
+    return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool)
 
 
 def check_choice(caller, name, value, valid):

@@ -7,7 +7,6 @@ Every function takes a `seed`:
 - a SeedGenerator: the next seed of its stream, so successive calls differ but the whole
   sequence repeats for a SeedGenerator built from the same initial seed.
 """
-import numbers
 
 import numpy as np
 
@@ -23,10 +22,6 @@ __all__ = ["SeedGenerator", "normal", "uniform", "randint", "truncated_normal", 
 _SEED_LIMIT = 2**32
 
 
-def _is_int(value):
-    return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool)
-
-
 class SeedGenerator:
     """A reproducible stream of seeds: each random function given it takes the next one.
 
@@ -36,7 +31,7 @@ class SeedGenerator:
     def __init__(self, seed=None, name=None):
         if seed is None:
             seed = int(backend.rng().integers(_SEED_LIMIT))
-        elif not _is_int(seed) or seed < 0:
+        elif not backend.is_int(seed) or seed < 0:
             raise ValueError(f"SeedGenerator: expected seed to be None or a non-negative int, "
                              f"received seed={seed!r}")
         self.seed = int(seed)
@@ -64,7 +59,7 @@ def _generator(seed, caller):
         return backend.rng()
     if isinstance(seed, SeedGenerator):
         return np.random.default_rng(seed.next())
-    if _is_int(seed) and seed >= 0:
+    if backend.is_int(seed) and seed >= 0:
         return np.random.default_rng(int(seed))
     raise ValueError(f"{caller}: expected seed to be None, a non-negative int or a "
                      f"SeedGenerator, received seed={seed!r}")
@@ -124,7 +119,7 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
     if logits.ndim != 2:
         raise ValueError(f"categorical: expected logits of shape (batch, classes), received "
                          f"shape {logits.shape}")
-    if not _is_int(num_samples) or num_samples < 0:
+    if not backend.is_int(num_samples) or num_samples < 0:
         raise ValueError(f"categorical: expected a non-negative int for argument 'num_samples', "
                          f"received num_samples={num_samples!r}")
     dtype = check_dtype(dtype, "categorical", None, kinds="iu")

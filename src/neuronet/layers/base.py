@@ -360,7 +360,7 @@ class Layer:
 
 def check_positive_int(caller, argument, value):
     """`value` as an int; a ValueError naming `caller` and `argument` unless it is an int > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+    if not backend.is_int(value) or value <= 0:
         raise ValueError(f"{caller}: expected a positive integer for argument '{argument}', "
                          f"received {argument}={value!r}")
     return int(value)

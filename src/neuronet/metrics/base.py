@@ -102,8 +102,7 @@ def masked_sample_weight(mask, sample_weight):
 def check_integer(value, minimum, caller, argument):
     """`value` as an int; ValueError naming `argument` unless it is an integer >= `minimum`
     (any integer when `minimum` is None)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or (
-            minimum is not None and value < minimum):
+    if not backend.is_int(value) or (minimum is not None and value < minimum):
         expected = "an integer" if minimum is None else f"an integer >= {minimum}"
         raise ValueError(f"{caller}: expected `{argument}` to be {expected}, "
                          f"received {argument}={value!r}")

@@ -21,10 +21,16 @@ from .cross_entropy import (sigmoid_binary_cross_entropy, softmax_cross_entropy,
 from .ctc import ctc_decode, ctc_loss
 from .custom_gradient import custom_gradient as _custom_gradient
 from .dropout import dropout
+from .elementwise import *  # noqa: F401,F403
+from .elementwise import __all__ as _elementwise
 from .embedding import embedding
+from .integer import *  # noqa: F401,F403
+from .integer import __all__ as _integer
 from . import linalg
 from .linalg import *  # noqa: F401,F403
 from .linalg import __all__ as _linalg
+from .manipulation import *  # noqa: F401,F403
+from .manipulation import __all__ as _manipulation
 from .math import *  # noqa: F401,F403
 from .math import SymbolicValue
 from .math import __all__ as _math
@@ -40,11 +46,17 @@ from .special import *  # noqa: F401,F403
 from .special import __all__ as _special
 from .spectral import *  # noqa: F401,F403
 from .spectral import __all__ as _spectral
+from .statistics import *  # noqa: F401,F403
+from .statistics import __all__ as _statistics
+from .trigonometry import *  # noqa: F401,F403
+from .trigonometry import __all__ as _trigonometry
 
 __all__ = (list(_math) + list(_array) + list(_activations) + list(_conv) + list(_pool)
            + list(_normalization)
            + list(_nn_functions) + list(_special) + list(_control_flow)
            + [name for name in _linalg if name != "norm"] + list(_spectral)
+           + list(_elementwise) + list(_trigonometry) + list(_statistics)
+           + list(_manipulation) + list(_integer)
            + ["linear", "dropout", "embedding", "simple_rnn", "lstm", "gru", "ctc_loss",
               "ctc_decode",
               "softmax_cross_entropy", "sparse_softmax_cross_entropy",
@@ -55,6 +67,8 @@ _NOT_OPS = {"tensor", "unbroadcast", "shape", "conv_output_length",
             "conv_transpose_output_length"}
 # Control flow calls Python functions eagerly and refuses symbolic tensors (see control_flow).
 _NOT_OPS |= set(_control_flow)
+# Facts about a tensor, Python values read from its shape and dtype (as `shape` is).
+_NOT_OPS |= {"size", "ndim", "dtype", "is_tensor"}
 
 
 def _first_symbolic(values):

@@ -529,7 +529,7 @@ def moveaxis(x, source, destination):
 
 def _check_int(value, name, caller):
     """`value` as an int, or a TypeError naming `caller` and the argument."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+    if not backend.is_int(value):
         raise TypeError(f"{caller}: expected an int for argument '{name}', "
                         f"received {name}={value!r}")
     return int(value)

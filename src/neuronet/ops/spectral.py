@@ -6,7 +6,6 @@ output gradient G = G_real + i G_imag: for Y = F(Z), the gradient of Z = Z_real 
 is F^H(G) (the conjugate transpose). The short-time transforms are compositions of
 framing, windowing and these transforms.
 """
-import numbers
 
 import numpy as np
 
@@ -94,7 +93,7 @@ def ifft2(x):
 def _fft_length(value, caller, default):
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if not backend.is_int(value) or value < 1:
         raise ValueError(f"{caller}: expected fft_length to be a positive int or None, "
                          f"received fft_length={value!r}")
     return int(value)
@@ -144,7 +143,7 @@ def irfft(x, fft_length=None):
 # --- frames and short-time transforms ---------------------------------------------------------
 
 def _positive_int(value, name, caller):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if not backend.is_int(value) or value < 1:
         raise ValueError(f"{caller}: expected {name} to be a positive int, received "
                          f"{name}={value!r}")
     return int(value)

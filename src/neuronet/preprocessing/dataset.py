@@ -234,7 +234,7 @@ class _Chained(Dataset):
 
 # --- elements ------------------------------------------------------------------------------------
 def _check_int(method, name, value, minimum):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
+    if not backend.is_int(value) or value < minimum:
         raise ValueError(f"Dataset.{method}: {name} must be an int >= {minimum}, received "
                          f"{name}={value!r}")
 

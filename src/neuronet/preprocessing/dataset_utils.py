@@ -57,7 +57,7 @@ def check_dataset_args(labels, label_mode, class_names, batch_size, shuffle, see
 
 def check_count(value, name, caller):
     """None, or an int >= 1."""
-    if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
+    if value is not None and (not backend.is_int(value) or value < 1):
         raise ValueError(f"{caller}: {name} must be None or an int >= 1, received {name}={value!r}")
 
 
