@@ -14,7 +14,7 @@ import pytest
 
 import neuronet as keras
 from neuronet import applications, backend, layers
-from neuronet.applications import imagenet_utils, mobilenet_v2, resnet50, vgg16
+from neuronet.applications import imagenet_utils, mobilenet_v2, resnet, resnet50, vgg16
 
 # Keras' own HDF5 writer, used here to produce its weight files, hands JAX arrays to NumPy 2,
 # which warns about their __array__ signature once per weight: not this project's code.
@@ -133,15 +133,15 @@ def serve_imagenet_file(monkeypatch, module, folder, fname, file_hash):
     monkeypatch.setattr(module, "BASE_WEIGHTS_PATH", folder.as_uri() + "/")
     if module is vgg16:
         monkeypatch.setitem(vgg16.WEIGHTS_FILES, False, (fname, file_hash))
-    elif module is resnet50:
-        top_hash = resnet50.WEIGHTS_HASHES["resnet50"][0]
-        monkeypatch.setitem(resnet50.WEIGHTS_HASHES, "resnet50", (top_hash, file_hash))
+    elif module is resnet:
+        top_hash = resnet.WEIGHTS_HASHES["resnet50"][0]
+        monkeypatch.setitem(resnet.WEIGHTS_HASHES, "resnet50", (top_hash, file_hash))
 
 
 IMAGENET_CASES = [
     pytest.param(vgg16, "VGG16", dict(input_shape=(32, 32, 3), pooling="avg"),
                  "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5", id="vgg16"),
-    pytest.param(resnet50, "ResNet50", dict(input_shape=(32, 32, 3), pooling="max"),
+    pytest.param(resnet, "ResNet50", dict(input_shape=(32, 32, 3), pooling="max"),
                  "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5", id="resnet50"),
     # odd, non-square images: Keras' weights for 224x224 (with a warning), asymmetric padding
     pytest.param(mobilenet_v2, "MobileNetV2", dict(input_shape=(33, 35, 3), alpha=1.4),
@@ -180,7 +180,7 @@ def test_imagenet_file_with_another_hash_is_refused(home, tmp_path, monkeypatch)
     served.mkdir()
     fname = "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
     (served / fname).write_bytes(b"not the weights")
-    serve_imagenet_file(monkeypatch, resnet50, served, fname, "0" * 32)
+    serve_imagenet_file(monkeypatch, resnet, served, fname, "0" * 32)
     with pytest.raises(ValueError, match="corrupted"):
         applications.ResNet50(weights="imagenet", include_top=False, input_shape=(32, 32, 3))
     assert not (home / "models" / fname).exists()

@@ -155,6 +155,36 @@ CASES = {
         0.8, kernel_size=3, sigma=(0.5, 1.5), value_range=(-3, 3)), [(4, 4, 2)], "float"),
     "RandomSharpness": (lambda: layers.RandomSharpness(0.7, value_range=(-3, 3)), [(4, 4, 2)],
                         "float"),
+    "AdaptiveAveragePooling1D": (lambda: layers.AdaptiveAveragePooling1D(3), [(7, 2)], "float"),
+    "AdaptiveAveragePooling2D": (lambda: layers.AdaptiveAveragePooling2D((2, 3)), [(5, 4, 2)],
+                                 "float"),
+    "AdaptiveAveragePooling3D": (lambda: layers.AdaptiveAveragePooling3D(2), [(3, 4, 5, 2)],
+                                 "float"),
+    "AdaptiveMaxPooling1D": (lambda: layers.AdaptiveMaxPooling1D(3), [(7, 2)], "float"),
+    "AdaptiveMaxPooling2D": (lambda: layers.AdaptiveMaxPooling2D(
+        (2, 3), data_format="channels_first"), [(2, 5, 4)], "float"),
+    "AdaptiveMaxPooling3D": (lambda: layers.AdaptiveMaxPooling3D(2), [(3, 4, 5, 2)], "float"),
+    "EinsumDense": (lambda: layers.EinsumDense("abc,cd->abd", (None, 3), bias_axes="d",
+                                               activation="relu"), [(2, 4)], "float"),
+    "GroupQueryAttention": (lambda: layers.GroupQueryAttention(2, 4, 2, use_gate=True),
+                            [(3, 4), (5, 4)], "float"),
+    "ReversibleEmbedding": (lambda: layers.ReversibleEmbedding(10, 4, logit_soft_cap=5.0),
+                            [(5,)], "int"),
+    "SpectralNormalization": (lambda: layers.SpectralNormalization(layers.Dense(3)), [(4,)],
+                              "float"),
+    "HashedCrossing": (lambda: layers.HashedCrossing(5, output_mode="one_hot"), [(1,), (1,)],
+                       "int"),
+    "Pipeline": (lambda: layers.Pipeline([layers.Dense(3, activation="relu"),
+                                          layers.Rescaling(0.5)]), [(4,)], "float"),
+    "RandomShear": (lambda: layers.RandomShear(0.2, 0.1), [(6, 6, 2)], "float"),
+    "RandomPerspective": (lambda: layers.RandomPerspective(scale=0.3), [(6, 6, 2)], "float"),
+    "RandomErasing": (lambda: layers.RandomErasing(value_range=(-3, 3)), [(6, 6, 2)], "float"),
+    "RandomElasticTransform": (lambda: layers.RandomElasticTransform(value_range=(-3, 3)),
+                               [(6, 6, 2)], "float"),
+    "MixUp": (lambda: layers.MixUp(), [(4, 4, 2)], "float"),
+    "CutMix": (lambda: layers.CutMix(), [(4, 4, 2)], "float"),
+    "RandAugment": (lambda: layers.RandAugment(value_range=(-3, 3)), [(6, 6, 3)], "float"),
+    "AugMix": (lambda: layers.AugMix(value_range=(-3, 3)), [(6, 6, 3)], "float"),
 }
 # Not round-tripped by the loop: the base classes, InputLayer (in every model) and Lambda
 # (its code loads only outside safe mode, see tests/test_saving_h5.py).
@@ -187,7 +217,7 @@ def make_model(layer, shapes, kind):
     """Inputs -> layer -> (Flatten) -> Dense(2), compiled with Adam."""
     dtype = {"int": "int32", "string": "string"}.get(kind, "float32")
     inputs = [nn.Input(shape, dtype=dtype) for shape in shapes]
-    if isinstance(layer, layers.MultiHeadAttention):          # query and value, positionally
+    if isinstance(layer, (layers.MultiHeadAttention, layers.GroupQueryAttention)):  # q, v
         x = layer(*inputs)
     else:
         x = layer(inputs if len(inputs) > 1 else inputs[0])

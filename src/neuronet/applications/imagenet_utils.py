@@ -15,7 +15,8 @@ import numpy as np
 
 from .. import activations, backend, ops
 from ..autograd import Tensor
-from ..layers import GlobalAveragePooling2D, GlobalMaxPooling2D, Input, SymbolicTensor
+from ..layers import (BatchNormalization, Dense, GlobalAveragePooling2D, GlobalMaxPooling2D, Input,
+                      SymbolicTensor)
 from ..utils.file_utils import get_file
 
 CLASS_INDEX_PATH = ("https://storage.googleapis.com/download.tensorflow.org/"
@@ -53,15 +54,29 @@ def preprocess_input(x, data_format=None, mode="caffe"):
 
 def preprocess_caffe(x, data_format=None):
     """Images (values 0..255) converted from RGB to BGR, then each channel zero-centered
-    with ImageNet's mean pixel, without scaling (the inputs of VGG16 and ResNet50). A float
-    NumPy array is changed in place; see `preprocess_input`."""
+    with ImageNet's mean pixel, without scaling (the inputs of VGG16, VGG19 and ResNet50,
+    101, 152). A float NumPy array is changed in place; see `preprocess_input`."""
     return preprocess_input(x, data_format=data_format, mode="caffe")
 
 
 def preprocess_tf(x, data_format=None):
-    """Images (values 0..255) scaled to [-1, 1] (the inputs of MobileNetV2). A float NumPy
-    array is changed in place; see `preprocess_input`."""
+    """Images (values 0..255) scaled to [-1, 1] (the inputs of MobileNet, MobileNetV2,
+    ResNetV2, Xception and InceptionV3). A float NumPy array is changed in place; see
+    `preprocess_input`."""
     return preprocess_input(x, data_format=data_format, mode="tf")
+
+
+def preprocess_torch(x, data_format=None):
+    """Images (values 0..255) scaled to [0, 1], then each channel standardised with
+    ImageNet's mean and std (the inputs of DenseNet). A float NumPy array is changed in
+    place; see `preprocess_input`."""
+    return preprocess_input(x, data_format=data_format, mode="torch")
+
+
+def preprocess_passthrough(x, data_format=None):
+    """`x` unchanged: the models whose first layers rescale the images themselves
+    (MobileNetV3, EfficientNet) take values 0..255 as they are. `data_format` is ignored."""
+    return x
 
 
 def _channel_axis(ndim, data_format):
@@ -276,6 +291,18 @@ def source_inputs(tensor):
     return found[0] if len(found) == 1 else found
 
 
+def classification_head(caller, x, include_top, pooling, classes, classifier_activation,
+                        weights, top_pool_name=None, pool_names=(None, None)):
+    """How most models end: with include_top, global average pooling (named
+    `top_pool_name`) and the Dense classifier "predictions"; without it, the `pooling` asked
+    for (`pool_names`: the names of the average and the max pooling layers)."""
+    if not include_top:
+        return global_pooling(x, pooling, *pool_names)
+    x = GlobalAveragePooling2D(name=top_pool_name)(x)
+    validate_activation(caller, classifier_activation, weights)
+    return Dense(classes, activation=classifier_activation, name="predictions")(x)
+
+
 def global_pooling(x, pooling, avg_name=None, max_name=None):
     """`x` with global average ("avg") or max ("max") pooling, or as is (None)."""
     if pooling == "avg":
@@ -283,6 +310,24 @@ def global_pooling(x, pooling, avg_name=None, max_name=None):
     if pooling == "max":
         return GlobalMaxPooling2D(name=max_name)(x)
     return x
+
+
+def channel_axis():
+    """The channels' axis of 4-D image tensors: -1 (channels_last) or 1 (channels_first)."""
+    return 1 if backend.image_data_format() == "channels_first" else -1
+
+
+def batch_norm(x, name=None, **kwargs):
+    """`x` through a BatchNormalization over the channels' axis (keyword arguments as
+    BatchNormalization's: epsilon, momentum, scale)."""
+    return BatchNormalization(axis=channel_axis(), name=name, **kwargs)(x)
+
+
+def make_divisible(value, divisor=8):
+    """`value` rounded to the nearest multiple of `divisor` (at least `divisor`), never more
+    than 10% below `value`: the channel counts of the MobileNets and EfficientNets."""
+    rounded = max(divisor, int(value + divisor / 2) // divisor * divisor)
+    return rounded + divisor if rounded < 0.9 * value else rounded
 
 
 def correct_pad(inputs, kernel_size):
@@ -307,3 +352,97 @@ def load_model_weights(model, weights, base_path, fname, file_hash=None):
     if weights is not None:
         model.load_weights(weights)
     return model
+
+
+def load_named_weights(model, weights, base_path, weights_name, include_top, hashes):
+    """`load_model_weights` for the models whose ImageNet files are named
+    "{weights_name}_weights_tf_dim_ordering_tf_kernels.h5" (with the top) and "..._notop.h5"
+    (without), with the md5 hashes `hashes[weights_name]` (with the top, without)."""
+    fname = file_hash = None
+    if is_imagenet(weights):
+        fname = (f"{weights_name}_weights_tf_dim_ordering_tf_kernels"
+                 f"{'' if include_top else '_notop'}.h5")
+        file_hash = hashes[weights_name][0 if include_top else 1]
+    return load_model_weights(model, weights, base_path, fname, file_hash)
+
+
+# --- the ImageNet weights of the MobileNets: one file per width multiplier and image size ---------
+
+def spatial(shape, data_format, batch_axis):
+    """(rows, cols) of an image shape, with or without its batch axis."""
+    first = (1 if data_format == "channels_first" else 0) + (1 if batch_axis else 0)
+    return shape[first], shape[first + 1]
+
+
+def check_input_width(caller, input_shape, input_tensor, data_format):
+    """When both are given, `input_shape` and `input_tensor` must have the same width."""
+    check_input_tensor(caller, input_tensor)
+    if input_shape is None or input_tensor is None:
+        return
+    tensor_cols = spatial(input_tensor.shape, data_format, batch_axis=True)[1]
+    if tensor_cols != spatial(input_shape, data_format, batch_axis=False)[1]:
+        raise ValueError(f"{caller}: the width of `input_tensor` and of `input_shape` must "
+                         f"agree; Received `input_tensor.shape={input_tensor.shape}`, "
+                         f"`input_shape={input_shape}`")
+
+
+def pretrained_default_size(input_shape, input_tensor, data_format, sizes):
+    """The side of the pretrained weights the input matches: the input's side when it is
+    square and one of `sizes`, else the largest of `sizes`. The input is `input_shape` (no
+    batch axis), else `input_tensor`'s shape; with neither, the largest size."""
+    if input_shape is not None:
+        rows, cols = spatial(input_shape, data_format, batch_axis=False)
+    elif input_tensor is not None:
+        rows, cols = spatial(input_tensor.shape, data_format, batch_axis=True)
+    else:
+        rows = cols = None
+    return rows if rows == cols and rows in sizes else max(sizes)
+
+
+def pretrained_rows(caller, rows, cols, sizes, stacklevel=3):
+    """The side of the ImageNet weight file to load: `rows` when the images are square and
+    of one of `sizes`, else the largest of `sizes`, with a warning."""
+    if rows == cols and rows in sizes:
+        return rows
+    default = max(sizes)
+    warnings.warn(f"{caller}: `input_shape` is undefined or non-square, or `rows` is not in "
+                  f"{list(sizes)}. Weights for input shape ({default}, {default}) will be "
+                  "loaded as the default.", stacklevel=stacklevel)
+    return default
+
+
+def check_pretrained_alpha(caller, alpha, alphas):
+    """ImageNet weights exist only for the width multipliers `alphas`."""
+    if alpha not in alphas:
+        listed = ", ".join(f"`{a}`" for a in alphas)
+        raise ValueError(f"{caller}: If imagenet weights are being loaded, alpha must be one "
+                         f"of {listed} only; Received `alpha={alpha}`")
+
+
+def input_of_pretrained_sizes(caller, weights, include_top, classes, pooling, input_tensor,
+                              input_shape, alpha, alphas, sizes, size_from_tensor=True):
+    """`checked_input` for the models with one ImageNet weight file per width multiplier
+    (`alpha`, one of `alphas`) and image side (one of `sizes`, the largest the default).
+
+    size_from_tensor: whether the side of `input_tensor` chooses the default input size
+    (MobileNetV2) or only `input_shape` does (MobileNet).
+    Returns (the model's inputs, the tensor the network starts from, the images' side: that
+    of the weight file to load with ImageNet weights, else the input's side or None).
+    """
+    check_weights(caller, weights, include_top, classes)
+    check_pooling(caller, pooling)
+    data_format = backend.image_data_format()
+    if size_from_tensor:
+        check_input_width(caller, input_shape, input_tensor, data_format)
+    default_size = pretrained_default_size(
+        input_shape, input_tensor if size_from_tensor else None, data_format, sizes)
+    input_shape = obtain_input_shape(caller, input_shape, default_size=default_size,
+                                     min_size=32, data_format=data_format,
+                                     require_flatten=include_top, weights=weights)
+    rows, cols = spatial(input_shape, data_format, batch_axis=False)
+    if is_imagenet(weights):
+        check_pretrained_alpha(caller, alpha, alphas)
+        rows = pretrained_rows(caller, rows, cols, sizes, stacklevel=4)
+    inputs, x = image_input(caller, input_tensor, input_shape)
+    return inputs, x, rows
+

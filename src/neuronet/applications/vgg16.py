@@ -1,6 +1,6 @@
 """VGG16 (Simonyan and Zisserman, "Very Deep Convolutional Networks for Large-Scale Image
 Recognition", ICLR 2015), layer for layer as `keras.applications.VGG16`, so that Keras'
-ImageNet weights load into it."""
+ImageNet weights load into it; `VGG` builds it and VGG19 (`vgg19`) from their blocks."""
 from ..layers import Conv2D, Dense, Flatten, MaxPooling2D
 from ..models import Model
 from . import imagenet_utils
@@ -16,6 +16,35 @@ WEIGHTS_FILES = {   # include_top: (file name, md5 hash)
             "6d6bbae143d832006294945121d1f1fc")}
 
 BLOCKS = ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512))   # (3x3 convolutions, filters)
+
+
+def VGG(caller, blocks, include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name, base_path, weights_files):
+    """A VGG network: `blocks` of ((3x3 convolutions, filters), ...), each ending in 2x2
+    max pooling, then (with include_top) two dense layers of 4096 and the classifier.
+    base_path and weights_files ({include_top: (file name, md5)}) locate the ImageNet
+    weights; caller names the model function in errors; the other arguments are VGG16's."""
+    inputs, x = imagenet_utils.checked_input(caller, weights, include_top, classes, pooling,
+                                             input_tensor, input_shape)
+
+    for block, (convolutions, filters) in enumerate(blocks, start=1):
+        for conv in range(1, convolutions + 1):
+            x = Conv2D(filters, (3, 3), activation="relu", padding="same",
+                       name=f"block{block}_conv{conv}")(x)
+        x = MaxPooling2D((2, 2), strides=(2, 2), name=f"block{block}_pool")(x)
+
+    if include_top:
+        x = Flatten(name="flatten")(x)
+        x = Dense(4096, activation="relu", name="fc1")(x)
+        x = Dense(4096, activation="relu", name="fc2")(x)
+        imagenet_utils.validate_activation(caller, classifier_activation, weights)
+        x = Dense(classes, activation=classifier_activation, name="predictions")(x)
+    else:
+        x = imagenet_utils.global_pooling(x, pooling)
+
+    model = Model(inputs, x, name=name)
+    fname, file_hash = weights_files[bool(include_top)]
+    return imagenet_utils.load_model_weights(model, weights, base_path, fname, file_hash)
 
 
 def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
@@ -40,26 +69,5 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     Inputs need `keras.applications.vgg16.preprocess_input` (RGB to BGR, mean pixel
     subtracted). Returns a functional `Model`.
     """
-    caller = "VGG16"
-    inputs, x = imagenet_utils.checked_input(caller, weights, include_top, classes, pooling,
-                                             input_tensor, input_shape)
-
-    for block, (convolutions, filters) in enumerate(BLOCKS, start=1):
-        for conv in range(1, convolutions + 1):
-            x = Conv2D(filters, (3, 3), activation="relu", padding="same",
-                       name=f"block{block}_conv{conv}")(x)
-        x = MaxPooling2D((2, 2), strides=(2, 2), name=f"block{block}_pool")(x)
-
-    if include_top:
-        x = Flatten(name="flatten")(x)
-        x = Dense(4096, activation="relu", name="fc1")(x)
-        x = Dense(4096, activation="relu", name="fc2")(x)
-        imagenet_utils.validate_activation(caller, classifier_activation, weights)
-        x = Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = imagenet_utils.global_pooling(x, pooling)
-
-    model = Model(inputs, x, name=name)
-    fname, file_hash = WEIGHTS_FILES[bool(include_top)]
-    return imagenet_utils.load_model_weights(model, weights, BASE_WEIGHTS_PATH, fname, file_hash)
-
+    return VGG("VGG16", BLOCKS, include_top, weights, input_tensor, input_shape, pooling,
+               classes, classifier_activation, name, BASE_WEIGHTS_PATH, WEIGHTS_FILES)

@@ -168,3 +168,34 @@ from .solarization import Solarization
 __all__ += ["AutoContrast", "Equalization", "RandomColorDegeneration", "RandomColorJitter",
             "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
             "RandomPosterization", "RandomSaturation", "RandomSharpness", "Solarization"]
+from .adaptive_average_pooling1d import AdaptiveAveragePooling1D
+from .adaptive_average_pooling2d import AdaptiveAveragePooling2D
+from .adaptive_average_pooling3d import AdaptiveAveragePooling3D
+from .adaptive_max_pooling1d import AdaptiveMaxPooling1D
+from .adaptive_max_pooling2d import AdaptiveMaxPooling2D
+from .adaptive_max_pooling3d import AdaptiveMaxPooling3D
+
+__all__ += ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
+            "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D"]
+from .einsum_dense import EinsumDense
+from .group_query_attention import GroupQueryAttention
+from .hashed_crossing import HashedCrossing
+from .pipeline import Pipeline
+from .reversible_embedding import ReversibleEmbedding
+from .serialization import deserialize, serialize
+from .spectral_normalization import SpectralNormalization
+
+__all__ += ["EinsumDense", "GroupQueryAttention", "HashedCrossing",
+            "Pipeline", "ReversibleEmbedding", "SpectralNormalization", "serialize",
+            "deserialize"]
+from .aug_mix import AugMix
+from .cut_mix import CutMix
+from .mix_up import MixUp
+from .rand_augment import RandAugment
+from .random_elastic_transform import RandomElasticTransform
+from .random_erasing import RandomErasing
+from .random_perspective import RandomPerspective
+from .random_shear import RandomShear
+
+__all__ += ["AugMix", "CutMix", "MixUp", "RandAugment", "RandomElasticTransform",
+            "RandomErasing", "RandomPerspective", "RandomShear"]

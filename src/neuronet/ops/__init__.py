@@ -10,6 +10,8 @@ import functools
 
 from .activations import *  # noqa: F401,F403
 from .activations import __all__ as _activations
+from .adaptive_pool import *  # noqa: F401,F403
+from .adaptive_pool import __all__ as _adaptive_pool
 from .array import *  # noqa: F401,F403
 from .array import __all__ as _array
 from .conv import *  # noqa: F401,F403
@@ -37,6 +39,8 @@ from .math import __all__ as _math
 from .nn import linear
 from .nn_functions import *  # noqa: F401,F403
 from .nn_functions import __all__ as _nn_functions
+from .nn_generic import *  # noqa: F401,F403
+from .nn_generic import __all__ as _nn_generic
 from .normalization import *  # noqa: F401,F403
 from .normalization import __all__ as _normalization
 from .pool import *  # noqa: F401,F403
@@ -57,6 +61,7 @@ __all__ = (list(_math) + list(_array) + list(_activations) + list(_conv) + list(
            + [name for name in _linalg if name != "norm"] + list(_spectral)
            + list(_elementwise) + list(_trigonometry) + list(_statistics)
            + list(_manipulation) + list(_integer)
+           + list(_adaptive_pool) + list(_nn_generic)
            + ["linear", "dropout", "embedding", "simple_rnn", "lstm", "gru", "ctc_loss",
               "ctc_decode",
               "softmax_cross_entropy", "sparse_softmax_cross_entropy",

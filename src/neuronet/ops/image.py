@@ -7,8 +7,14 @@ layout. Inside, each works on a channels-last batch (see `_channels_last`).
     rgb_to_grayscale, rgb_to_hsv, hsv_to_rgb      colour spaces (HSV values in [0, 1])
     pad_images, crop_images                       zeros added around, or borders removed
     extract_patches                               every (size) window as one vector
+    extract_patches_3d                            the same for volumes
     gaussian_blur, sobel_edges                    separable filters, zero-padded to 'same'
     affine_transform                              Keras' 8-number transforms, via `warp`
+    perspective_transform                         the projective warp moving 4 points to 4
+    elastic_transform                             a random smooth displacement of every pixel
+    map_coordinates                               any array sampled at given coordinates
+    scale_and_translate                           resampling with a kernel (JAX's)
+    ssim                                          the structural similarity of two images
 
 The filters are separable: a 2-D kernel that is the outer product of a column and a row
 kernel filters the columns, then the rows, with two 1-D cross-correlations (`_correlate`),
@@ -25,6 +31,12 @@ pixels beyond the border given by `fill_mode`, as if the input were padded:
     'nearest'   a a a a | a b c d | d d d d
     'reflect'   d c b a | a b c d | d c b a
     'wrap'      a b c d | a b c d | a b c d
+    'mirror'    c d c b | a b c d | c b a b     (map_coordinates, elastic_transform)
+
+The same sampler serves every warp: an affine or projective map, a displacement field, or
+the explicit coordinates of `map_coordinates` give the input point of each output entry;
+`_sample` turns the points into the input entries they mix and their weights, and
+`_resample` (the op) forms the weighted sums.
 
 Resizing is linear and separable: out = A_rows @ image @ A_cols^T, with the two small
 interpolation matrices of `interpolation_matrix`; `resize` is that op with its backward.
@@ -40,10 +52,13 @@ from .conv import (_grouped_col2im, _grouped_im2col, as_tuple, check_padding, cr
                    pad_array, window_geometry, zero_pad2d)
 
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
+SAMPLING_FILL_MODES = FILL_MODES + ("mirror",)   # map_coordinates, elastic_transform
 INTERPOLATIONS = ("nearest", "bilinear")      # index = interpolation order (0 or 1)
 GRAYSCALE_WEIGHTS = (0.2989, 0.5870, 0.1140)   # the luma of R, G, B (tf.image.rgb_to_grayscale)
 KERAS_OPS = ("rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "pad_images", "crop_images",
-             "extract_patches", "gaussian_blur", "sobel_edges", "affine_transform")
+             "extract_patches", "extract_patches_3d", "gaussian_blur", "sobel_edges",
+             "affine_transform", "perspective_transform", "elastic_transform",
+             "map_coordinates", "scale_and_translate", "ssim")
 
 
 # --- layouts --------------------------------------------------------------------------------------
@@ -83,6 +98,16 @@ def _channels_last(caller, images, data_format, spatial=2, batched_only=False, c
 def _floating(x):
     """A Tensor of integers as a constant Tensor of floatx(); float Tensors as they are."""
     return x if x.dtype.kind == "f" else Tensor(x.data.astype(backend.floatx()))
+
+
+def _array(value):
+    """A Tensor's values or an array-like as a float64 array (coordinates, transforms)."""
+    return np.asarray(value.data if isinstance(value, Tensor) else value, np.float64)
+
+
+def _round_half_away(x):
+    """x rounded to the nearest integer, halves away from zero (as JAX and scipy)."""
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
 
 
 def _check_float(caller, x):
@@ -234,12 +259,34 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     (batch, rows, cols, patch_height * patch_width * channels), each vector ordered row,
     column, channel (Keras' order). The gradient flows back to the inputs.
     """
-    caller = "extract_patches"
     if isinstance(size, numbers.Integral):
         size = (size, size)
     if not (isinstance(size, (tuple, list)) and len(size) in (2, 3)):
-        raise ValueError(f"{caller}: size must be an int or a tuple of 2 or 3 ints, "
+        raise ValueError(f"extract_patches: size must be an int or a tuple of 2 or 3 ints, "
                          f"received size={size!r}")
+    return _extract_patches("extract_patches", images, size, strides, dilation_rate, padding,
+                            data_format)
+
+
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid",
+                       data_format=None):
+    """Every size-window of volumes (depth, height, width, channels), batched or not, as one
+    vector of the output's channel axis: `extract_patches` with a 3-D window.
+
+    size: an int or (patch_depth, patch_height, patch_width); strides (defaults to size),
+    dilation_rate and padding as in extract_patches. The gradient flows back to the inputs.
+    """
+    if isinstance(size, numbers.Integral):
+        size = (size, size, size)
+    if not (isinstance(size, (tuple, list)) and len(size) == 3):
+        raise ValueError(f"extract_patches_3d: size must be an int or a tuple of 3 ints, "
+                         f"received size={size!r}")
+    return _extract_patches("extract_patches_3d", volumes, size, strides, dilation_rate,
+                            padding, data_format)
+
+
+def _extract_patches(caller, images, size, strides, dilation_rate, padding, data_format):
+    """`extract_patches` for a window `size` of 2 or 3 ints, errors reported as `caller`'s."""
     rank = len(size)
     size = as_tuple(size, rank, "size", caller)
     strides = size if strides is None else as_tuple(strides, rank, "strides", caller)
@@ -277,10 +324,13 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     return restore(_correlate(_correlate(x, across, axis=2), down, axis=1))
 
 
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def _positive_pair(caller, name, value):
     values = value if isinstance(value, (tuple, list)) else (value, value)
-    if len(values) == 2 and all(isinstance(v, numbers.Real) and not isinstance(v, bool)
-                                and v > 0 for v in values):
+    if len(values) == 2 and all(_is_number(v) and v > 0 for v in values):
         return float(values[0]), float(values[1])
     raise ValueError(f"{caller}: {name} must be a positive number or a pair of positive "
                      f"numbers, received {name}={value!r}")
@@ -336,7 +386,52 @@ def _correlate_array(a, kernel, axis, before, after):
     return out
 
 
-# --- affine warps (NumPy arrays in, a new array out: no gradient) ---------------------------------
+def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
+         data_format=None):
+    """The structural similarity index (SSIM) of two images, or of each pair of two batches:
+    a scalar, or one value per pair (batch,). 1 for identical images.
+
+    Over every filter_size x filter_size window inside the images ('valid'), with Gaussian
+    weights of standard deviation filter_sigma, the local means mu, variances var and
+    covariance cov of each channel give (2 mu1 mu2 + c1) (2 cov + c2) / ((mu1^2 + mu2^2 + c1)
+    (var1 + var2 + c2)), c1 = (k1 max_val)^2, c2 = (k2 max_val)^2; SSIM is its mean over
+    windows and channels. max_val: the range of the pixel values (1.0, or 255.0 for bytes).
+    Integer images give floatx() (Keras casts back to their dtype). The gradient flows back
+    to both images.
+    """
+    caller = "ssim"
+    first, second = m.tensor(image1), m.tensor(image2)
+    if first.shape != second.shape:
+        raise ValueError(f"{caller}: expected image1 and image2 of the same shape, received "
+                         f"{first.shape} and {second.shape}")
+    x, _ = _channels_last(caller, first, data_format)
+    y, _ = _channels_last(caller, second, data_format)
+    height, width = x.shape[1:3]
+    if not (isinstance(filter_size, numbers.Integral) and 1 <= filter_size <= min(height, width)):
+        raise ValueError(f"{caller}: filter_size must be an int in [1, {min(height, width)}] "
+                         f"for images of {height} x {width} pixels, received "
+                         f"filter_size={filter_size!r}")
+    _positive_pair(caller, "filter_sigma", filter_sigma)
+    x, y = _floating(x), _floating(y)
+    kernel = _gaussian_kernel(filter_size, filter_sigma)
+    before = (filter_size - 1) // 2
+    inside = (slice(None), slice(before, before + height - filter_size + 1),
+              slice(before, before + width - filter_size + 1))
+
+    def local_mean(t):             # the Gaussian-weighted mean of each window, (n, h', w', c)
+        return m.getitem(_correlate(_correlate(t, kernel, axis=2), kernel, axis=1), inside)
+    mu1, mu2 = local_mean(x), local_mean(y)
+    var1 = local_mean(x * x) - mu1 * mu1
+    var2 = local_mean(y * y) - mu2 * mu2
+    cov = local_mean(x * y) - mu1 * mu2
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+    index = ((2 * mu1 * mu2 + c1) * (2 * cov + c2)
+             / ((mu1 * mu1 + mu2 * mu2 + c1) * (var1 + var2 + c2)))
+    value = m.mean(index, axis=(1, 2, 3))                       # (n,)
+    return value if first.ndim == 4 else m.squeeze(value, 0)
+
+
+# --- warps: every output entry sampled at a point of the input ------------------------------------
 def affine_matrix(height, width, theta=0.0, tx=0.0, ty=0.0, shear=0.0, zx=1.0, zy=1.0):
     """The (..., 2, 3) matrix mapping an output pixel (x, y, 1) to the input point it samples.
 
@@ -382,8 +477,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     caller = "affine_transform"
     backend.check_choice(caller, "interpolation", interpolation, INTERPOLATIONS)
     backend.check_choice(caller, "fill_mode", fill_mode, FILL_MODES)
-    transform = np.asarray(transform.data if isinstance(transform, Tensor) else transform,
-                           np.float64)
+    transform = _array(transform)
     x, restore = _channels_last(caller, images, data_format)
     if transform.ndim not in (1, 2) or transform.shape[-1] != 8 or (
             transform.ndim == 2 and transform.shape[0] not in (1, x.shape[0])):
@@ -411,41 +505,194 @@ def warp(images, matrices, fill_mode="nearest", fill_value=0.0, interpolation="b
 
 
 def _warp(images, matrices, fill_mode, fill_value, interpolation):
-    """`warp` as an op on a float Tensor (n, height, width, channels): the output is linear
-    in the pixels, out = sum over taps of weight * input pixel (+ fill_value's share)."""
-    n, height, width, channels = images.shape
-    indices, weights = _sampling(matrices, n, height, width, fill_mode, interpolation)
-    weights = weights.astype(images.dtype)                 # (n, h, w, taps)
-    flat = images.data.reshape(-1, channels)               # (n*h*w, c): every pixel of the batch
-    out = np.zeros(images.shape, images.dtype)
-    for tap in range(indices.shape[-1]):                   # the 1, 2 or 4 taps of each pixel
+    """`warp` as an op on a float Tensor (n, height, width, channels): every output pixel
+    (x, y) samples the input point matrix @ (x, y, 1) of its image."""
+    n, height, width, _ = images.shape
+    matrices = np.broadcast_to(np.asarray(matrices, dtype=np.float64), (n, 2, 3))
+    x_in, y_in = np.moveaxis(matrices @ _pixel_grid(height, width), 1, 0)   # (n, h*w) each
+    return _sample_images(images, x_in.reshape(n, height, width), y_in.reshape(n, height, width),
+                          fill_mode, fill_value, interpolation)
+
+
+def _pixel_grid(height, width):
+    """The homogeneous coordinates (x, y, 1) of every pixel, row by row: (3, height * width)."""
+    y, x = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
+    return np.stack([x.ravel(), y.ravel(), np.ones(height * width)])
+
+
+def perspective_transform(images, start_points, end_points, interpolation="bilinear",
+                          fill_value=0, data_format=None):
+    """Images warped by the perspective (projective) map that takes the 4 `start_points` of
+    the input to the 4 `end_points` of the output.
+
+    start_points, end_points: (4, 2) points (x, y), or (batch, 4, 2) one set per image.
+    Every output pixel samples the input at H @ (x, y, 1) (divided by its third entry), H the
+    homography with H @ end = start; points beyond the border take fill_value.
+    interpolation: 'nearest' or 'bilinear'. Integer images give floatx(). The gradient flows
+    back to the images (not to the points).
+    """
+    caller = "perspective_transform"
+    backend.check_choice(caller, "interpolation", interpolation, INTERPOLATIONS)
+    start, end = _array(start_points), _array(end_points)
+    for name, points in (("start_points", start), ("end_points", end)):
+        if points.ndim not in (2, 3) or points.shape[-2:] != (4, 2):
+            raise ValueError(f"{caller}: expected {name} of shape (4, 2) or (batch, 4, 2), "
+                             f"received shape {points.shape}")
+    if start.shape != end.shape:
+        raise ValueError(f"{caller}: start_points and end_points must have the same shape, "
+                         f"received {start.shape} and {end.shape}")
+    x, restore = _channels_last(caller, images, data_format)
+    n, height, width, _ = x.shape
+    start, end = start.reshape(-1, 4, 2), end.reshape(-1, 4, 2)
+    if start.shape[0] not in (1, n):
+        raise ValueError(f"{caller}: expected one set of points or {n} (one per image), "
+                         f"received {start.shape[0]}")
+    mapped = _homography(caller, start, end) @ _pixel_grid(height, width)   # (k, 3, h*w)
+    x_in, y_in = (np.broadcast_to(mapped[:, i] / mapped[:, 2], (n, height * width))
+                  .reshape(n, height, width) for i in (0, 1))
+    return restore(_sample_images(_floating(x), x_in, y_in, "constant", fill_value,
+                                  interpolation))
+
+
+def _homography(caller, start, end):
+    """The (k, 3, 3) matrices H, H[2, 2] = 1, taking each end point (x, y, 1) to a multiple
+    of its start point, from the 8 linear equations of the 4 pairs: for each pair,
+    h0 x + h1 y + h2 - u (h6 x + h7 y) = u and h3 x + h4 y + h5 - v (h6 x + h7 y) = v,
+    (u, v) the start point."""
+    (x, y), (u, v) = np.moveaxis(end, -1, 0), np.moveaxis(start, -1, 0)    # (k, 4) each
+    one, zero = np.ones_like(x), np.zeros_like(x)
+    rows_u = np.stack([x, y, one, zero, zero, zero, -u * x, -u * y], axis=-1)   # (k, 4, 8)
+    rows_v = np.stack([zero, zero, zero, x, y, one, -v * x, -v * y], axis=-1)
+    system = np.concatenate([rows_u, rows_v], axis=1)                            # (k, 8, 8)
+    try:
+        h = np.linalg.solve(system, np.concatenate([u, v], axis=1)[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        raise ValueError(f"{caller}: the points do not define a perspective transform "
+                         f"(three of the 4 start or end points lie on one line)") from None
+    return np.concatenate([h, np.ones((len(h), 1))], axis=1).reshape(-1, 3, 3)
+
+
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
+                      fill_mode="reflect", fill_value=0.0, seed=None, data_format=None):
+    """Images deformed by a random smooth displacement of every pixel.
+
+    Each pixel (x, y) samples the input at (x + alpha dx, y + alpha dy), where dx and dy are
+    fields of normal noise times sigma, blurred by a Gaussian of standard deviation sigma
+    (int(6 sigma) | 1 taps, zero-padded), one pair of fields per image. alpha >= 0 scales the
+    displacement, sigma > 0 its smoothness. interpolation: 'nearest' or 'bilinear';
+    fill_mode: 'reflect' (default), 'constant' (fill_value), 'nearest', 'wrap' or 'mirror'.
+    seed: an int for a reproducible draw, None to draw from backend.rng(). Integer images
+    give floatx(). The gradient flows back to the images.
+    """
+    caller = "elastic_transform"
+    backend.check_choice(caller, "interpolation", interpolation, INTERPOLATIONS)
+    backend.check_choice(caller, "fill_mode", fill_mode, SAMPLING_FILL_MODES)
+    if not (_is_number(alpha) and alpha >= 0):
+        raise ValueError(f"{caller}: alpha must be a number >= 0, received alpha={alpha!r}")
+    if not (_is_number(sigma) and sigma > 0):
+        raise ValueError(f"{caller}: sigma must be a number > 0, received sigma={sigma!r}")
+    x, restore = _channels_last(caller, images, data_format)
+    rng = backend.rng() if seed is None else np.random.default_rng(seed)
+    return restore(elastic_warp(_floating(x), alpha, sigma, interpolation, fill_mode,
+                                fill_value, rng))
+
+
+def elastic_warp(images, alpha, sigma, interpolation, fill_mode, fill_value, rng):
+    """`elastic_transform` of a float Tensor (n, height, width, channels), the noise drawn
+    from the generator `rng` (dx, then dy); sigma = 0 gives no displacement."""
+    n, height, width, _ = images.shape
+    taps = int(6 * sigma) | 1
+    kernel = _gaussian_kernel(taps, sigma) if taps > 1 else np.ones(1)
+    reach = (taps - 1) // 2
+    noise = rng.standard_normal((2, n, height, width)) * sigma
+    smooth = _correlate_array(_correlate_array(noise, kernel, 3, reach, reach), kernel, 2,
+                              reach, reach)                                 # (2, n, h, w)
+    rows, cols = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
+    return _sample_images(images, cols + alpha * smooth[0], rows + alpha * smooth[1],
+                          fill_mode, fill_value, interpolation)
+
+
+def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
+    """`inputs` (an array of any rank) sampled at `coordinates`, as scipy.ndimage does.
+
+    coordinates: (inputs.ndim, ...) -- entry [:, i, j, ...] is the point (one coordinate per
+    axis of inputs) whose value goes to output [i, j, ...]; the output has the shape
+    coordinates.shape[1:]. order: 0 (nearest entry, halves rounded away from zero) or 1
+    (linear between the 2 ** ndim surrounding entries). fill_mode: 'constant' (fill_value),
+    'nearest', 'wrap', 'mirror' or 'reflect' (see the module). Integer inputs give integers
+    of their dtype (rounded). The gradient flows back to float inputs (not to the
+    coordinates).
+    """
+    caller = "map_coordinates"
+    backend.check_choice(caller, "fill_mode", fill_mode, SAMPLING_FILL_MODES)
+    if isinstance(order, bool) or order not in (0, 1):
+        raise ValueError(f"{caller}: order must be 0 (nearest) or 1 (linear), "
+                         f"received order={order!r}")
+    x = m.tensor(inputs)
+    points = _array(coordinates)
+    if points.ndim < 2 or points.shape[0] != x.ndim:
+        raise ValueError(f"{caller}: expected coordinates of shape ({x.ndim}, ...) with at "
+                         f"least 2 axes for inputs of rank {x.ndim}, received shape "
+                         f"{points.shape}")
+    indices, weights = _sample(list(points), x.shape, fill_mode, INTERPOLATIONS[order])
+    out = m.squeeze(_resample(m.expand_dims(_floating(x), -1), indices, weights, fill_mode,
+                              fill_value), -1)
+    return out if x.dtype.kind == "f" else Tensor(_round_half_away(out.data).astype(x.dtype))
+
+
+def _sample_images(images, x_in, y_in, fill_mode, fill_value, interpolation):
+    """Each image of the Tensor `images` (n, height, width, channels) sampled at its points
+    (x_in, y_in), arrays (n, ...): the op, output (n, ..., channels)."""
+    n, height, width, _ = images.shape
+    indices, weights = _sample([y_in, x_in], (height, width), fill_mode, interpolation)
+    first = np.arange(n) * (height * width)          # the index of each image's first pixel
+    indices = indices + first.reshape((n,) + (1,) * (indices.ndim - 1))
+    return _resample(images, indices, weights, fill_mode, fill_value)
+
+
+def _resample(source, indices, weights, fill_mode, fill_value):
+    """The op out[..., c] = sum over taps t of weights[..., t] * entry indices[..., t] of
+    `source`, channel c (+ the weight missing from 1 times fill_value, with 'constant').
+
+    source: a float Tensor (..., channels), its leading axes counted as one (the entries the
+    indices number); indices, weights: (..., taps) from `_sample`. Output: indices.shape[:-1]
+    + (channels,). The output is linear in source: d out / d entry = its weight.
+    """
+    channels = source.shape[-1]
+    weights = weights.astype(source.dtype)
+    flat = source.data.reshape(-1, channels)               # (entries, channels)
+    out = np.zeros(indices.shape[:-1] + (channels,), source.dtype)
+    for tap in range(indices.shape[-1]):                   # the 1, 2, 4, ... taps of each point
         out += weights[..., tap, None] * flat[indices[..., tap]]
     if fill_mode == "constant":         # the weight of the taps beyond the border goes to cval
-        out += ((1 - weights.sum(axis=-1)) * fill_value).astype(images.dtype)[..., None]
+        out += ((1 - weights.sum(axis=-1)) * fill_value).astype(source.dtype)[..., None]
 
-    def backward(g):                    # d out / d pixel = its weight: scattered with bincount
-        slots = indices[..., None] * channels + np.arange(channels)   # (n, h, w, taps, c)
-        shares = weights[..., None] * g[..., None, :]                 # (n, h, w, taps, c)
-        grad = np.bincount(slots.ravel(), shares.ravel(), minlength=images.size)
-        return (grad.reshape(images.shape).astype(images.dtype),)
-    return Tensor.from_op(out, (images,), backward)
+    def backward(g):                    # each tap's share of g, summed per entry with bincount
+        slots = indices[..., None] * channels + np.arange(channels)   # (..., taps, channels)
+        shares = weights[..., None] * g[..., None, :]                 # (..., taps, channels)
+        grad = np.bincount(slots.ravel(), shares.ravel(), minlength=source.size)
+        return (grad.reshape(source.shape).astype(source.dtype),)
+    return Tensor.from_op(out, (source,), backward)
 
 
-def _sampling(matrices, n, height, width, fill_mode, interpolation):
-    """The input pixels each output pixel mixes, and their weights: (indices, weights), each
-    (n, height, width, taps), indices into the n * height * width pixels of the batch."""
-    matrices = np.broadcast_to(np.asarray(matrices, dtype=np.float64), (n, 2, 3))
-    # the input point of every output pixel: (n, height, width) arrays of x and y
-    y_out, x_out = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
-    points = np.stack([x_out.ravel(), y_out.ravel(), np.ones(height * width)])   # (3, h*w)
-    x_in, y_in = (matrices @ points).reshape(n, 2, height, width).transpose(1, 0, 2, 3)
-    cols, col_weights = _taps(x_in, width, fill_mode, interpolation)
-    rows, row_weights = _taps(y_in, height, fill_mode, interpolation)
-    base = (np.arange(n) * (height * width))[:, None, None, None, None]
-    # every (row tap, column tap) pair: (n, h, w, row taps, column taps) -> (n, h, w, taps)
-    indices = base + rows[..., :, None] * width + cols[..., None, :]
-    weights = row_weights[..., :, None] * col_weights[..., None, :]
-    return indices.reshape(n, height, width, -1), weights.reshape(n, height, width, -1)
+def _sample(points, shape, fill_mode, interpolation):
+    """The input entries that each point mixes, and their weights: (indices, weights), each
+    of the points' shape + (taps,).
+
+    points: one coordinate array per axis of an input of `shape` (broadcast together). The
+    indices count the input's entries row-major; each point mixes every combination of its
+    taps along the axes (2 ** axes with 'bilinear', 1 with 'nearest').
+    """
+    points = np.broadcast_arrays(*points)
+    indices = np.zeros(points[0].shape + (1,), np.int64)
+    weights = np.ones(points[0].shape + (1,))
+    for coords, size in zip(points, shape):
+        axis_indices, axis_weights = _taps(coords, size, fill_mode, interpolation)
+        # every (taps so far, tap along this axis) pair, as one flat index and one weight
+        indices = (indices[..., :, None] * size + axis_indices[..., None, :]).reshape(
+            *coords.shape, -1)
+        weights = (weights[..., :, None] * axis_weights[..., None, :]).reshape(*coords.shape, -1)
+    return indices, weights
 
 
 def _taps(coords, size, fill_mode, interpolation):
@@ -455,7 +702,7 @@ def _taps(coords, size, fill_mode, interpolation):
     0..size-1 by `fill_mode`; with 'constant', the taps beyond the border weigh 0.
     """
     if interpolation == "nearest":
-        indices = np.floor(coords + 0.5)[..., None]
+        indices = _round_half_away(coords)[..., None]
         weights = np.ones_like(indices)
     else:
         low = np.floor(coords)
@@ -469,6 +716,9 @@ def _taps(coords, size, fill_mode, interpolation):
     elif fill_mode == "reflect":              # period 2*size: a b c d | d c b a
         indices = indices % (2 * size)
         indices = np.where(indices < size, indices, 2 * size - 1 - indices)
+    elif fill_mode == "mirror":               # period 2*(size-1): a b c d | c b a b
+        last = size - 1
+        indices = np.abs((indices + last) % max(2 * last, 1) - last)
     elif fill_mode == "wrap":
         indices = indices % size
     else:                                     # 'nearest'
@@ -509,6 +759,90 @@ def interpolation_matrix(size, new_size, start, count, interpolation, dtype):
         matrix[rows, start + low] += 1.0 - frac
         matrix[rows, start + high] += frac          # low == high at the last pixel: adds 0
     return matrix.astype(dtype)
+
+
+def _triangle(d):
+    return np.maximum(0.0, 1.0 - d)
+
+
+def _keys_cubic(d):                 # Keys' cubic convolution kernel, a = -0.5
+    near = ((1.5 * d - 2.5) * d) * d + 1.0
+    far = ((-0.5 * d + 2.5) * d - 4.0) * d + 2.0
+    return np.where(d >= 2.0, 0.0, np.where(d >= 1.0, far, near))
+
+
+def _lanczos(radius):
+    def kernel(d):                  # radius sin(pi d) sin(pi d / radius) / (pi d)^2, 1 at d = 0
+        safe = np.where(d > 1e-3, d, 1.0)
+        value = radius * np.sin(np.pi * safe) * np.sin(np.pi * safe / radius) / (np.pi * safe) ** 2
+        return np.where(d > radius, 0.0, np.where(d > 1e-3, value, 1.0))
+    return kernel
+
+
+SCALE_AND_TRANSLATE_KERNELS = {
+    "linear": _triangle, "bilinear": _triangle, "trilinear": _triangle,
+    "cubic": _keys_cubic, "bicubic": _keys_cubic, "tricubic": _keys_cubic,
+    "lanczos3": _lanczos(3.0), "lanczos5": _lanczos(5.0)}
+
+
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
+                        antialias=True):
+    """`images` (an array of any rank) resampled to `output_shape`, as jax.image does.
+
+    Along each axis d = spatial_dims[k], output entry i (centre i + 0.5) samples the input
+    at (i + 0.5 - translation[k]) / scale[k] (pixel centres at j + 0.5), mixing the input
+    entries with a kernel of the distance: method 'linear' / 'bilinear' / 'trilinear'
+    (triangle), 'cubic' / 'bicubic' / 'tricubic' (Keys) or 'lanczos3' / 'lanczos5'. With
+    antialias, downsampling widens the kernel by 1 / scale (a low-pass filter). The weights
+    of each output entry are normalized to sum to 1; entries that sample outside the input
+    are 0. The other axes keep their size. Integer images give floatx(). The gradient
+    flows back to the images.
+    """
+    caller = "scale_and_translate"
+    backend.check_choice(caller, "method", method, tuple(SCALE_AND_TRANSLATE_KERNELS))
+    x = _floating(m.tensor(images))
+    dims = tuple(spatial_dims)
+    if not all(isinstance(d, numbers.Integral) and -x.ndim <= d < x.ndim for d in dims):
+        raise ValueError(f"{caller}: spatial_dims must be axes of the images (rank {x.ndim}), "
+                         f"received spatial_dims={spatial_dims!r}")
+    dims = tuple(d % x.ndim for d in dims)
+    scale, translation = _array(scale).ravel(), _array(translation).ravel()
+    if not len(scale) == len(translation) == len(dims) or np.any(scale == 0):
+        raise ValueError(f"{caller}: expected one nonzero scale and one translation per "
+                         f"spatial dim ({len(dims)}), received scale={scale.tolist()} and "
+                         f"translation={translation.tolist()}")
+    shape = tuple(output_shape)
+    if len(shape) != x.ndim or any(shape[d] != x.shape[d] for d in range(x.ndim)
+                                   if d not in dims):
+        raise ValueError(f"{caller}: output_shape must have the images' rank ({x.ndim}) and "
+                         f"keep the axes outside spatial_dims {dims} (images of shape "
+                         f"{x.shape}), received output_shape={output_shape!r}")
+    kernel = SCALE_AND_TRANSLATE_KERNELS[method]
+    for axis, s, t in zip(dims, scale, translation):
+        weights = _resampling_weights(x.shape[axis], shape[axis], s, t, kernel, antialias)
+        x = _linear_along(x, weights.astype(x.dtype), axis)
+    return x
+
+
+def _resampling_weights(size, new_size, scale, translation, kernel, antialias):
+    """The (new_size, size) weights of `scale_and_translate` along one axis."""
+    centres = (np.arange(new_size) + 0.5 - translation) / scale - 0.5    # in input indices
+    widening = max(1.0 / scale, 1.0) if antialias else 1.0
+    weights = kernel(np.abs(centres[:, None] - np.arange(size)[None, :]) / widening)
+    total = weights.sum(axis=1, keepdims=True)
+    weights = np.where(np.abs(total) > 1000 * np.finfo(np.float32).eps,
+                       weights / np.where(total != 0, total, 1.0), 0.0)
+    inside = (centres >= -0.5) & (centres <= size - 0.5)
+    return np.where(inside[:, None], weights, 0.0)
+
+
+def _linear_along(x, matrix, axis):
+    """The op out = matrix applied along `axis` of the Tensor x: out[..., i, ...] = sum over j
+    of matrix[i, j] * x[..., j, ...]."""
+    def backward(g):                  # a linear map: the gradient goes through its transpose
+        return (np.moveaxis(np.tensordot(g, matrix, axes=([axis], [0])), -1, axis),)
+    out = np.moveaxis(np.tensordot(x.data, matrix, axes=([axis], [1])), -1, axis)
+    return Tensor.from_op(out, (x,), backward)
 
 
 # The Keras ops, graph-aware: given a symbolic tensor (keras.Input, a layer output) they add

@@ -88,12 +88,18 @@ def saveables(model):
             if isinstance(item, (list, tuple)):
                 visit_list(item, f"{path}/{_unique('container', used)}")
             elif isinstance(item, Layer):
-                visit(item, f"{path}/{_unique(snake_case(type(item).__name__), used)}")
+                visit(item, f"{path}/{_unique(_group_name(item), used)}")
 
     visit(model, "")
     if getattr(model, "optimizer", None) is not None:
         found.append(("optimizer", model.optimizer))
     return found
+
+
+def _group_name(layer):
+    """The weights group of a layer in a list: its Python class name in snake case, as Keras
+    names it (`keras_class_name` where Keras' class is named unlike its public name)."""
+    return snake_case(getattr(type(layer), "keras_class_name", type(layer).__name__))
 
 
 def own_variables(layer):

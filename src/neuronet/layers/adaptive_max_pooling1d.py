@@ -1,0 +1,17 @@
+"""AdaptiveMaxPooling1D: sequences pooled to a fixed size, the largest value of each bin."""
+from ..ops.adaptive_pool import adaptive_max_pool
+from .base_adaptive_pooling import BaseAdaptivePooling
+
+
+class AdaptiveMaxPooling1D(BaseAdaptivePooling):
+    """Pools sequences to `output_size`, whatever their size: the largest value of each bin.
+
+    Input shape: (batch, steps, channels), or (batch, channels, steps) with
+    data_format='channels_first'.
+    Output shape: (batch, output_size, channels) (or channels first).
+    output_size: an int or a tuple of 1 int. Bin i of an axis of length L covers
+    [floor(i * L / out), ceil((i + 1) * L / out)), out being its output size.
+    """
+
+    rank = 1
+    pool_op = staticmethod(adaptive_max_pool)
