@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..backend import check_choice
-from ..ops.image import INTERPOLATIONS, interpolation_matrix, resize
+from ..ops.image import INTERPOLATIONS, interpolation_matrix, resize_with_matrices
 from .image_preprocessing import ImagePreprocessingLayer
 
 
@@ -40,7 +40,7 @@ class Resizing(ImagePreprocessingLayer):
                                       self.interpolation, images.dtype)   # (height, rows)
         a_cols = interpolation_matrix(cols, self.width, col_start, col_count,
                                       self.interpolation, images.dtype)   # (width, cols)
-        return resize(images, a_rows, a_cols)
+        return resize_with_matrices(images, a_rows, a_cols)
 
     def _window(self, rows, cols):
         """(start, count) of the rows and of the columns that are resized."""

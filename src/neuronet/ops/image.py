@@ -48,6 +48,7 @@ import numpy as np
 from .. import backend
 from ..autograd.tensor import Tensor
 from . import math as m
+from .array import pad as pad_tensor
 from .conv import (_grouped_col2im, _grouped_im2col, as_tuple, check_padding, crop_array,
                    pad_array, window_geometry, zero_pad2d)
 
@@ -55,7 +56,7 @@ FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 SAMPLING_FILL_MODES = FILL_MODES + ("mirror",)   # map_coordinates, elastic_transform
 INTERPOLATIONS = ("nearest", "bilinear")      # index = interpolation order (0 or 1)
 GRAYSCALE_WEIGHTS = (0.2989, 0.5870, 0.1140)   # the luma of R, G, B (tf.image.rgb_to_grayscale)
-KERAS_OPS = ("rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "pad_images", "crop_images",
+KERAS_OPS = ("resize", "rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "pad_images", "crop_images",
              "extract_patches", "extract_patches_3d", "gaussian_blur", "sobel_edges",
              "affine_transform", "perspective_transform", "elastic_transform",
              "map_coordinates", "scale_and_translate", "ssim")
@@ -727,7 +728,7 @@ def _taps(coords, size, fill_mode, interpolation):
 
 
 # --- resizing (a differentiable op) ---------------------------------------------------------------
-def resize(images, a_rows, a_cols):
+def resize_with_matrices(images, a_rows, a_cols):
     """out[b, i, j, c] = sum over p, q of a_rows[i, p] * images[b, p, q, c] * a_cols[j, q].
 
     images: a Tensor (batch, rows, cols, channels); a_rows (height, rows) and a_cols
@@ -737,6 +738,56 @@ def resize(images, a_rows, a_cols):
         return (np.einsum("ip,bijc,jq->bpqc", a_rows, g, a_cols, optimize=True),)
     out = np.einsum("ip,bpqc,jq->bijc", a_rows, images.data, a_cols, optimize=True)
     return Tensor.from_op(out, (images,), backward)
+
+
+RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic")
+
+
+def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
+           pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
+    """Images resized to size = (height, width), as `keras.ops.image.resize`.
+
+    interpolation: 'nearest' (the input pixel under each output pixel's centre), 'bilinear',
+    'bicubic', 'lanczos3' or 'lanczos5' (see `scale_and_translate`); antialias widens the
+    kernel when shrinking. crop_to_aspect_ratio resizes the largest centred window with the
+    target's aspect ratio; pad_to_aspect_ratio first pads the images with `fill_value`
+    (fill_mode 'constant', the only one) to that ratio. One image or a batch; integer
+    images give floatx(). Differentiable in the images.
+    """
+    caller = "resize"
+    backend.check_choice(caller, "interpolation", interpolation, RESIZE_INTERPOLATIONS)
+    backend.check_choice(caller, "fill_mode", fill_mode, ("constant",))
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("resize: only one of `pad_to_aspect_ratio` and "
+                         "`crop_to_aspect_ratio` can be True")
+    if len(tuple(size)) != 2 or not all(backend.is_int(n) and n > 0 for n in size):
+        raise ValueError(f"resize: expected size to be (height, width) of positive ints, "
+                         f"received size={size!r}")
+    new_height, new_width = (int(n) for n in size)
+    x, restore = _channels_last(caller, images, data_format)
+    x = _floating(x)
+    height, width = x.shape[1:3]
+    if crop_to_aspect_ratio:
+        rows = max(min(height, int(width * new_height / new_width)), 1)
+        cols = max(min(width, int(height * new_width / new_height)), 1)
+        top, left = (height - rows) // 2, (width - cols) // 2
+        x = m.getitem(x, (slice(None), slice(top, top + rows), slice(left, left + cols)))
+    elif pad_to_aspect_ratio:
+        rows = max(height, int(width * new_height / new_width))
+        cols = max(width, int(height * new_width / new_height))
+        top, left = (rows - height) // 2, (cols - width) // 2
+        pads = ((0, 0), (top, rows - height - top), (left, cols - width - left), (0, 0))
+        x = pad_tensor(x, pads, constant_values=fill_value)
+    rows, cols = x.shape[1:3]
+    if interpolation == "nearest":
+        x = resize_with_matrices(
+            x, interpolation_matrix(rows, new_height, 0, rows, "nearest", x.dtype),
+            interpolation_matrix(cols, new_width, 0, cols, "nearest", x.dtype))
+    else:
+        x = scale_and_translate(x, (x.shape[0], new_height, new_width, x.shape[3]),
+                                (new_height / rows, new_width / cols), (0.0, 0.0), (1, 2),
+                                interpolation, antialias=antialias)
+    return restore(x)
 
 
 def interpolation_matrix(size, new_size, start, count, interpolation, dtype):
