@@ -27,7 +27,7 @@ from .conv_utils import (from_channels_last, join_shape, normalize_padding, spli
 from .input_spec import InputSpec
 from .rnn import flatten_states
 from .rnn_base import RecurrentLayer
-from .rnn_cells import dropout_factors
+from .rnn_cells import dropout_factors, lstm_bias_initializer
 
 __all__ = ["ConvLSTM", "ConvLSTMCell"]
 
@@ -113,17 +113,6 @@ class ConvLSTMCell(Layer):
         return join_shape(batch, out, self.filters, self.data_format)
 
     # --- weights -----------------------------------------------------------------------------
-    def _bias_initializer(self):
-        """bias_initializer, or with unit_forget_bias the forget gate's block set to ones."""
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        n, initializer = self.filters, self.bias_initializer
-
-        def forget_gate_at_one(shape, dtype=None):     # i, c, o from bias_initializer; f = 1
-            return np.concatenate([initializer((n,), dtype), np.ones(n, dtype),
-                                   initializer((2 * n,), dtype)])
-        return forget_gate_at_one
-
     def build(self, input_shape):
         """Create the weights for step inputs of `input_shape` (batch, *spatial, channels)."""
         _, spatial, channels = split_shape(tuple(input_shape), self.data_format)
@@ -143,8 +132,9 @@ class ConvLSTMCell(Layer):
             name="recurrent_kernel")
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight((width,), self._bias_initializer(),
-                                        regularizer=self.bias_regularizer,
+            initializer = lstm_bias_initializer(self.bias_initializer, self.filters,
+                                                self.unit_forget_bias)
+            self.bias = self.add_weight((width,), initializer, regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint, name="bias")
         self.built = True
 

@@ -36,6 +36,18 @@ def activation_name(owner, argument, activation):
     return name
 
 
+def lstm_bias_initializer(initializer, units, unit_forget_bias):
+    """The initializer of an LSTM bias (4 units: gates i, f, c, o): `initializer`, or with
+    unit_forget_bias the same with the forget gate's block set to ones (Keras' rule)."""
+    if not unit_forget_bias:
+        return initializer
+
+    def forget_gate_at_one(shape, dtype=None):         # i, c, o from initializer; f = 1
+        return np.concatenate([initializer((units,), dtype), np.ones(units, dtype),
+                               initializer((2 * units,), dtype)])
+    return forget_gate_at_one
+
+
 def dropout_factors(rng, shape, rate, dtype):
     """Inverted-dropout factors of `shape`: 0 with probability `rate`, else 1 / (1 - rate)."""
     keep = 1.0 - rate
@@ -364,14 +376,7 @@ class LSTMCell(GatedCell):
         self.unit_forget_bias = bool(unit_forget_bias)
 
     def bias_initial_value(self):
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        units, initializer = self.units, self.bias_initializer
-
-        def forget_gate_at_one(shape, dtype=None):     # i, c, o from bias_initializer; f = 1
-            return np.concatenate([initializer((units,), dtype), np.ones(units, dtype),
-                                   initializer((2 * units,), dtype)])
-        return forget_gate_at_one
+        return lstm_bias_initializer(self.bias_initializer, self.units, self.unit_forget_bias)
 
     def _step(self, x, h, states):
         n = self.units
