@@ -474,3 +474,17 @@ def test_attention_in_a_functional_model_with_two_inputs():
     q, v = _normal(B, T, 4, seed=1), _normal(B, S, 4, seed=2)
     np.testing.assert_allclose(model.predict([q, v], verbose=0), attention([q, v]).data,
                                rtol=1e-6)
+
+
+def test_multi_head_attention_kernels_draw_with_keras_fans():
+    """Keras counts a projection kernel's fans along its input and output axes: glorot's
+    limit for the (64, 8, 8) query kernel is sqrt(6 / (64 + 64)), not that of a
+    convolution kernel's fans."""
+    x = np.zeros((2, 5, 64), np.float32)
+    layer = layers.MultiHeadAttention(8, 8)
+    layer(x, x)
+    limit = np.sqrt(6 / (64 + 64))
+    for weight in layer.weights:
+        if weight.numpy().ndim == 3:
+            largest = np.abs(weight.numpy()).max()
+            assert 0.95 * limit < largest <= limit, weight.name

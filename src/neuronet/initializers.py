@@ -19,7 +19,7 @@ __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "Identity", "RandomNormal", "RandomUniform",
     "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
     "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal", "IdentityInitializer",
-    "OrthogonalInitializer", "compute_fans",
+    "OrthogonalInitializer", "compute_fans", "with_fans",
     "get", "serialize", "deserialize",
 ]
 
@@ -341,6 +341,19 @@ class Orthogonal(RandomInitializer):
 
     def get_config(self):
         return {**super().get_config(), "gain": self.gain}
+
+
+def with_fans(initializer, fan_in, fan_out):
+    """`initializer`, whose VarianceScaling draws (glorot, he, lecun, ...) count the given
+    fans instead of those of the weight's shape: Keras' rule for the kernels of EinsumDense
+    and attention, whose axes split into input and output axes. Other initializers are
+    returned as they are."""
+    if not isinstance(initializer, VarianceScaling):
+        return initializer
+
+    def draw(shape, dtype=None):
+        return initializer((fan_in, fan_out), dtype).reshape(shape)   # i.i.d.: any layout
+    return draw
 
 
 # Lower-case aliases, as `keras.initializers` exports them.

@@ -155,17 +155,10 @@ class EinsumDense(KernelLayer):
                                         constraint=self.bias_constraint, name="bias")
 
     def _fitted_kernel_initializer(self, shapes):
-        """The kernel initializer; a VarianceScaling one draws as for a (fan_in, fan_out)
-        matrix, the fans counted along the kernel's input and output axes."""
-        initializer = self.kernel_initializer
-        if not isinstance(initializer, initializers.VarianceScaling):
-            return initializer
-        fans = tuple(math.prod(shapes.kernel[i] for i in axes)
-                     for axes in (shapes.input_axes, shapes.output_axes))
-
-        def draw(shape, dtype=None):
-            return initializer(fans, dtype).reshape(shape)  # i.i.d. values: any layout will do
-        return draw
+        """The kernel initializer, its fans counted along the kernel's input and output axes."""
+        fan_in, fan_out = (math.prod(shapes.kernel[i] for i in axes)
+                           for axes in (shapes.input_axes, shapes.output_axes))
+        return initializers.with_fans(self.kernel_initializer, fan_in, fan_out)
 
     def call(self, inputs):
         outputs = m.einsum(self.equation, inputs, self.kernel)

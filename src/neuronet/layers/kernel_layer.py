@@ -20,9 +20,13 @@ class KernelLayer(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
 
-    def add_kernel_and_bias(self, kernel_shape, bias_shape):
-        """Create `self.kernel` and, with use_bias, `self.bias` (else None); for `build`."""
-        self.kernel = self.add_weight(kernel_shape, self.kernel_initializer,
+    def add_kernel_and_bias(self, kernel_shape, bias_shape, fans=None):
+        """Create `self.kernel` and, with use_bias, `self.bias` (else None); for `build`.
+        fans: (fan_in, fan_out) for the kernel initializer, when the kernel's shape does
+        not tell them (see `initializers.with_fans`)."""
+        initializer = (self.kernel_initializer if fans is None
+                       else initializers.with_fans(self.kernel_initializer, *fans))
+        self.kernel = self.add_weight(kernel_shape, initializer,
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, name="kernel")
         self.bias = None

@@ -34,7 +34,8 @@ class HeadProjection(KernelLayer):
 
     def build(self, input_shape):
         in_axes = tuple(input_shape[len(input_shape) - self.contracted:])
-        self.add_kernel_and_bias(in_axes + self.out_axes, self.out_axes)
+        self.add_kernel_and_bias(in_axes + self.out_axes, self.out_axes,   # Keras' fans
+                                 fans=(math.prod(in_axes), math.prod(self.out_axes)))
         self.input_spec = InputSpec(min_ndim=self.contracted + 1,
                                     axes={i - self.contracted: n for i, n in enumerate(in_axes)})
 
