@@ -702,3 +702,31 @@ def test_a_model_with_image_ops_round_trips(tmp_path):
     images = np.random.default_rng(0).random((2, 8, 8, 3)).astype(np.float32)
     np.testing.assert_allclose(loaded.predict(images, verbose=0),
                                model.predict(images, verbose=0), rtol=1e-6)
+
+
+def _dict_model(library):
+    class DictModel(library.Model):
+        """Layers held in a dict attribute, as Keras tracks them."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.blocks = {"a": library.layers.Dense(3), "b": library.layers.Dense(2)}
+
+        def call(self, x):
+            return self.blocks["b"](self.blocks["a"](x))
+    return DictModel()
+
+
+def test_layers_held_in_a_dict_are_saved_where_keras_puts_them(real_keras, tmp_path):
+    x = np.random.default_rng(0).random((4, 5)).astype(np.float32)
+    ours = _dict_model(nn)
+    expected = ours(x).numpy()
+    ours.save_weights(tmp_path / "ours.weights.h5")
+    theirs = _dict_model(real_keras)
+    theirs(x)
+    theirs.load_weights(tmp_path / "ours.weights.h5")
+    np.testing.assert_allclose(np.asarray(theirs(x)), expected, rtol=1e-6)
+    again = _dict_model(nn)
+    again(x)
+    again.load_weights(tmp_path / "ours.weights.h5")
+    np.testing.assert_array_equal(again(x).numpy(), expected)

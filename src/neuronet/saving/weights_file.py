@@ -49,8 +49,8 @@ def _unique(base, used):
 
 
 def _children(layer):
-    """(attribute, layer or list) under `layer`: a model's layers first, then the layers
-    held as attributes, sorted by name."""
+    """(attribute, layer or container) under `layer`: a model's layers first, then the
+    layers (and lists, tuples and dicts of them) held as attributes, sorted by name."""
     from .functional import layer_order
     children = []
     if getattr(layer, "_functional", False):
@@ -77,15 +77,16 @@ def saveables(model):
             return
         for name, child in _children(obj):
             child_path = f"{path}/{name}" if path else name
-            if isinstance(child, (list, tuple)):
+            if isinstance(child, (list, tuple, dict)):
                 visit_list(child, child_path)
             elif isinstance(child, Layer):
                 visit(child, child_path)
 
     def visit_list(items, path):
+        """A list, tuple or dict of layers (a dict's values in its order, as Keras)."""
         used = {}
-        for item in items:
-            if isinstance(item, (list, tuple)):
+        for item in (items.values() if isinstance(items, dict) else items):
+            if isinstance(item, (list, tuple, dict)):
                 visit_list(item, f"{path}/{_unique('container', used)}")
             elif isinstance(item, Layer):
                 visit(item, f"{path}/{_unique(_group_name(item), used)}")
