@@ -177,7 +177,7 @@ def get_object(identifier, module, deserializer):
 
 _FUNCTIONAL_MODULE = "keras.src.models.functional"
 _CATEGORIES = ("schedules", "layers", "losses", "metrics", "optimizers", "initializers",
-               "regularizers", "activations", "models")
+               "regularizers", "activations", "models", "utils")
 
 
 def _public(module, base):
@@ -194,6 +194,7 @@ def registry():
     """{category: {Keras class name: neuronet class}} of everything a file may name."""
     from .. import initializers, layers, losses, metrics, models, optimizers, regularizers
     from ..optimizers import schedules
+    from ..utils.feature_space import FeatureSpace
     return {
         "layers": _public(layers, layers.Layer),
         "models": {"Sequential": models.Sequential, "Functional": models.Model,
@@ -204,6 +205,7 @@ def registry():
         "metrics": dict(metrics.CLASSES),
         "initializers": _public(initializers, initializers.Initializer),
         "regularizers": _public(regularizers, regularizers.Regularizer),
+        "utils": {"FeatureSpace": FeatureSpace},
     }
 
 

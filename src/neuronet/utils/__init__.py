@@ -35,3 +35,7 @@ __all__ = ["set_random_seed", "to_categorical", "normalize", "plot_history", "Pr
 from .model_plot import plot_model  # noqa: E402
 
 __all__ += ["plot_model"]
+
+from .feature_space import FeatureSpace  # noqa: E402
+
+__all__ += ["FeatureSpace"]
