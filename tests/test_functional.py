@@ -254,8 +254,8 @@ def test_missing_dict_input_and_non_input_as_input():
     model = keras.Model([a, b], keras.layers.concatenate([a, b]))
     with pytest.raises(ValueError, match=r"no value for input\(s\) \['b'\]"):
         model({"a": np.zeros((2, 3))})
-    with pytest.raises(ValueError, match="made by neuronet.Input"):
-        keras.Model(Dense(2)(a), b)
+    with pytest.raises(ValueError, match="is not connected to the inputs"):
+        keras.Model(Dense(2)(a), b)             # a layer output may be an input; b is cut off
 
 
 def test_merge_of_incompatible_shapes_names_every_shape():
@@ -358,3 +358,20 @@ def test_a_single_output_given_in_a_list_comes_out_alone_as_in_keras():
     assert model.output_shape == (None, 2) and isinstance(model.output, list)
     model.compile(optimizer="sgd", loss=["mse"])
     model.fit(x, np.zeros((4, 2), np.float32), verbose=0)
+
+
+def test_a_model_can_start_at_a_layer_output_as_keras_allows():
+    """Keras' rule (the FeatureSpace tutorial's): an input that is a layer output becomes a
+    new Input of its shape, and the layers after it are called again on that."""
+    a = keras.Input((3,))
+    hidden = keras.layers.Dense(4)(a)
+    head = keras.layers.Dense(1)
+    out = head(hidden)
+    full = keras.Model(a, out)
+    tail = keras.Model(hidden, out)
+    assert [type(layer).__name__ for layer in tail.layers] == ["InputLayer", "Dense"]
+    assert tail.layers[1] is head and tail.inputs[0].shape == (None, 4)
+    x = np.random.default_rng(0).random((2, 3)).astype(np.float32)
+    features = full.layers[1](x).numpy()
+    np.testing.assert_allclose(tail.predict(features, verbose=0), full.predict(x, verbose=0),
+                               rtol=1e-6)

@@ -50,17 +50,14 @@ class Model(Trainer, Layer):
 
     # --- the functional graph ---------------------------------------------------------------------
     def _init_graph(self, inputs, outputs):
-        self._input_structure, self._output_structure = inputs, outputs
-        self.inputs, self.outputs = _flatten(inputs), _flatten(outputs)
-        for tensor in self.inputs + self.outputs:
+        for tensor in _flatten(inputs) + _flatten(outputs):
             if not isinstance(tensor, SymbolicTensor):
                 raise TypeError(f"Model '{self.name}': inputs and outputs must come from "
                                 f"neuronet.Input and layer calls, received {type(tensor).__name__}")
-        for tensor in self.inputs:
-            if tensor.node is not None:
-                raise ValueError(f"Model '{self.name}': every input must be made by "
-                                 f"neuronet.Input; {tensor} is the output of layer "
-                                 f"'{tensor.node.layer.name}'")
+        if any(tensor.node is not None for tensor in _flatten(inputs)):
+            inputs, outputs = _cut_at(inputs, outputs, self.name)
+        self._input_structure, self._output_structure = inputs, outputs
+        self.inputs, self.outputs = _flatten(inputs), _flatten(outputs)
         self._nodes = _nodes_in_order(self.outputs, self.inputs, self.name)
         self._input_layers = []
         for tensor in self.inputs:
@@ -350,6 +347,23 @@ def _without_batch(shape):
     if _is_shape_list(shape):
         return [_without_batch(s) for s in shape]
     return (None,) + tuple(shape[1:])
+
+
+def _cut_at(inputs, outputs, model_name):
+    """(inputs, outputs) of a graph that starts at `inputs` when some of them are layer
+    outputs, as Keras allows: each such input is replaced by a new `Input` of its shape and
+    dtype, and the layer calls from the inputs to the outputs are made again on them."""
+    from ..layers.input_layer import Input
+    flat = _flatten(inputs)
+    fresh = {id(t): t if t.node is None else Input(batch_shape=t.shape, dtype=t.dtype)
+             for t in flat}
+    values = dict(fresh)
+    for node in _nodes_in_order(_flatten(outputs), flat, model_name):
+        args, kwargs = node.arguments(values)
+        for tensor, value in zip(node.outputs, flatten(node.layer(*args, **kwargs),
+                                                       SymbolicTensor)):
+            values[id(tensor)] = value
+    return _map(lambda t: fresh[id(t)], inputs), _map(lambda t: values[id(t)], outputs)
 
 
 def _nodes_in_order(outputs, inputs, model_name):
