@@ -185,6 +185,12 @@ CASES = {
     "CutMix": (lambda: layers.CutMix(), [(4, 4, 2)], "float"),
     "RandAugment": (lambda: layers.RandAugment(value_range=(-3, 3)), [(6, 6, 3)], "float"),
     "AugMix": (lambda: layers.AugMix(value_range=(-3, 3)), [(6, 6, 3)], "float"),
+    "STFTSpectrogram": (lambda: layers.STFTSpectrogram(mode="magnitude", frame_length=8,
+                                                       frame_step=4, fft_length=16),
+                        [(32, 2)], "float"),
+    "MelSpectrogram": (lambda: layers.MelSpectrogram(fft_length=16, sequence_stride=8,
+                                                     num_mel_bins=4, sampling_rate=1000),
+                       [(32,)], "float"),
 }
 # Not round-tripped by the loop: the base classes, InputLayer (in every model) and Lambda
 # (its code loads only outside safe mode, see tests/test_saving_h5.py).

@@ -335,3 +335,18 @@ def test_finite_check_of_the_data_sees_nan_and_inf_and_allows_large_values():
         x[2, 1] = bad
         with pytest.raises(ValueError, match="'x' contains NaN or inf"):
             check_finite(x, "x")
+
+
+def test_loss_scale_factor_scales_the_loss_and_divides_the_gradients_back():
+    """fit differentiates optimizer.scale_loss(loss), as Keras' trainers do, so a
+    loss_scale_factor leaves the training unchanged (up to rounding)."""
+    rng = np.random.default_rng(0)
+    x, y = rng.random((32, 3)).astype(np.float32), rng.random((32, 1)).astype(np.float32)
+    weights = []
+    for factor in (None, 64.0):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.set_weights([np.ones((3, 1), np.float32), np.zeros(1, np.float32)])
+        model.compile(optimizer=keras.optimizers.SGD(0.1, loss_scale_factor=factor), loss="mse")
+        model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
+        weights.append(model.get_weights()[0])
+    np.testing.assert_allclose(weights[1], weights[0], rtol=1e-5)

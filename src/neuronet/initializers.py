@@ -19,7 +19,7 @@ __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "Identity", "RandomNormal", "RandomUniform",
     "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
     "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal", "IdentityInitializer",
-    "OrthogonalInitializer", "compute_fans", "with_fans",
+    "OrthogonalInitializer", "STFT", "STFTInitializer", "window_values", "compute_fans", "with_fans",
     "get", "serialize", "deserialize",
 ]
 
@@ -356,11 +356,93 @@ def with_fans(initializer, fan_in, fan_out):
     return draw
 
 
+# --- Fourier kernels --------------------------------------------------------------------------
+
+# Cosine-sum windows: w(n) = a0 - a1 cos(2 pi n / M) + a2 cos(4 pi n / M), with M = N - 1
+# (symmetric) or M = N (periodic, for spectral analysis), as scipy.signal.get_window.
+_COSINE_WINDOWS = {"hann": (0.5, 0.5, 0.0), "hamming": (0.54, 0.46, 0.0),
+                   "blackman": (0.42, 0.5, 0.08), "boxcar": (1.0, 0.0, 0.0)}
+WINDOWS = tuple(_COSINE_WINDOWS)
+
+
+def _check_window_name(window, caller):
+    if isinstance(window, str):
+        backend.check_choice(caller, "window", window, WINDOWS)
+
+
+def window_values(window, length, periodic=False):
+    """The float64 values (length,) of the window named `window` ('hann', 'hamming',
+    'blackman' or 'boxcar'): symmetric, or periodic (the first `length` values of the
+    symmetric window of length + 1) when `periodic` is True."""
+    _check_window_name(window, "window_values")
+    a0, a1, a2 = _COSINE_WINDOWS[window]
+    if length == 1:
+        return np.ones(1)
+    angle = 2 * np.pi * np.arange(length) / (length if periodic else length - 1)
+    return a0 - a1 * np.cos(angle) + a2 * np.cos(2 * angle)
+
+
+class STFT(Initializer):
+    """Convolution kernels (frame_length, 1, fft_length // 2 + 1) whose output is the real or
+    imaginary part of the windowed discrete Fourier transform of each frame.
+
+    Entry [t, 0, k] is cos(2 pi t k / N) ('real') or -sin(2 pi t k / N) ('imag') times
+    window[t] / scale, where N = 2 * (bins - 1) comes from the last axis of the shape.
+
+    Args:
+        side: 'real' or 'imag'.
+        window: a window name ('hann', 'hamming', 'blackman', 'boxcar'), an array of
+            frame_length values, or None (no window, no scaling).
+        scaling: 'density' (scale = the L2 norm of the window), 'spectrum' (its L1 norm)
+            or None (scale = 1).
+        periodic: whether a named window is periodic rather than symmetric.
+    """
+
+    _SIDES = ("real", "imag")
+    _SCALINGS = ("density", "spectrum", None)
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        backend.check_choice("STFT", "side", side, self._SIDES)
+        backend.check_choice("STFT", "scaling", scaling, self._SCALINGS)
+        _check_window_name(window, "STFT")
+        self.side = side
+        self.window = window if window is None or isinstance(window, str) else (
+            np.asarray(window, dtype=np.float64).tolist())
+        self.scaling = scaling
+        self.periodic = bool(periodic)
+
+    def __call__(self, shape, dtype=None):
+        shape = _resolve_shape(shape, "STFT")
+        dtype = _resolve_dtype(dtype)
+        if len(shape) != 3 or shape[2] < 2:
+            raise ValueError(f"STFT: expected a shape (frame_length, input_channels, "
+                             f"fft_length // 2 + 1) with at least 2 bins, received shape={shape}")
+        frame_length, _, bins = shape
+        time = np.arange(frame_length)[:, None]                  # (T, 1)
+        angle = -2 * np.pi * time * np.arange(bins) / (2 * (bins - 1))   # (T, bins)
+        kernel = np.cos(angle) if self.side == "real" else np.sin(angle)
+        if self.window is not None:
+            win = (window_values(self.window, frame_length, self.periodic)
+                   if isinstance(self.window, str) else np.asarray(self.window))
+            if win.shape != (frame_length,):
+                raise ValueError(f"STFT: expected a window of shape ({frame_length},) "
+                                 f"(frame_length), received shape {win.shape}")
+            scale = {"density": np.sqrt(np.sum(win ** 2)), "spectrum": np.sum(np.abs(win)),
+                     None: 1.0}[self.scaling]
+            kernel = kernel * win[:, None] / scale
+        return np.broadcast_to(kernel[:, None, :], shape).astype(dtype)
+
+    def get_config(self):
+        return {"side": self.side, "window": self.window, "periodic": self.periodic,
+                "scaling": self.scaling}
+
+
 # Lower-case aliases, as `keras.initializers` exports them.
 zeros, ones, constant, identity = Zeros, Ones, Constant, Identity
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
 variance_scaling, orthogonal = VarianceScaling, Orthogonal
 IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal     # Keras 3's long names
+stft, STFTInitializer = STFT, STFT
 glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
 he_uniform, he_normal, lecun_uniform, lecun_normal = HeUniform, HeNormal, LecunUniform, LecunNormal
 
@@ -371,9 +453,10 @@ _MODULE = "keras.initializers"
 _NAMES = name_table(
     [Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
      VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform,
-     LecunNormal, Orthogonal],
+     LecunNormal, Orthogonal, STFT],
     {"zero": Zeros, "one": Ones, "normal": RandomNormal, "uniform": RandomUniform,
-     "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal})
+     "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+     "STFTInitializer": STFT})
 
 
 def serialize(initializer):

@@ -199,3 +199,7 @@ from .random_shear import RandomShear
 
 __all__ += ["AugMix", "CutMix", "MixUp", "RandAugment", "RandomElasticTransform",
             "RandomErasing", "RandomPerspective", "RandomShear"]
+from .mel_spectrogram import MelSpectrogram
+from .stft_spectrogram import STFTSpectrogram
+
+__all__ += ["MelSpectrogram", "STFTSpectrogram"]

@@ -102,9 +102,10 @@ class Trainer:
         with recording() as nodes:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
-        self._loss_tracker.update_state(loss.data, sample_weight=_batch_size(x))
+            scaled = self.optimizer.scale_loss(loss)       # loss scaling: the optimizer
+        self._loss_tracker.update_state(loss.data, sample_weight=_batch_size(x))  # divides back
         variables = self._compiled_trainable_weights()
-        found = backpropagate(loss, wanted=self._trainable_set_at_compile, recorded=nodes)
+        found = backpropagate(scaled, wanted=self._trainable_set_at_compile, recorded=nodes)
         grads = [found.get(v) for v in variables]
         self.optimizer.apply(grads, variables)
         return self.compute_metrics(x, y, y_pred, sample_weight)

@@ -14,17 +14,21 @@ from .base import Optimizer
 from .ftrl import Ftrl
 from .lamb import Lamb
 from .lion import Lion
+from .loss_scale_optimizer import LossScaleOptimizer
+from .muon import Muon
 from .nadam import Nadam
 from .rmsprop import RMSprop
+from .schedule_free_adamw import ScheduleFreeAdamW
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax",
-           "Nadam", "Lion", "Ftrl", "Lamb", "Adafactor", "schedules", "get", "serialize",
-           "deserialize"]
+           "Nadam", "Lion", "Ftrl", "Lamb", "Adafactor", "Muon", "ScheduleFreeAdamW",
+           "LossScaleOptimizer", "schedules", "get", "serialize", "deserialize"]
 
 _OPTIMIZERS = {cls.__name__.lower(): cls
                for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion,
-                           Ftrl, Lamb, Adafactor)}
+                           Ftrl, Lamb, Adafactor, Muon, ScheduleFreeAdamW,
+                           LossScaleOptimizer)}
 
 
 def serialize(optimizer):
