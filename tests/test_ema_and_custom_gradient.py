@@ -118,3 +118,15 @@ def test_custom_gradient_in_a_functional_model_and_errors():
         return x
     with pytest.raises(ValueError, match="must return a pair \\(output, grad_fn\\)"):
         broken(np.ones(2))
+
+
+def test_swap_ema_weights_sees_through_a_loss_scale_optimizer():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    inner = keras.optimizers.SGD(0.05, use_ema=True, ema_momentum=0.8)
+    model.compile(optimizer=keras.optimizers.LossScaleOptimizer(inner), loss="mse")
+    for _ in range(3):
+        model.train_on_batch(X, Y)
+    averages = [a.numpy() for a in inner._model_variables_moving_average]
+    swapped = model.evaluate(X, Y, verbose=0, callbacks=[keras.callbacks.SwapEMAWeights()])
+    model.set_weights(averages)
+    assert swapped == pytest.approx(model.evaluate(X, Y, verbose=0), rel=1e-6)

@@ -20,6 +20,7 @@ class SwapEMAWeights(Callback):
 
     def _ema_pairs(self):
         optimizer = self.model.optimizer
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)     # LossScaleOptimizer
         if not getattr(optimizer, "use_ema", False):
             raise ValueError("SwapEMAWeights must be used when `use_ema=True` is set on the "
                              f"optimizer. Received: use_ema={getattr(optimizer, 'use_ema', None)}")
