@@ -807,3 +807,21 @@ def test_new_ops_build_functional_models():
 def test_bad_arguments_raise_clear_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_quantiles_read_q_exactly_and_handle_empty_kept_axes():
+    np.testing.assert_array_equal(ops.quantile(np.arange(6.0), 0.1, method="nearest").numpy(),
+                                  0.0)
+    assert ops.quantile(np.arange(6.0), 0.7).numpy() == np.quantile(np.arange(6.0), 0.7)
+    assert ops.median(np.zeros((0, 3)), axis=1).shape == (0,)
+    empty = Tensor(np.zeros((0, 3)), requires_grad=True)
+    ops.sum(ops.prod(empty, axis=1)).backward()
+    assert empty.grad.shape == (0, 3)
+
+
+def test_a_float32_tensor_sets_the_dtype_of_psnr_and_conv():
+    x = Tensor(np.random.default_rng(0).random((1, 5, 5, 2)).astype(np.float32))
+    assert ops.psnr(x, np.zeros((1, 5, 5, 2)), 1.0).dtype == np.float32
+    assert ops.psnr(np.zeros((1, 5, 5, 2)), x, 1.0).dtype == np.float32
+    assert ops.conv(x, np.ones((3, 3, 2, 4))).dtype == np.float32
+    assert ops.separable_conv(x, np.ones((3, 3, 2, 1)), np.ones((1, 1, 2, 3))).dtype == np.float32

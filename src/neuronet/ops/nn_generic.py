@@ -18,7 +18,8 @@ from .. import backend
 from ..autograd.tensor import Tensor
 from .conv import (_conv_nd, _conv_transpose, _depthwise_conv, _separable_conv, as_tuple,
                    kernel_windows, window_geometry)
-from .math import _floating, cast, log, mean, reshape, square, subtract, tensor, transpose
+from .elementwise import promote_float
+from .math import log, mean, reshape, square, subtract, tensor, transpose
 from .pool import _avg_pool, _max_pool
 
 __all__ = ["conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_pool",
@@ -54,7 +55,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     channels / groups, filters), the groups being channels // kernel.shape[-2] (as Keras
     infers them) -> (batch, *out_spatial, filters). padding: 'valid' or 'same'.
     """
-    kernel = tensor(kernel)
+    inputs, kernel = promote_float(inputs, kernel)
 
     def run(x, rank):
         in_channels = kernel.shape[-2] if kernel.ndim >= 2 else 0
@@ -103,7 +104,8 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     depthwise_kernel: (*kernel_size, channels, depth_multiplier); pointwise_kernel: (1, ..., 1,
     channels * depth_multiplier, filters) -> (batch, *out_spatial, filters) (or channels first).
     """
-    depthwise_kernel = tensor(depthwise_kernel)
+    inputs, depthwise_kernel, pointwise_kernel = promote_float(inputs, depthwise_kernel,
+                                                               pointwise_kernel)
 
     def run(x, rank):
         return _separable_conv("separable_conv", rank, x, depthwise_kernel, pointwise_kernel,
@@ -194,10 +196,7 @@ def space_to_depth(x, block_size, data_format="channels_last"):
 def psnr(x1, x2, max_val):
     """Peak signal-to-noise ratio in decibels, over all elements:
     20 log10(max_val) - 10 log10(mean((x1 - x2) ** 2)). A scalar; x1 and x2 of one shape."""
-    x2 = _floating(x2)
-    x1 = tensor(x1, like=x2)
-    if x1.dtype != x2.dtype:
-        x1 = cast(x1, x2.dtype)
+    x1, x2 = promote_float(x1, x2)
     if x1.shape != x2.shape:
         raise ValueError(f"psnr: expected x1 and x2 of the same shape, received x1.shape="
                          f"{x1.shape} and x2.shape={x2.shape}")

@@ -8,6 +8,7 @@ their gradient through the sorted values they interpolate. Integer sums and prod
 their dtype (booleans, int8 and int16 widen to int32), as in Keras; means, variances and
 quantiles of integers are floatx().
 """
+import math
 import numbers
 
 import numpy as np
@@ -65,7 +66,8 @@ def _products_of_others(a, axes):
     order of the slice), which needs no division and so is exact where entries are zero."""
     rest = [i for i in range(a.ndim) if i not in axes]
     moved = np.transpose(a, rest + list(axes))
-    lanes = moved.reshape(moved.shape[:len(rest)] + (-1,))          # (..., n)
+    count = math.prod(a.shape[i] for i in axes)
+    lanes = moved.reshape(moved.shape[:len(rest)] + (count,))      # (..., n)
     if lanes.shape[-1] == 0:
         return np.zeros_like(a)
     ones = np.ones(lanes.shape[:-1] + (1,), a.dtype)
@@ -195,7 +197,7 @@ def _quantile(x, q, axis, method, keepdims, skip_nan, caller, scale=1.0):
     a NaN gives NaN."""
     backend.check_choice(caller, "method", method, QUANTILE_METHODS)
     x = _floating(x)
-    fractions = np.asarray(as_array(q), np.float64)
+    fractions = np.asarray(q.data if isinstance(q, Tensor) else q, np.float64)  # exact q
     if np.isnan(fractions).any() or (fractions < 0).any() or (fractions > scale).any():
         raise ValueError(f"{caller}: expected q in [0, {scale:g}], received "
                          f"q={fractions.tolist()}")
@@ -203,7 +205,8 @@ def _quantile(x, q, axis, method, keepdims, skip_nan, caller, scale=1.0):
     axes = _reduction_axes(axis, x.ndim, caller)
     rest = [a for a in range(x.ndim) if a not in axes]
     lane_shape = tuple(x.shape[a] for a in rest)
-    lanes = reshape(transpose(x, rest + list(axes)), lane_shape + (-1,))     # (..., n)
+    lanes = reshape(transpose(x, rest + list(axes)),
+                    lane_shape + (math.prod(x.shape[a] for a in axes),))      # (..., n)
     n = lanes.shape[-1]
     if n == 0:
         raise ValueError(f"{caller}: cannot take quantiles over an empty axis of the input of "
