@@ -158,31 +158,44 @@ def _beam_search(logp, beam_width, top_paths, mask_index):
     """The `top_paths` most likely labellings of one sample's log-probabilities (T, classes)
     by prefix beam search: each prefix keeps log p(ending in a blank) and log p(ending in
     its last label), summed over the paths that read it; the `beam_width` best survive
-    each step. Returns [(labelling, log p)], best first."""
-    classes = logp.shape[1]
-    labels = np.array([c for c in range(classes) if c != mask_index])
-    beams = {(): (0.0, -np.inf)}                        # prefix -> (log p blank, log p label)
-    for step in logp:
-        grown = {}
+    each step. Returns [(labelling, log p)], best first.
 
-        def add(prefix, blank=-np.inf, label=-np.inf):
-            old_blank, old_label = grown.get(prefix, (-np.inf, -np.inf))
-            grown[prefix] = (np.logaddexp(old_blank, blank), np.logaddexp(old_label, label))
-        for prefix, (p_blank, p_label) in beams.items():
-            total = np.logaddexp(p_blank, p_label)
-            add(prefix, blank=total + step[mask_index])             # a blank: same prefix
-            extend = np.full(len(labels), total)        # a new label after anything ...
-            if prefix:                                  # ... but a repeat only after a blank
-                repeat = labels == prefix[-1]
-                extend[repeat] = p_blank
-                add(prefix, label=p_label + step[prefix[-1]])      # the repeat merges
-            for label, score in zip(labels.tolist(), extend + step[labels]):
-                add(prefix + (label,), label=score)
-        ranked = sorted(grown.items(), key=lambda item: -np.logaddexp(*item[1]))
-        beams = dict(ranked[:beam_width])
-    ranked = sorted(((prefix, float(np.logaddexp(*scores))) for prefix, scores in beams.items()),
-                    key=lambda item: -item[1])
-    return ranked[:top_paths]
+    The beams are arrays: at each step every beam either stays (a blank, or its last label
+    repeated) or grows by one label, scored for all beams and labels at once; a grown
+    prefix that is already a beam merges into it."""
+    labels = np.array([c for c in range(logp.shape[1]) if c != mask_index])
+    column = np.full(logp.shape[1], -1)
+    column[labels] = np.arange(len(labels))            # class -> its column among `labels`
+    prefixes = [()]
+    p_blank, p_label = np.zeros(1), np.full(1, -np.inf)
+    for step in logp:
+        total = np.logaddexp(p_blank, p_label)                         # (beams,)
+        last = np.array([prefix[-1] if prefix else -1 for prefix in prefixes])
+        stay_blank = total + step[mask_index]
+        stay_label = np.where(last >= 0, p_label + step[np.maximum(last, 0)], -np.inf)
+        # grow beam i by label l: after anything, but a repeat of its last label only
+        # after a blank
+        grow = np.where(labels[None, :] == last[:, None], p_blank[:, None],
+                        total[:, None]) + step[labels][None, :]          # (beams, labels)
+        index = {prefix: i for i, prefix in enumerate(prefixes)}
+        for j, prefix in enumerate(prefixes):          # prefix[:-1] + (l,) is beam j
+            parent = index.get(prefix[:-1]) if prefix else None
+            if parent is not None:
+                stay_label[j] = np.logaddexp(stay_label[j], grow[parent, column[prefix[-1]]])
+                grow[parent, column[prefix[-1]]] = -np.inf
+        scores = np.concatenate([np.logaddexp(stay_blank, stay_label), grow.ravel()])
+        keep = min(beam_width, int(np.isfinite(scores).sum()) or 1)
+        best = np.argpartition(-scores, keep - 1)[:keep]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        staying, grown = best[best < len(prefixes)], best[best >= len(prefixes)] - len(prefixes)
+        parents, columns = np.divmod(grown, len(labels))
+        prefixes = ([prefixes[i] for i in staying]
+                    + [prefixes[i] + (int(labels[c]),) for i, c in zip(parents, columns)])
+        p_blank = np.concatenate([stay_blank[staying], np.full(len(grown), -np.inf)])
+        p_label = np.concatenate([stay_label[staying], grow[parents, columns]])
+    totals = np.logaddexp(p_blank, p_label)
+    order = np.argsort(-totals, kind="stable")[:top_paths]
+    return [(prefixes[i], float(totals[i])) for i in order]
 
 
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
