@@ -15,6 +15,7 @@ from .ftrl import Ftrl
 from .lamb import Lamb
 from .lion import Lion
 from .loss_scale_optimizer import LossScaleOptimizer
+from .multi_optimizer import MultiOptimizer, OptimizerMap
 from .muon import Muon
 from .nadam import Nadam
 from .rmsprop import RMSprop
@@ -23,12 +24,13 @@ from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax",
            "Nadam", "Lion", "Ftrl", "Lamb", "Adafactor", "Muon", "ScheduleFreeAdamW",
-           "LossScaleOptimizer", "schedules", "get", "serialize", "deserialize"]
+           "LossScaleOptimizer", "MultiOptimizer", "OptimizerMap", "schedules", "get",
+           "serialize", "deserialize"]
 
 _OPTIMIZERS = {cls.__name__.lower(): cls
                for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion,
                            Ftrl, Lamb, Adafactor, Muon, ScheduleFreeAdamW,
-                           LossScaleOptimizer)}
+                           LossScaleOptimizer, MultiOptimizer)}
 
 
 def serialize(optimizer):

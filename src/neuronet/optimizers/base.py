@@ -455,18 +455,19 @@ class Optimizer:
 
     # --- saving ---------------------------------------------------------------------------
     def save_own_variables(self, store):
-        """Write the optimizer's variables into `store` as {'0': array, '1': ...}."""
-        for i, variable in enumerate(self._variables):
+        """Write the optimizer's `variables` into `store` as {'0': array, '1': ...}."""
+        for i, variable in enumerate(self.variables):
             store[str(i)] = variable.data.copy()
 
     def load_own_variables(self, store):
         """Read the variables written by `save_own_variables` (the optimizer must be built
         on the same variables)."""
-        if len(store) != len(self._variables):
-            raise ValueError(f"Optimizer {self.name!r}: expected {len(self._variables)} "
+        variables = self.variables
+        if len(store) != len(variables):
+            raise ValueError(f"Optimizer {self.name!r}: expected {len(variables)} "
                              f"saved variables, received {len(store)}. Build the optimizer "
                              "on the model's trainable variables before loading its state.")
-        for i, variable in enumerate(self._variables):
+        for i, variable in enumerate(variables):
             variable.assign(np.asarray(store[str(i)]))
 
     # --- config ---------------------------------------------------------------------------

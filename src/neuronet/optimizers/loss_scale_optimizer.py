@@ -117,21 +117,6 @@ class LossScaleOptimizer(Optimizer):
     def finalize_variable_values(self, var_list):
         self.inner_optimizer.finalize_variable_values(var_list)
 
-    def save_own_variables(self, store):
-        """Write this optimizer's variables, then the inner optimizer's."""
-        for i, variable in enumerate(self.variables):
-            store[str(i)] = variable.data.copy()
-
-    def load_own_variables(self, store):
-        """Read the variables written by `save_own_variables` (built on the same ones)."""
-        variables = self.variables
-        if len(store) != len(variables):
-            raise ValueError(f"Optimizer {self.name!r}: expected {len(variables)} saved "
-                             f"variables, received {len(store)}. Build the optimizer on the "
-                             "model's trainable variables before loading its state.")
-        for i, variable in enumerate(variables):
-            variable.assign(np.asarray(store[str(i)]))
-
     def get_config(self):
         from ..saving.serialization import serialize_keras_object
         return {"name": self.name,
