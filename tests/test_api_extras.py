@@ -152,3 +152,14 @@ def test_source_inputs_walk_the_graph_back_to_the_inputs():
     assert keras.utils.is_keras_tensor(out) and not keras.utils.is_keras_tensor(np.ones(2))
     with pytest.raises(ValueError, match="get_source_inputs: expected a symbolic tensor"):
         keras.utils.get_source_inputs(np.ones(2))
+
+
+def test_keras_ops_nn_names_the_neural_network_ops(real_keras):
+    names = [n for n in dir(real_keras.ops.nn) if not n.startswith("_")]
+    missing = [n for n in names if not hasattr(keras.ops.nn, n)]
+    assert missing == ["polar"]                       # complex numbers: not in neuronet
+    assert keras.ops.nn.relu is keras.ops.relu and keras.ops.nn.conv is keras.ops.conv
+    x = np.linspace(-3, 3, 7).astype(np.float32)
+    for name in ("swish", "hard_swish"):
+        np.testing.assert_allclose(getattr(keras.ops, name)(x).numpy(),
+                                   np.asarray(getattr(real_keras.ops, name)(x)), atol=1e-6)

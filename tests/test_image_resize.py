@@ -51,3 +51,14 @@ def test_resize_in_a_model_and_errors(tmp_path):
         ops.image.resize(IMAGES, (2, 2), crop_to_aspect_ratio=True, pad_to_aspect_ratio=True)
     with pytest.raises(ValueError, match="expected size to be \\(height, width\\)"):
         ops.image.resize(IMAGES, (2, 0))
+
+
+def test_integer_images_keep_their_type_rounded_as_keras(real_keras):
+    images = (np.random.default_rng(1).random((2, 5, 7, 3)) * 255).astype(np.uint8)
+    for kwargs in (dict(size=(3, 4)), dict(size=(8, 9), interpolation="bicubic")):
+        mine = ops.image.resize(images, **kwargs).numpy()
+        theirs = np.asarray(real_keras.ops.image.resize(images, **kwargs))
+        assert mine.dtype == np.uint8
+        # float32 sums that land next to a .5 may round apart by one
+        np.testing.assert_allclose(mine.astype(int), theirs.astype(int), atol=1)
+        assert np.mean(mine == theirs) > 0.95

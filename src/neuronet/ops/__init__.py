@@ -36,6 +36,7 @@ from .manipulation import __all__ as _manipulation
 from .math import *  # noqa: F401,F403
 from .math import SymbolicValue
 from .math import __all__ as _math
+from . import nn
 from .nn import linear
 from .nn_functions import *  # noqa: F401,F403
 from .nn_functions import __all__ as _nn_functions
@@ -106,6 +107,8 @@ globals().update({name: graph_aware(globals()[name]) for name in __all__
                   if name not in _NOT_OPS})
 # keras.ops.linalg: the submodule's functions swapped for these graph-aware ones
 vars(linalg).update({name: globals()[name] for name in _linalg})
+# keras.ops.nn: the neural-network ops also under the module of `linear`, as Keras names them
+vars(nn).update({name: globals()[name] for name in nn.KERAS_NN_OPS})
 
 
 def custom_gradient(f):

@@ -23,7 +23,7 @@ __all__ = [
     "softplus", "softsign", "silu", "gelu", "mish", "hard_silu", "exponential",
     "softmax", "log_softmax", "crelu", "celu", "glu", "log_sigmoid", "sparse_sigmoid",
     "sparse_plus", "squareplus", "tanh_shrink", "hard_tanh", "soft_shrink", "hard_shrink",
-    "threshold", "sparsemax",
+    "threshold", "sparsemax", "swish", "hard_swish",
 ]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -459,3 +459,6 @@ def sparsemax(x, axis=-1):
         count = np.sum(s, axis=axis, keepdims=True, dtype=g.dtype)
         return (g_support - s * (np.sum(g_support, axis=axis, keepdims=True) / count),)
     return Tensor.from_op(out, (x,), backward)
+
+
+swish, hard_swish = silu, hard_silu                    # Keras' other names for them

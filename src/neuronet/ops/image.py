@@ -752,7 +752,8 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     kernel when shrinking. crop_to_aspect_ratio resizes the largest centred window with the
     target's aspect ratio; pad_to_aspect_ratio first pads the images with `fill_value`
     (fill_mode 'constant', the only one) to that ratio. One image or a batch; integer
-    images give floatx(). Differentiable in the images.
+    images come back in their type, rounded and clipped (as Keras on JAX). Differentiable
+    in float images.
     """
     caller = "resize"
     backend.check_choice(caller, "interpolation", interpolation, RESIZE_INTERPOLATIONS)
@@ -765,6 +766,7 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
                          f"received size={size!r}")
     new_height, new_width = (int(n) for n in size)
     x, restore = _channels_last(caller, images, data_format)
+    integer = x.dtype if x.dtype.kind in "iu" else None
     x = _floating(x)
     height, width = x.shape[1:3]
     if crop_to_aspect_ratio:
@@ -787,6 +789,9 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
         x = scale_and_translate(x, (x.shape[0], new_height, new_width, x.shape[3]),
                                 (new_height / rows, new_width / cols), (0.0, 0.0), (1, 2),
                                 interpolation, antialias=antialias)
+    if integer is not None:                             # rounded into the integer range
+        limits = np.iinfo(integer)
+        x = Tensor(np.clip(np.round(x.data), limits.min, limits.max).astype(integer))
     return restore(x)
 
 
