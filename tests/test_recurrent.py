@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 
@@ -166,6 +168,32 @@ def _torch_weights(name, kernel, recurrent_kernel, bias):
             return np.concatenate([r, z, h], axis=-1)
         return reorder(kernel).T, reorder(recurrent_kernel).T, reorder(bias[0]), reorder(bias[1])
     return kernel.T, recurrent_kernel.T, bias, np.zeros_like(bias)   # LSTM: i, f, g, o in both
+
+
+def test_saturated_gates_reach_their_limits_without_warnings(rng):
+    """Pre-activations near +-1e4 overflow the exp inside the ops' sigmoid: the gates must
+    come out as exactly 0 or 1, with no nan and no RuntimeWarning."""
+    x = rng.choice([-1e4, 1e4], (B, T, F)).astype(np.float32)
+    kernel = rng.standard_normal((F, 4 * U)).astype(np.float32)
+    recurrent_kernel = np.zeros((U, 4 * U), np.float32)          # every step sees only x_t
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        outputs, _, c = lstm(x, kernel, recurrent_kernel)
+        rnn, _ = simple_rnn(x, kernel[:, :U], recurrent_kernel[:, :U], activation="sigmoid")
+
+    def sigmoid(a):
+        return 0.5 * (1 + np.tanh(a / 2))
+
+    pre = x.astype(np.float64) @ kernel                           # (batch, time, 4 units)
+    i, f, g, o = np.split(pre, 4, axis=-1)
+    expected_c = np.zeros((B, U))
+    for t in range(T):
+        expected_c = sigmoid(f[:, t]) * expected_c + sigmoid(i[:, t]) * np.tanh(g[:, t])
+        np.testing.assert_allclose(outputs.data[:, t], sigmoid(o[:, t]) * np.tanh(expected_c),
+                                   atol=1e-6)
+    np.testing.assert_allclose(c.data, expected_c, atol=1e-6)
+    np.testing.assert_allclose(rnn.data, sigmoid(pre[..., :U]), atol=1e-6)
+    assert set(np.unique(sigmoid(pre[..., :U]).round(6))) <= {0.0, 1.0}   # truly saturated
 
 
 @pytest.mark.parametrize("name", ["simple_rnn", "lstm", "gru"])

@@ -34,22 +34,26 @@ def _row_sums(indices, grads, rows):
     """(rows, dim): row k holds the sum of the rows of `grads` (n, dim) whose index is k.
 
     Sorted by index, the rows of each index form one run. Round r takes the r-th row of
-    every run: no index repeats within a round, so one fancy `+=` adds it exactly. An
-    index with more than _ROUNDS rows (a padding token, say) adds the rest of its run
-    with np.add.reduceat.
+    every run: no index repeats within a round, so one gather and one scatter add it
+    exactly (round 0 writes into zeros). An index with more than _ROUNDS rows (a padding
+    token, say) adds the rest of its run with np.add.reduceat.
     """
     out = np.zeros((rows, grads.shape[1]), grads.dtype)
-    order = np.argsort(indices, kind="stable")
+    order = np.argsort(indices)
     starts = _run_starts(indices[order])
     rank = np.arange(len(indices)) - np.flatnonzero(starts)[np.cumsum(starts) - 1]
     for r in range(min(rank.max() + 1, _ROUNDS)):
         pick = order[rank == r]
-        out[indices[pick]] += grads[pick]
-    rest = order[rank >= _ROUNDS]                                     # still sorted by index
+        at = indices[pick]
+        picked = np.take(grads, pick, axis=0)             # np.take: faster than grads[pick]
+        if r:
+            picked += np.take(out, at, axis=0)
+        out[at] = picked
+    rest = order[rank >= _ROUNDS]                                     # sorted by index
     if rest.size:
         ordered = indices[rest]
         firsts = np.flatnonzero(_run_starts(ordered))
-        out[ordered[firsts]] += np.add.reduceat(grads[rest], firsts, axis=0)
+        out[ordered[firsts]] += np.add.reduceat(np.take(grads, rest, axis=0), firsts, axis=0)
     return out
 
 

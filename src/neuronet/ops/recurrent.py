@@ -34,7 +34,8 @@ __all__ = ["simple_rnn", "lstm", "gru", "ACTIVATIONS"]
 
 
 # --- activations: forward(a, out) and derivative(y, out), the derivative written with the
-# output y = f(a); both write into `out` (which may be `a` itself) ---------------------------
+# output y = f(a); both write into `out` (which may be `a` itself). The ops run the forwards
+# under np.errstate(over="ignore"): sigmoid's exp may overflow to inf, which gives 0 exactly --
 
 def _tanh(a, out):
     np.tanh(a, out=out)
@@ -46,11 +47,11 @@ def _tanh_slope(y, out):                   # tanh' = 1 - tanh^2
 
 
 def _sigmoid(a, out):
-    """1 / (1 + e^-a), computed as (1 + tanh(a / 2)) / 2: in place, and never overflows."""
-    np.multiply(a, 0.5, out=out)
-    np.tanh(out, out=out)
+    """1 / (1 + e^-a): one exp, cheaper than np.tanh."""
+    np.negative(a, out=out)
+    np.exp(out, out=out)
     out += 1
-    out *= 0.5
+    np.reciprocal(out, out=out)
 
 
 def _sigmoid_slope(y, out):                # sigmoid' = s (1 - s)
@@ -342,10 +343,11 @@ def simple_rnn(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=
     u = s.recurrent_kernel.data
     pre = s.project(1, None if s.bias is None else s.bias.data)[:, 0]  # (time, batch, units)
     h = s.state_buffer(0)
-    for t in range(s.time):
-        pre[t] += s.recurrent_input(h[t]) @ u
-        act(pre[t], h[t + 1])
-        s.carry(t, h)
+    with np.errstate(over="ignore"):
+        for t in range(s.time):
+            pre[t] += s.recurrent_input(h[t]) @ u
+            act(pre[t], h[t + 1])
+            s.carry(t, h)
 
     def backward(g):
         d_out, (dh,) = s.output_grads(g)
@@ -392,10 +394,11 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
     act, act_grad = _activation("lstm", "activation", activation)
     gate, gate_grad = _activation("lstm", "recurrent_activation", recurrent_activation)
     time, batch = s.time, s.batch
-    # With the default activations one tanh takes all four gates: sigmoid(a) = (1 + tanh(a /
-    # 2)) / 2, the halving of o, i, f folded into their weights (exact: a power of two).
-    one_tanh = gate is _sigmoid and act is _tanh
-    scale = np.array([0.5, 0.5, 0.5, 1.0], s.dtype) if one_tanh else np.ones(4, s.dtype)
+    # With the default activations one exp takes all four gates: sigmoid(a) = 1 / (1 + e^-a)
+    # and tanh(a) = 2 sigmoid(2a) - 1, the factors -1 (o, i, f) and -2 (g) folded into the
+    # weights (exact: powers of two).
+    one_exp = gate is _sigmoid and act is _tanh
+    scale = np.array([-1, -1, -1, -2], s.dtype) if one_exp else np.ones(4, s.dtype)
     u = _gate_columns(s.recurrent_kernel.data, _LSTM_ORDER)      # (n, 4n), blocks o, i, f, g
     u_blocks = _blocks(u, 4) * scale[:, None, None]             # (4, n, n)
     # (time, 4, batch, n): the input part of the (scaled) pre-activations, then the gate values
@@ -405,24 +408,27 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
     act_c = np.empty((time, batch, n), s.dtype)                 # activation(c_t)
     recurrent = np.empty((4, batch, n), s.dtype)
     ig = np.empty((batch, n), s.dtype)
-    for t in range(time):
-        z = gates[t]                                            # (4, batch, n)
-        np.matmul(s.recurrent_input(h[t]), u_blocks, out=recurrent)
-        z += recurrent                                          # pre-activations
-        if one_tanh:
-            np.tanh(z, out=z)                                   # o, i, f from their halves; g
-            z[:3] += 1
-            z[:3] *= 0.5
-        else:
-            gate(z[:3], z[:3])                                  # o, i, f
-            act(z[3], z[3])                                     # g
-        np.multiply(f[t], c[t], out=c[t + 1])                   # c_t = f c_{t-1} + i g
-        np.multiply(i[t], g[t], out=ig)
-        c[t + 1] += ig
-        act(c[t + 1], act_c[t])
-        np.multiply(o[t], act_c[t], out=h[t + 1])               # h_t = o act(c_t)
-        s.carry(t, h)
-        s.carry(t, c)
+    with np.errstate(over="ignore"):
+        for t in range(time):
+            z = gates[t]                                        # (4, batch, n)
+            np.matmul(s.recurrent_input(h[t]), u_blocks, out=recurrent)
+            z += recurrent                                      # pre-activations
+            if one_exp:
+                np.exp(z, out=z)
+                z += 1
+                np.reciprocal(z, out=z)                         # o, i, f; sigmoid(2 pre_g)
+                z[3] *= 2
+                z[3] -= 1                                       # g
+            else:
+                gate(z[:3], z[:3])                              # o, i, f
+                act(z[3], z[3])                                 # g
+            np.multiply(f[t], c[t], out=c[t + 1])               # c_t = f c_{t-1} + i g
+            np.multiply(i[t], g[t], out=ig)
+            c[t + 1] += ig
+            act(c[t + 1], act_c[t])
+            np.multiply(o[t], act_c[t], out=h[t + 1])           # h_t = o act(c_t)
+            s.carry(t, h)
+            s.carry(t, c)
 
     def backward(grad):
         d_out, (dh, dc) = s.output_grads(grad)
@@ -452,7 +458,7 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
             dc_t += dc
             np.multiply(dh, local[t, 0], out=dz[0])             # o
             np.multiply(dc_t, local[t, 1:], out=dz[1:])         # i, f, g
-            _blocks(d_pre[t], 4)[...] = dz
+            _blocks(d_pre[t], 4)[...] = dz                      # cheaper than writing the view
             np.matmul(d_pre[t], u_t, out=dh_previous)           # (batch, n)
             s.recurrent_grad(dh_previous)
             np.multiply(dc_t, f[t], out=dc_previous)            # dL/dc_{t-1} = dc_t f
@@ -500,29 +506,30 @@ def gru(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None, a
     # reset_after: h_{t-1} @ u + b' for every step; otherwise r h_{t-1} (what d/dr needs)
     saved = np.empty((s.time, 3, s.batch, n) if reset_after else (s.time, s.batch, n), s.dtype)
     recurrent = np.empty((2, s.batch, n), s.dtype)
-    for t in range(s.time):
-        z = gates[t]                                            # (3, batch, n): z, r, hh
-        h_in = s.recurrent_input(h[t])
-        if reset_after:
-            inner = saved[t]
-            np.matmul(h_in, u_blocks, out=inner)
-            if recurrent_bias is not None:
-                inner += recurrent_bias.reshape(3, 1, n)
-            z[:2] += inner[:2]
-            gate(z[:2], z[:2])                                  # z, r
-            np.multiply(z[1], inner[2], out=recurrent[0])
-            z[2] += recurrent[0]
-        else:
-            np.matmul(h_in, u_blocks[:2], out=recurrent)
-            z[:2] += recurrent
-            gate(z[:2], z[:2])                                  # z, r
-            np.multiply(z[1], h_in, out=saved[t])
-            z[2] += saved[t] @ u_blocks[2]
-        act(z[2], z[2])                                         # hh
-        np.subtract(h[t], z[2], out=h[t + 1])                   # h_t = hh + z (h_{t-1} - hh)
-        h[t + 1] *= z[0]
-        h[t + 1] += z[2]
-        s.carry(t, h)
+    with np.errstate(over="ignore"):
+        for t in range(s.time):
+            z = gates[t]                                            # (3, batch, n): z, r, hh
+            h_in = s.recurrent_input(h[t])
+            if reset_after:
+                inner = saved[t]
+                np.matmul(h_in, u_blocks, out=inner)
+                if recurrent_bias is not None:
+                    inner += recurrent_bias.reshape(3, 1, n)
+                z[:2] += inner[:2]
+                gate(z[:2], z[:2])                                  # z, r
+                np.multiply(z[1], inner[2], out=recurrent[0])
+                z[2] += recurrent[0]
+            else:
+                np.matmul(h_in, u_blocks[:2], out=recurrent)
+                z[:2] += recurrent
+                gate(z[:2], z[:2])                                  # z, r
+                np.multiply(z[1], h_in, out=saved[t])
+                z[2] += saved[t] @ u_blocks[2]
+            act(z[2], z[2])                                         # hh
+            np.subtract(h[t], z[2], out=h[t + 1])                   # h_t = hh + z (h_{t-1} - hh)
+            h[t + 1] *= z[0]
+            h[t + 1] += z[2]
+            s.carry(t, h)
 
     def backward(grad):
         d_out, (dh,) = s.output_grads(grad)
