@@ -49,9 +49,14 @@ def _tanh_slope(y, out):                   # tanh' = 1 - tanh^2
 def _sigmoid(a, out):
     """1 / (1 + e^-a): one exp, cheaper than np.tanh."""
     np.negative(a, out=out)
-    np.exp(out, out=out)
-    out += 1
-    np.reciprocal(out, out=out)
+    _sigmoid_of_negated(out)
+
+
+def _sigmoid_of_negated(n):
+    """n <- 1 / (1 + e^n) = sigmoid(-n), in place."""
+    np.exp(n, out=n)
+    n += 1
+    np.reciprocal(n, out=n)
 
 
 def _sigmoid_slope(y, out):                # sigmoid' = s (1 - s)
@@ -414,9 +419,7 @@ def lstm(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
             np.matmul(s.recurrent_input(h[t]), u_blocks, out=recurrent)
             z += recurrent                                      # pre-activations
             if one_exp:
-                np.exp(z, out=z)
-                z += 1
-                np.reciprocal(z, out=z)                         # o, i, f; sigmoid(2 pre_g)
+                _sigmoid_of_negated(z)                          # o, i, f; sigmoid(2 pre_g)
                 z[3] *= 2
                 z[3] -= 1                                       # g
             else:
@@ -508,7 +511,7 @@ def gru(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None, a
     recurrent = np.empty((2, s.batch, n), s.dtype)
     with np.errstate(over="ignore"):
         for t in range(s.time):
-            z = gates[t]                                            # (3, batch, n): z, r, hh
+            z = gates[t]                                        # (3, batch, n): z, r, hh
             h_in = s.recurrent_input(h[t])
             if reset_after:
                 inner = saved[t]
@@ -516,17 +519,17 @@ def gru(x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None, a
                 if recurrent_bias is not None:
                     inner += recurrent_bias.reshape(3, 1, n)
                 z[:2] += inner[:2]
-                gate(z[:2], z[:2])                                  # z, r
+                gate(z[:2], z[:2])                              # z, r
                 np.multiply(z[1], inner[2], out=recurrent[0])
                 z[2] += recurrent[0]
             else:
                 np.matmul(h_in, u_blocks[:2], out=recurrent)
                 z[:2] += recurrent
-                gate(z[:2], z[:2])                                  # z, r
+                gate(z[:2], z[:2])                              # z, r
                 np.multiply(z[1], h_in, out=saved[t])
                 z[2] += saved[t] @ u_blocks[2]
-            act(z[2], z[2])                                         # hh
-            np.subtract(h[t], z[2], out=h[t + 1])                   # h_t = hh + z (h_{t-1} - hh)
+            act(z[2], z[2])                                     # hh
+            np.subtract(h[t], z[2], out=h[t + 1])               # h_t = hh + z (h_{t-1} - hh)
             h[t + 1] *= z[0]
             h[t + 1] += z[2]
             s.carry(t, h)
