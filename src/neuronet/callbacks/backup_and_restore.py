@@ -1,7 +1,6 @@
 """BackupAndRestore: resume a `fit` that was interrupted, at the epoch where it stopped."""
 import json
 import os
-import shutil
 
 from ..saving.atomic import atomic_write
 from .callback import Callback
@@ -76,6 +75,7 @@ class BackupAndRestore(Callback):
     def _backup(self):
         os.makedirs(self.backup_dir, exist_ok=True)
         if self.double_checkpoint:
+            import shutil        # here and below, not at the top: `import neuronet` stays quicker
             for path in (self._weights_path, self._metadata_path):
                 if os.path.exists(path):
                     shutil.copyfile(path, path + ".bkp")
@@ -87,4 +87,5 @@ class BackupAndRestore(Callback):
         self.model._initial_epoch = None
         interrupted = self._epoch_running          # an epoch began and never ended
         if self.delete_checkpoint and not interrupted and os.path.exists(self.backup_dir):
+            import shutil
             shutil.rmtree(self.backup_dir)

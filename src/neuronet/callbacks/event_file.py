@@ -24,7 +24,6 @@ summary.proto, histogram.proto, tensor.proto and tensor_shape.proto):
 import io
 import itertools
 import os
-import socket
 import struct
 import time
 
@@ -204,6 +203,7 @@ class EventFileWriter:
     """
 
     def __init__(self, logdir):
+        import socket            # here, not at the top: it adds some 4 ms to `import neuronet`
         os.makedirs(logdir, exist_ok=True)
         name = (f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}."
                 f"{os.getpid()}.{next(_writer_ids)}.v2")

@@ -8,7 +8,6 @@ https://storage.googleapis.com/tensorflow/tf-keras-datasets/, cached in
 License: the copyright for Fashion-MNIST is held by Zalando SE. Fashion-MNIST is licensed
 under the MIT license (https://github.com/zalandoresearch/fashion-mnist/blob/master/LICENSE).
 """
-import gzip
 import os
 
 import numpy as np
@@ -24,6 +23,7 @@ _LABEL_HEADER, _IMAGE_HEADER = 8, 16
 
 def _read_idx(path, header):
     """The uint8 payload of a gzipped IDX file, after its header."""
+    import gzip                  # here, not at the top: `import neuronet` stays quicker
     with gzip.open(path, "rb") as file:
         return np.frombuffer(file.read(), np.uint8, offset=header).copy()
 

@@ -1,7 +1,6 @@
 """Atomic file writes: a file is either the old one or the complete new one, never half."""
 import contextlib
 import os
-import tempfile
 
 
 @contextlib.contextmanager
@@ -9,6 +8,7 @@ def atomic_write(path):
     """Open a temporary binary file beside `path`; when the block ends without error it
     replaces `path` in one step (os.replace), otherwise it is removed and `path` is left
     as it was."""
+    import tempfile              # here, not at the top: it adds some 5 ms to `import neuronet`
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",

@@ -5,16 +5,14 @@ else `~/.keras` (a temporary folder's `.keras` when that is not writable), and
 `cache_subdir` to "datasets": the same place Keras uses, so files Keras has downloaded
 are reused. A download goes to a temporary file first and is moved under its final name
 only once complete and checked, so an interrupted or corrupted download never looks cached.
+
+The functions import the modules of hashing, archives, temporary files and HTTP where they
+use them: at the top those would add some 40 ms to `import neuronet`.
 """
-import hashlib
 import os
 import pickle
-import shutil
-import tarfile
-import tempfile
 import urllib.parse
 import warnings
-import zipfile
 
 import numpy as np
 
@@ -39,6 +37,7 @@ def _writable_cache_dir(cache_dir):
         pass
     if os.access(cache_dir, os.W_OK):
         return cache_dir
+    import tempfile
     fallback = os.path.join(tempfile.gettempdir(), ".keras")
     warnings.warn(f"get_file: the cache directory {cache_dir!r} is not writable; "
                   f"using {fallback!r} instead.", stacklevel=3)
@@ -51,6 +50,7 @@ def _hasher(algorithm, file_hash=None):
     if algorithm not in HASH_ALGORITHMS:
         raise ValueError(f"get_file: unknown hash_algorithm {algorithm!r}; "
                          f"expected one of {list(HASH_ALGORITHMS)}")
+    import hashlib
     if algorithm == "sha256" or (algorithm == "auto" and file_hash is not None
                                  and len(file_hash) == 64):
         return hashlib.sha256()
@@ -121,6 +121,8 @@ def extract_archive(file_path, path=".", archive_format="auto"):
         return False
     formats = list(ARCHIVE_FORMATS) if archive_format == "auto" else archive_format
     formats = [formats] if isinstance(formats, str) else list(formats)
+    import tarfile
+    import zipfile
     for name in formats:
         if name not in ARCHIVE_FORMATS:
             raise ValueError(f"get_file: unknown archive_format {name!r}; expected 'auto', "
@@ -146,8 +148,8 @@ def extract_archive(file_path, path=".", archive_format="auto"):
 # --- download -----------------------------------------------------------------------------------
 def _download(origin, target):
     """Copy the bytes at the URL `origin` into the file `target`, showing a progress bar."""
-    import urllib.error          # here, not at the top: the HTTP client they load costs
-    import urllib.request        # `import neuronet` some 20 ms
+    import urllib.error
+    import urllib.request
     try:
         with urllib.request.urlopen(origin) as response, open(target, "wb") as out:
             length = response.headers.get("Content-Length")
@@ -168,6 +170,7 @@ def _download(origin, target):
 def _download_checked(origin, target, file_hash, hash_algorithm):
     """Download `origin` to `target` atomically: the file appears there only when complete
     and, if `file_hash` is given, only when its hash matches."""
+    import tempfile
     folder, name = os.path.split(target)
     handle, partial = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
     os.close(handle)
@@ -187,6 +190,8 @@ def _download_checked(origin, target, file_hash, hash_algorithm):
 
 def _extract_checked(archive_path, extraction_dir, archive_format):
     """Extract into a temporary folder, then move it to `extraction_dir` in one step."""
+    import shutil
+    import tempfile
     parent = os.path.dirname(extraction_dir)
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(extraction_dir)}.", dir=parent)
     try:
@@ -304,6 +309,7 @@ def load_pickle(file, encoding="ASCII"):
 def load_npz(path):
     """A dict of the arrays in the .npz file at `path`; object arrays are unpickled
     with `load_pickle`."""
+    import zipfile
     arrays = {}
     with zipfile.ZipFile(path) as archive:
         for member in archive.namelist():
