@@ -6,9 +6,10 @@ else `~/.keras` (a temporary folder's `.keras` when that is not writable), and
 are reused. A download goes to a temporary file first and is moved under its final name
 only once complete and checked, so an interrupted or corrupted download never looks cached.
 
-The functions import the modules of hashing, archives, temporary files and HTTP where they
-use them: at the top those would add some 40 ms to `import neuronet`.
+The functions import the modules of archives, temporary files and HTTP where they use
+them: at the top those would add some 30 ms to `import neuronet`.
 """
+import hashlib
 import os
 import pickle
 import urllib.parse
@@ -50,7 +51,6 @@ def _hasher(algorithm, file_hash=None):
     if algorithm not in HASH_ALGORITHMS:
         raise ValueError(f"get_file: unknown hash_algorithm {algorithm!r}; "
                          f"expected one of {list(HASH_ALGORITHMS)}")
-    import hashlib
     if algorithm == "sha256" or (algorithm == "auto" and file_hash is not None
                                  and len(file_hash) == 64):
         return hashlib.sha256()
