@@ -146,8 +146,16 @@ def test_binary_accuracy_thresholds_and_label_shapes(binary):
             pytest.approx(expected)
     values = metrics.binary_accuracy(y, p)
     assert values.shape == (len(y),) and values.dtype == np.float32
-    with pytest.raises(ValueError, match=r"invalid value for argument `threshold`.*1.5"):
-        BinaryAccuracy(threshold=1.5)
+    with pytest.raises(ValueError, match=r"invalid value for argument `threshold`.*'0.5'"):
+        BinaryAccuracy(threshold="0.5")
+
+
+def test_binary_accuracy_of_logits_with_threshold_zero():
+    """Keras 3 takes any threshold (keras-team/keras#20101): 0.0 for a logit output."""
+    logits = np.array([[-2.0], [0.5], [3.0], [-0.1]], np.float32)
+    labels = np.array([0, 0, 1, 1])
+    assert BinaryAccuracy(threshold=0.0)(labels, logits) == pytest.approx(0.5)
+    assert BinaryAccuracy(threshold=1.5)(labels, logits) == pytest.approx(0.75)
 
 
 def test_categorical_and_sparse_categorical_accuracy(classes):

@@ -11,6 +11,8 @@ Each function returns one float per sample (1.0 for a hit, 0.0 for a miss):
 
 `resolve_accuracy` picks the class Keras uses for the string 'accuracy' in `compile`.
 """
+import numbers
+
 import numpy as np
 
 from .. import backend
@@ -117,12 +119,15 @@ class Accuracy(PresetMeanMetric):
 
 
 class BinaryAccuracy(PresetMeanMetric):
-    """How often (y_pred > threshold) matches the 0/1 labels."""
+    """How often (y_pred > threshold) matches the 0/1 labels.
+
+    threshold: any real number, as in Keras 3: 0.5 for probabilities, 0.0 for logits."""
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
-        if threshold is None or not 0 < threshold < 1:
+        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) \
+                or threshold != threshold:
             raise ValueError("BinaryAccuracy: invalid value for argument `threshold`, expected a "
-                             f"value in the interval (0, 1), received threshold={threshold!r}")
+                             f"real number, received threshold={threshold!r}")
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
 
