@@ -221,6 +221,38 @@ def test_elementwise_values_against_numpy_formulas():
         np.testing.assert_allclose(A.get(name)(x).data, values, rtol=1e-12, atol=1e-15, err_msg=name)
 
 
+def test_float32_values_hold_their_precision_near_zero_and_in_the_tails():
+    """Within 8 ulps of float64 references, where the naive exp(x) - 1, log(1 + e) or
+    1 - sigmoid would lose every digit (tiny |x|, far tails)."""
+    x64 = np.concatenate([-np.logspace(-12, 1.5, 300), np.logspace(-12, 1.5, 300),
+                          np.linspace(-60.0, 60.0, 241)])
+    x = x64.astype(np.float32)
+    x64 = x.astype(np.float64)                          # the float32 inputs, exactly
+    sigmoid = np.exp(-np.logaddexp(0, -x64))
+    expected = {
+        "sigmoid": sigmoid,
+        "softplus": np.logaddexp(0, x64),
+        "log_sigmoid": -np.logaddexp(0, -x64),
+        "silu": x64 * sigmoid,
+        "elu": np.where(x64 > 0, x64, np.expm1(np.minimum(x64, 0))),
+        "gelu": np.array([v * 0.5 * math.erfc(-v / math.sqrt(2.0)) for v in x64]),
+    }
+    tiny = np.finfo(np.float32).tiny
+    for name, values in expected.items():
+        got = A.get(name)(x).data.astype(np.float64)
+        normal = np.abs(values) > 1e3 * tiny             # away from float32 subnormals
+        if name == "gelu":       # left of -1 the rounding of x / sqrt(2) alone moves erfc by
+            normal &= x64 > -1   # about x^2 ulps, in any float32 gelu
+        ulps = np.abs(got - values)[normal] / np.spacing(np.abs(values[normal]).astype(np.float32))
+        assert ulps.max() <= 8, (name, ulps.max())
+
+
+def test_nan_passes_through_the_rectifiers_as_in_keras():
+    nan = np.array([np.nan, -1.0, 2.0], np.float32)
+    for fn in (A.relu, A.leaky_relu, A.relu6, A.elu, A.selu):
+        assert np.isnan(fn(nan).data[0]), fn.__name__
+
+
 def test_hard_sigmoid_is_keras3_relu6_form():
     x = np.array([-4.0, -3.0, 0.0, 1.5, 3.0, 4.0])
     np.testing.assert_allclose(A.hard_sigmoid(x).data, [0.0, 0.0, 0.5, 0.75, 1.0, 1.0])

@@ -78,17 +78,36 @@ def relu_in_place(x):
     return plain_relu(x, out=x.data)
 
 
+# The helpers below avoid np.where, np.log1p and np.expm1 on whole arrays: on random signs
+# a select costs about as much as an exp, and NumPy's log1p and expm1 are scalar loops, ten
+# times slower than its vectorised exp and log.
+
 def _sigmoid_array(a):
-    """1 / (1 + e^-a) without overflow: the exponential taken is e^-|a| <= 1."""
-    e = np.exp(-np.abs(a))
-    out = np.where(a >= 0, 1, e)                       # 1 / (1 + e) or e / (1 + e)
-    out /= 1 + e
-    return out
+    """1 / (1 + e^-a), accurate in both tails; where e^-a overflows to inf it gives 0."""
+    with np.errstate(over="ignore"):
+        e = np.exp(-a)
+    e += 1
+    return np.reciprocal(e, out=e)
+
+
+def _log1p(e):
+    """log(1 + e) for e >= 0 to a few ulps: log(u) for u = 1 + e rounded, corrected to first
+    order by the rounding error (u - 1) - e."""
+    u = 1 + e
+    return np.log(u) - ((u - 1) - e) / u
+
+
+def _expm1(x):
+    """e^x - 1 for x <= 0 to a few ulps, also near 0: (u - 1) for u = e^x rounded, corrected
+    by u (log u - x), its rounding error. Below log(tiny), e^x - 1 rounds to -1."""
+    x = np.maximum(x, math.log(np.finfo(x.dtype).tiny))
+    u = np.exp(x)
+    return (u - 1) - u * (np.log(u) - x)
 
 
 def _softplus_array(a):
     """log(1 + e^a) = max(a, 0) + log(1 + e^-|a|), exact for large |a|."""
-    return np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))
+    return np.maximum(a, 0) + _log1p(np.exp(-np.abs(a)))
 
 
 # --- sigmoid family ------------------------------------------------------------------------
@@ -243,17 +262,20 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
         return plain_relu(x)
     a = x.data
     above = a > threshold
-    out = np.where(above, a, 0)
+    # x above the threshold, else 0: with threshold 0 a maximum, which (as Keras) keeps NaN
+    out = np.where(above, a, 0) if threshold else np.maximum(a, 0)
     passes = above                                     # where the output follows x
     if max_value is not None:
-        out = np.clip(out, 0, max_value)
+        np.clip(out, 0, max_value, out=out)
         passes = above & (a > 0) & (a < max_value)
     if negative_slope:
-        out = out + negative_slope * np.minimum(a - threshold, 0)
+        out += negative_slope * np.minimum(a - threshold, 0)
 
     def backward(g):                                   # 1 where x passes, 0 where clipped,
-        local = np.where(above, passes, negative_slope)  # negative_slope at and below threshold
-        return (g * local.astype(g.dtype, copy=False),)
+        local = passes.astype(g.dtype)                 # negative_slope at and below threshold
+        if negative_slope:
+            local += np.multiply(~above, negative_slope, dtype=g.dtype)
+        return (g * local,)
     return Tensor.from_op(out, (x,), backward)
 
 
@@ -271,11 +293,17 @@ def _scaled_elu(x, alpha, scale, width=1.0):
     """scale * (x if x > 0 else alpha * (exp(x / width) - 1)): ELU, SELU and CELU."""
     x = _float_tensor(x)
     a = x.data
-    positive = a > 0
-    out = scale * np.where(positive, a, alpha * np.expm1(np.minimum(a, 0) / width))
+    z = np.minimum(a, 0) / width                      # <= 0, but for a negative CELU alpha
+    expm1_z = _expm1(z) if width > 0 else np.expm1(z)     # e^z - 1: 0 where x > 0
+    out = np.maximum(a, 0)                             # one of the two terms is 0
+    out += alpha * expm1_z
+    out *= scale
 
     def backward(g):          # scale for x > 0, else scale alpha e^(x/width) / width
-        return (g * np.where(positive, scale, (out + scale * alpha) / width),)
+        slope = (expm1_z + 1) * (scale * alpha / width)
+        slope *= a <= 0
+        slope += np.multiply(a > 0, scale, dtype=a.dtype)
+        return (g * slope,)
     return Tensor.from_op(out, (x,), backward)
 
 
@@ -362,7 +390,7 @@ def gelu(x, approximate=False):
     a = x.data
     if approximate:
         # u = sqrt(2/pi) (x + 0.044715 x^3), and (1 + tanh u) / 2 = sigmoid(2u)
-        cdf = _sigmoid_array(2 * _SQRT_2_OVER_PI * (a + _GELU_CUBIC * a ** 3))
+        cdf = _sigmoid_array(2 * _SQRT_2_OVER_PI * (a + _GELU_CUBIC * a * a * a))
 
         def density():                                 # d sigmoid(2u)/dx = 2 u' s (1 - s)
             du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * a * a)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd.tensor import Tensor, as_array
+from .activations import _log1p, _sigmoid_array
 from .math import cast, tensor
 
 __all__ = ["softmax_cross_entropy", "sparse_softmax_cross_entropy",
@@ -149,15 +150,12 @@ def sigmoid_binary_cross_entropy(labels, logits, probabilities=None):
     logits = _float_tensor(logits)
     labels = _labels_like(labels, logits, "sigmoid_binary_cross_entropy")
     x, z = logits.data, labels.data
-    decay = np.exp(-np.abs(x))                                     # in (0, 1]: no overflow
-    out = np.maximum(x, 0) - x * z + np.log1p(decay)
+    out = np.maximum(x, 0) - x * z + _log1p(np.exp(-np.abs(x)))   # exp of <= 0: no overflow
 
     def backward(g):
         d_labels = -g * x if labels.requires_grad else None        # d/dz = -x
         if not logits.requires_grad:
             return d_labels, None
-        sig = probabilities
-        if sig is None:
-            sig = np.where(x >= 0, 1, decay) / (1 + decay)         # sigmoid(x), no overflow
+        sig = _sigmoid_array(x) if probabilities is None else probabilities
         return d_labels, g * (sig - z)                             # d/dx = sigmoid(x) - z
     return Tensor.from_op(out, (labels, logits), backward)

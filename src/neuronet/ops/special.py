@@ -1,8 +1,9 @@
 """Special functions of keras.ops: the error function, its complement and its inverse.
 
 erf and erfc use W. J. Cody's rational approximations (`gelu` uses erfc too), accurate to
-about one unit in the last place of a float64; erfinv starts from M. Giles' polynomial
-approximation and polishes it with two Newton steps on erf.
+about one unit in the last place of a float64; on float32 (and float16) erfc takes one
+rational of float32 precision instead, branch-free and several times faster. erfinv starts
+from M. Giles' polynomial approximation and polishes it with two Newton steps on erf.
 Each op keeps the float dtype of its input (integers become floatx()).
 """
 import math
@@ -22,7 +23,8 @@ def _polynomial(t, coefficients):
     """c0 t^n + c1 t^(n-1) + ... + cn by Horner's rule (coefficients highest power first)."""
     result = np.full_like(t, coefficients[0])
     for c in coefficients[1:]:
-        result = result * t + c
+        result *= t
+        result += c
     return result
 
 
@@ -56,8 +58,28 @@ def _exp_minus_square(y):
     return np.exp(-head * head) * np.exp(-(y - head) * (y + head))
 
 
+# Numerical Recipes (Press et al., 2nd ed., section 6.2): erfc(z) = t exp(P(t) - z^2) for
+# z >= 0, t = 1 / (1 + z / 2), P of degree 9, with a relative error below 1.2e-7 for every
+# z: the precision of a float32. Coefficients highest power first.
+_ERFC_SINGLE = (0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807,
+                -0.18628806, 0.09678418, 0.37409196, 1.00002368, -1.26551223)
+
+
 def _erfc(a):
-    """Complementary error function 1 - erf(a), with full relative accuracy in the tails."""
+    """Complementary error function 1 - erf(a), with full relative accuracy in the tails:
+    Cody's rationals for float64 (and wider), one rational of float32 precision for float32
+    and float16."""
+    if a.dtype.itemsize > 4:
+        return _erfc_cody(a)
+    z = np.minimum(np.abs(a, dtype=np.float32), 16)   # past 10, erfc(z) < 1e-45 rounds to 0
+    t = np.reciprocal(1 + 0.5 * z)
+    out = t * np.exp(_polynomial(t, _ERFC_SINGLE)) * _exp_minus_square(z)
+    out += (a < 0) * (2 - 2 * out)                     # erfc(-z) = 2 - erfc(z)
+    return out.astype(a.dtype, copy=False)
+
+
+def _erfc_cody(a):
+    """erfc(a) in float64 to about one unit in the last place, the three intervals of Cody."""
     y = np.abs(a)
     near = y <= 0.46875
     mid = (y > 0.46875) & (y <= 4.0)
