@@ -6,6 +6,7 @@ Every optimizer runs 20 steps on one least-squares problem and is compared with
   (e.g. epsilon=0 where the two place epsilon differently).
 """
 import math
+import re
 
 import numpy as np
 import pytest
@@ -779,8 +780,10 @@ def test_constructor_errors():
         optimizers.RMSprop(rho="0.9")
     with pytest.raises(ValueError, match="`ema_momentum` must be in the range"):
         optimizers.SGD(use_ema=True, ema_momentum=2.0)
-    with pytest.raises(ValueError, match="gradient_accumulation_steps=4"):
-        optimizers.SGD(gradient_accumulation_steps=4)
+    for steps in (1, 2.5, "2", True):
+        with pytest.raises(ValueError, match=r"`gradient_accumulation_steps` must be an "
+                                             rf"integer >= 2.*={re.escape(repr(steps))}"):
+            optimizers.SGD(gradient_accumulation_steps=steps)
     with pytest.warns(UserWarning, match="`decay` is no longer supported"):
         optimizers.SGD(decay=0.1)
 

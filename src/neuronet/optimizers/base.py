@@ -3,6 +3,8 @@
 One call of `apply(grads, variables)` is one training step:
 
     1. drop the variables whose gradient is None,
+       (with `gradient_accumulation_steps` = n: add the gradients to accumulators, and go
+       on with their mean only on every n-th call; the other calls skip to step 5)
     2. clip the gradients (`clipnorm`, `clipvalue` or `global_clipnorm`),
     3. decay the weights (`weight_decay`, decoupled: w -= w * weight_decay * lr),
     4. run the optimizer's own `update_step(gradient, variable, learning_rate)` on each
@@ -123,7 +125,9 @@ class Optimizer:
         ema_overwrite_frequency: if set, copy the averages into the weights every this
             many steps.
         loss_scale_factor: if set, gradients are divided by it (see `scale_loss`).
-        gradient_accumulation_steps: accepted for Keras configs; only None is supported.
+        gradient_accumulation_steps: None, or an int n >= 2: the gradients of n calls are
+            summed, and every n-th call updates the weights with their mean (the calls
+            between still count in `iterations`, as in Keras).
         name: the name of the optimizer, prefix of its variables' names.
     """
 
@@ -135,9 +139,10 @@ class Optimizer:
             warnings.warn("Argument `decay` is no longer supported and will be ignored.")
         if kwargs:
             raise ValueError(f"{type(self).__name__}: argument(s) not recognized: {kwargs}")
-        if gradient_accumulation_steps is not None:
-            raise ValueError(f"{type(self).__name__}: `gradient_accumulation_steps` is not "
-                             "supported; expected None, received "
+        if gradient_accumulation_steps is not None and not (
+                _is_number(gradient_accumulation_steps)
+                and int(gradient_accumulation_steps) == gradient_accumulation_steps >= 2):
+            raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. Received: "
                              f"gradient_accumulation_steps={gradient_accumulation_steps!r}")
         if sum(arg is not None for arg in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can "
@@ -185,7 +190,11 @@ class Optimizer:
     # --- state ----------------------------------------------------------------------------
     @property
     def iterations(self):
-        """The number of steps applied so far (an int Variable; `== n` compares values)."""
+        """The number of steps applied so far (an int Variable; `== n` compares values).
+        With gradient accumulation over n calls, the number of updates: calls // n (an int),
+        as Keras counts them (learning-rate schedules still see the calls)."""
+        if self.gradient_accumulation_steps:
+            return int(self._iterations) // self.gradient_accumulation_steps
         return self._iterations
 
     @property
@@ -205,6 +214,9 @@ class Optimizer:
         if self.use_ema:
             self._model_variables_moving_average = self.add_optimizer_variables(
                 variables, "average")
+        if self.gradient_accumulation_steps:
+            self._accumulated_gradients = self.add_optimizer_variables(
+                variables, "gradient_accumulator")
         self.built = True
 
     def add_variable(self, shape, initial_value=0.0, dtype=None, name=None):
@@ -293,10 +305,13 @@ class Optimizer:
         grads = [self._as_gradient(g, v) for g, v in zip(grads, variables)]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
-        grads = self._clip_gradients(grads)
-        learning_rate = float(self.learning_rate)
-        self._apply_weight_decay(variables, learning_rate)
-        self._update_variables(grads, variables, learning_rate, every)
+        if self.gradient_accumulation_steps:
+            grads = self._accumulate(grads, variables)
+        if grads is not None:
+            grads = self._clip_gradients(grads)
+            learning_rate = float(self.learning_rate)
+            self._apply_weight_decay(variables, learning_rate)
+            self._update_variables(grads, variables, learning_rate, every)
         if self.use_ema:
             self._update_moving_averages()
         self._iterations.increment()
@@ -304,6 +319,23 @@ class Optimizer:
             constraint = getattr(variable, "constraint", None)
             if constraint is not None:
                 variable.assign(constraint(variable))
+
+    def _accumulate(self, grads, variables):
+        """Add `grads` to the variables' accumulators; on every n-th step (n =
+        gradient_accumulation_steps) return the mean of the n gradients and reset the
+        accumulators, on the others None."""
+        steps = self.gradient_accumulation_steps
+        accumulators = [self._accumulated_gradients[self._get_variable_index(v)].data
+                        for v in variables]
+        if (int(self._iterations) + 1) % steps:
+            for accumulator, gradient in zip(accumulators, grads):
+                accumulator += gradient
+            return None
+        means = [(gradient + accumulator) / steps
+                 for gradient, accumulator in zip(grads, accumulators)]
+        for accumulator in accumulators:
+            accumulator[...] = 0
+        return means
 
     def update_step(self, gradient, variable, learning_rate):
         """Update one variable in place from its gradient (an array of its dtype)."""
@@ -429,12 +461,12 @@ class Optimizer:
 
     # --- moving averages of the weights ---------------------------------------------------
     def _update_moving_averages(self):
-        momentum = self.ema_momentum if int(self._iterations) != 0 else 0.0  # step 1: copy
+        momentum = self.ema_momentum if int(self.iterations) != 0 else 0.0  # step 1: copy
         for variable, average in zip(self._trainable_variables,
                                      self._model_variables_moving_average):
             average.data[...] = momentum * average.data + (1.0 - momentum) * variable.data
         frequency = self.ema_overwrite_frequency
-        if frequency and (int(self._iterations) + 1) % frequency == 0:
+        if frequency and (int(self.iterations) + 1) % frequency == 0:
             self.finalize_variable_values(self._trainable_variables)
 
     def finalize_variable_values(self, var_list):
