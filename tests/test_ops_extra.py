@@ -96,6 +96,13 @@ KERAS_CASES = [
                                       reverse=True)),
     ("map", lambda o: o.map(lambda x: (o.sum(x), x * 2), X)),
     ("vectorized_map", lambda o: o.vectorized_map(lambda e: e[0] * e[1], (X, X[::-1]))),
+    ("gelu-default-tanh", lambda o: o.gelu(X * 2)),          # keras.ops: approximate=True
+    ("gelu-exact", lambda o: o.gelu(X * 2, approximate=False)),
+    ("nn.gelu", lambda o: o.nn.gelu(X)),
+    ("where-indices", lambda o: o.where(X > 0)),
+    ("where-keywords", lambda o: o.where(X > 0, x1=X, x2=-X)),
+    ("array", lambda o: o.array(X)),
+    ("array-dtype", lambda o: o.array(X, dtype="float16")),
 ]
 
 
@@ -119,6 +126,31 @@ def test_values_and_dtypes_match_keras_3(real_keras, name, call):
 
 
 # --- values against NumPy -------------------------------------------------------------------
+
+def test_gelu_defaults_follow_keras_ops_and_activations():
+    """keras.ops.gelu approximates by default; the activation is exact by default."""
+    x = np.linspace(-4.0, 4.0, 33)
+    tanh_form = 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
+    exact = np.array([v * 0.5 * math.erfc(-v / math.sqrt(2.0)) for v in x])
+    np.testing.assert_allclose(ops.gelu(x).data, tanh_form, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(keras.activations.gelu(x).data, exact, rtol=1e-12, atol=1e-15)
+
+
+def test_where_takes_both_values_or_neither():
+    condition = np.array([[True, False], [False, True]])
+    rows, cols = ops.where(condition)
+    np.testing.assert_array_equal(rows.data, [0, 1])
+    np.testing.assert_array_equal(cols.data, [0, 1])
+    with pytest.raises(ValueError, match="where: expected both x1 and x2 or neither"):
+        ops.where(condition, np.ones((2, 2)))
+
+
+def test_array_copies_its_input():
+    source = np.arange(3.0, dtype=np.float32)
+    made = ops.array(source)
+    source[0] = 9.0
+    assert isinstance(made, Tensor) and made.data[0] == 0.0 and not made.requires_grad
+
 
 def test_triangles_and_diagonals_match_numpy():
     a = normal(2, 4, 5)

@@ -16,7 +16,8 @@ import numpy as np
 from .. import backend, ops
 from ..autograd import Tensor, no_grad
 from ..backend import snake_case, unique_name
-from ..ops import array as a
+from ..ops.array import (equal, floor_divide, greater, greater_equal, less, less_equal,
+                         logical_and, logical_not, logical_or, mod, not_equal)
 from ..ops import math as m
 from ..ops.math import SymbolicValue
 from .base import Layer
@@ -63,27 +64,27 @@ class SymbolicTensor(SymbolicValue):
     def __rmul__(self, other): return record(m.multiply, (other, self), {})
     def __truediv__(self, other): return record(m.divide, (self, other), {})
     def __rtruediv__(self, other): return record(m.divide, (other, self), {})
-    def __floordiv__(self, other): return record(a.floor_divide, (self, other), {})
-    def __rfloordiv__(self, other): return record(a.floor_divide, (other, self), {})
-    def __mod__(self, other): return record(a.mod, (self, other), {})
-    def __rmod__(self, other): return record(a.mod, (other, self), {})
+    def __floordiv__(self, other): return record(floor_divide, (self, other), {})
+    def __rfloordiv__(self, other): return record(floor_divide, (other, self), {})
+    def __mod__(self, other): return record(mod, (self, other), {})
+    def __rmod__(self, other): return record(mod, (other, self), {})
     def __pow__(self, other): return record(m.power, (self, other), {})
     def __rpow__(self, other): return record(m.power, (other, self), {})
     def __matmul__(self, other): return record(m.matmul, (self, other), {})
     def __rmatmul__(self, other): return record(m.matmul, (other, self), {})
     def __neg__(self): return record(m.negative, (self,), {})
     def __abs__(self): return record(m.abs, (self,), {})
-    def __invert__(self): return record(a.logical_not, (self,), {})
-    def __and__(self, other): return record(a.logical_and, (self, other), {})
-    def __rand__(self, other): return record(a.logical_and, (other, self), {})
-    def __or__(self, other): return record(a.logical_or, (self, other), {})
-    def __ror__(self, other): return record(a.logical_or, (other, self), {})
-    def __lt__(self, other): return record(a.less, (self, other), {})
-    def __le__(self, other): return record(a.less_equal, (self, other), {})
-    def __gt__(self, other): return record(a.greater, (self, other), {})
-    def __ge__(self, other): return record(a.greater_equal, (self, other), {})
-    def __eq__(self, other): return record(a.equal, (self, other), {})
-    def __ne__(self, other): return record(a.not_equal, (self, other), {})
+    def __invert__(self): return record(logical_not, (self,), {})
+    def __and__(self, other): return record(logical_and, (self, other), {})
+    def __rand__(self, other): return record(logical_and, (other, self), {})
+    def __or__(self, other): return record(logical_or, (self, other), {})
+    def __ror__(self, other): return record(logical_or, (other, self), {})
+    def __lt__(self, other): return record(less, (self, other), {})
+    def __le__(self, other): return record(less_equal, (self, other), {})
+    def __gt__(self, other): return record(greater, (self, other), {})
+    def __ge__(self, other): return record(greater_equal, (self, other), {})
+    def __eq__(self, other): return record(equal, (self, other), {})
+    def __ne__(self, other): return record(not_equal, (self, other), {})
     __hash__ = object.__hash__          # by identity: SymbolicTensors stay dict and set keys
 
     def __getitem__(self, key):

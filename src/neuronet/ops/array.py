@@ -17,7 +17,7 @@ from ..autograd.tensor import Tensor, as_array
 from .math import cast, getitem, reshape, tensor, transpose, unbroadcast
 
 __all__ = [
-    "shape", "convert_to_tensor", "convert_to_numpy", "stop_gradient",
+    "shape", "array", "convert_to_tensor", "convert_to_numpy", "stop_gradient",
     "ones", "zeros", "full", "ones_like", "zeros_like", "full_like", "arange", "eye", "one_hot",
     "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
     "logical_and", "logical_or", "logical_xor", "logical_not", "any", "all", "count_nonzero",
@@ -107,6 +107,11 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if isinstance(x, Tensor):
         return x if dtype is None or x.dtype == np.dtype(dtype) else cast(x, dtype)
     return Tensor(as_array(x, dtype))
+
+
+def array(x, dtype=None):
+    """`x` as a new Tensor (a copy, no gradient), of `dtype` when given (keras.ops.array)."""
+    return Tensor(np.array(as_array(x), dtype=dtype))
 
 
 def convert_to_numpy(x):

@@ -140,9 +140,17 @@ def minimum(a, b):
     return Tensor.from_op(np.minimum(a.data, b.data), (a, b), backward)
 
 
-def where(condition, a, b):
-    """Elements of `a` where `condition` holds, else of `b` (condition gets no gradient)."""
-    a, b = _pair(a, b)
+def where(condition, x1=None, x2=None):
+    """Elements of `x1` where `condition` holds, else of `x2` (condition gets no gradient).
+    Given neither, the indices where condition holds, as `nonzero(condition)`."""
+    if x1 is None and x2 is None:
+        from .integer import nonzero             # integer.py builds on this module
+        return nonzero(condition)
+    if x1 is None or x2 is None:
+        raise ValueError("where: expected both x1 and x2 or neither, received "
+                         f"x1={'None' if x1 is None else 'a value'} and "
+                         f"x2={'None' if x2 is None else 'a value'}")
+    a, b = _pair(x1, x2)
     cond = as_array(condition).astype(bool)
 
     def backward(g):

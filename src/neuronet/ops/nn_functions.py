@@ -1,6 +1,6 @@
 """Functions of keras.ops.nn built on the fused ops: cross-entropies of each element or
-sample (no reduction), the normalizations of a sample's features, and scaled dot-product
-attention.
+sample (no reduction), the normalizations of a sample's features, scaled dot-product
+attention, and gelu with the default of keras.ops (the tanh approximation).
 
 The cross-entropies follow Keras' ops, not its losses: binary_crossentropy is not averaged
 over the last axis, and probabilities (from_logits=False) are clipped to
@@ -15,13 +15,20 @@ import numpy as np
 
 from .. import backend
 from ..autograd.tensor import Tensor, as_array
-from . import cross_entropy
+from . import activations, cross_entropy
 from . import math as m
 from .activations import softmax
 from .array import normalize_axis, take_along_axis
 
 __all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
-           "normalize", "layer_normalization", "rms_normalization", "dot_product_attention"]
+           "normalize", "layer_normalization", "rms_normalization", "dot_product_attention",
+           "gelu"]
+
+
+def gelu(x, approximate=True):
+    """keras.ops.gelu: x Phi(x), by default with the tanh approximation of Phi, as Keras'
+    ops have it (the activation, keras.activations.gelu, defaults to the exact Phi)."""
+    return activations.gelu(x, approximate=approximate)
 
 
 # --- cross-entropies ------------------------------------------------------------------------
