@@ -142,7 +142,8 @@ class Optimizer:
         if gradient_accumulation_steps is not None and not (
                 _is_number(gradient_accumulation_steps)
                 and int(gradient_accumulation_steps) == gradient_accumulation_steps >= 2):
-            raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. Received: "
+            raise ValueError(f"{type(self).__name__}: `gradient_accumulation_steps` must be an "
+                             "integer >= 2. Received: "
                              f"gradient_accumulation_steps={gradient_accumulation_steps!r}")
         if sum(arg is not None for arg in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can "
