@@ -82,12 +82,20 @@ def relu_in_place(x):
 # a select costs about as much as an exp, and NumPy's log1p and expm1 are scalar loops, ten
 # times slower than its vectorised exp and log.
 
+def _sigmoid_of_negated(n):
+    """n <- 1 / (1 + e^n) = sigmoid(-n), in place, accurate in both tails; where e^n
+    overflows to inf it gives 0 (the caller silences that overflow)."""
+    np.exp(n, out=n)
+    n += 1
+    np.reciprocal(n, out=n)
+
+
 def _sigmoid_array(a):
-    """1 / (1 + e^-a), accurate in both tails; where e^-a overflows to inf it gives 0."""
+    """1 / (1 + e^-a), a new array."""
+    out = np.negative(a)
     with np.errstate(over="ignore"):
-        e = np.exp(-a)
-    e += 1
-    return np.reciprocal(e, out=e)
+        _sigmoid_of_negated(out)
+    return out
 
 
 def _log1p(e):

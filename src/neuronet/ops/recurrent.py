@@ -28,6 +28,7 @@ Each op returns (outputs, *final_states).
 import numpy as np
 
 from ..autograd.tensor import Tensor, as_array
+from .activations import _sigmoid_of_negated
 from .math import getitem, sum_rows, tensor
 
 __all__ = ["simple_rnn", "lstm", "gru", "ACTIVATIONS"]
@@ -50,13 +51,6 @@ def _sigmoid(a, out):
     """1 / (1 + e^-a): one exp, cheaper than np.tanh."""
     np.negative(a, out=out)
     _sigmoid_of_negated(out)
-
-
-def _sigmoid_of_negated(n):
-    """n <- 1 / (1 + e^n) = sigmoid(-n), in place."""
-    np.exp(n, out=n)
-    n += 1
-    np.reciprocal(n, out=n)
 
 
 def _sigmoid_slope(y, out):                # sigmoid' = s (1 - s)
