@@ -22,6 +22,7 @@ PAUSE = 1.0     # seconds between two peers' epochs: the worker threads of the l
 
 NEURONET = "neuronet fit"
 TORCH = "PyTorch (hand-written loop)"
+NUMPY = "plain NumPy (hand-written)"
 KERAS = f"Keras 3 ({os.environ['KERAS_BACKEND']} backend)"
 
 
@@ -120,15 +121,16 @@ def interleaved_times(epochs, rounds, pause=PAUSE):
 def compare_fit(title, trainers, epochs):
     """Print the median seconds per epoch of each framework and their ratios to the first.
 
-    `trainers` maps a name (NEURONET, TORCH, KERAS) to a function that takes the framework's
-    module, builds and compiles the model, and returns a function that trains it for one
-    epoch; peers that do not import are skipped. The peers take turns (see
+    `trainers` maps a name (NEURONET, TORCH, KERAS, NUMPY) to a function that takes the
+    framework's module (numpy for NUMPY), builds the model, and returns a function that
+    trains it for one epoch; peers that do not import are skipped. The peers take turns (see
     `interleaved_times`) for `epochs` + 1 rounds; the first is left out of the medians, as
     Keras traces and compiles its training step then.
     """
     print(f"BLAS: {blas_report()}")
+    import numpy
     import neuronet
-    frameworks = {NEURONET: neuronet, **peer_frameworks()}
+    frameworks = {NEURONET: neuronet, NUMPY: numpy, **peer_frameworks()}
     built = {name: trainer(frameworks[name]) for name, trainer in trainers.items()
              if name in frameworks}
     times = interleaved_times(built, epochs + 1)
