@@ -9,7 +9,6 @@ from neuronet.callbacks import (CSVLogger, Callback, CallbackList, EarlyStopping
                                 LambdaCallback, LearningRateScheduler, ProgbarLogger,
                                 ReduceLROnPlateau, TerminateOnNaN)
 from neuronet.callbacks.callback import HOOK_NAMES
-from neuronet.callbacks.monitor import monitor_direction
 
 
 class FakeOptimizer:
@@ -17,12 +16,21 @@ class FakeOptimizer:
         self.learning_rate = learning_rate
 
 
+class FakeCompiledMetrics:
+    """What the monitoring callbacks read in mode 'auto': an accuracy metric, which goes up."""
+
+    def direction_of(self, key):
+        return "up" if key == "accuracy" else None
+
+
 class FakeModel:
-    """What callbacks use of a model: stop_training, optimizer, get/set_weights."""
+    """What callbacks use of a model: stop_training, optimizer, get/set_weights, the
+    compiled metrics."""
 
     def __init__(self, learning_rate=0.1):
         self.stop_training = False
         self.optimizer = FakeOptimizer(learning_rate)
+        self.compiled_metrics = FakeCompiledMetrics()
         self.weights = [np.zeros(3), np.zeros(2)]
 
     def get_weights(self):
@@ -201,12 +209,31 @@ def test_early_stopping_rejects_unknown_mode():
         EarlyStopping(mode="mn")
 
 
-@pytest.mark.parametrize("monitor, direction", [
-    ("loss", "min"), ("val_loss", "min"), ("val_mean_squared_error", "min"), ("mae", "min"),
-    ("accuracy", "max"), ("val_acc", "max"), ("val_sparse_categorical_accuracy", "max"),
-    ("val_auc_1", "max"), ("precision", "max"), ("val_recall", "max")])
-def test_auto_mode_direction_from_name(monitor, direction):
-    assert monitor_direction(monitor, "auto", "EarlyStopping") == direction
+def test_auto_mode_direction_from_the_metric_objects():
+    # As Keras 3: losses go down; any other key takes the `_direction` of the compiled
+    # metric logged under it, whatever its name; a key no metric tells about is an error.
+    import neuronet as nn
+    x = np.random.default_rng(0).random((8, 3), np.float32)
+    y = (x[:, :1] > 0.5).astype(np.float32)
+    model = nn.Sequential([nn.Input((3,)), nn.layers.Dense(1, activation="sigmoid")])
+    model.compile("sgd", "binary_crossentropy",
+                  metrics=["acc", "mse", nn.metrics.AUC(name="area"), "precision",
+                           nn.metrics.BinaryAccuracy(name="hit"), nn.metrics.Mean(name="avg")])
+    model.fit(x, y, epochs=1, verbose=0)
+    expected = {"loss": "min", "val_loss": "min", "output_loss": "min", "acc": "max",
+                "val_mse": "min", "area": "max", "val_precision": "max", "hit": "max"}
+    for callback in (EarlyStopping, ReduceLROnPlateau):
+        for monitor, direction in expected.items():
+            cb = callback(monitor=monitor)
+            cb.set_model(model)
+            assert cb.direction == direction, (callback, monitor)
+        for unknown in ("avg", "val_foo"):
+            cb = callback(monitor=unknown)
+            cb.set_model(model)
+            with pytest.raises(ValueError, match=rf"monitor='{unknown}'.*mode='max'.*mode='min'"):
+                cb.direction
+        cb = callback(monitor="avg", mode="max")
+        assert cb.direction == "max"
 
 
 # --- ReduceLROnPlateau --------------------------------------------------------------------------

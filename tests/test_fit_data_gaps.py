@@ -302,6 +302,102 @@ def test_validation_freq_skips_the_test_hooks_between_validations():
     assert recorder.events.index("test_begin") > recorder.events.index(("epoch_begin", 1))
 
 
+
+def test_validation_freq_as_a_list_validates_at_those_epochs():
+    history = _model().fit(X, Y, batch_size=10, epochs=4, validation_data=(X, Y),
+                           validation_freq=[1, 3], verbose=0)
+    assert len(history.history["loss"]) == 4 and len(history.history["val_loss"]) == 2
+    for bad in (0, 1.5, "2"):
+        with pytest.raises(ValueError, match=r"validation_freq"):
+            _model().fit(X, Y, validation_data=(X, Y), validation_freq=bad, verbose=0)
+
+
+# --- steps_per_epoch with arrays and a PyDataset (Keras 3's EpochIterator) ----------------------
+class _Indexed(keras.utils.PyDataset):
+    """Four batches of five samples; `asked` records each index read."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked = []
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, index):
+        self.asked.append(index)
+        return X[index * 5:(index + 1) * 5], Y[index * 5:(index + 1) * 5]
+
+
+def test_steps_per_epoch_goes_on_through_a_py_dataset_from_epoch_to_epoch():
+    data = _Indexed()
+    history = _model().fit(data, epochs=3, steps_per_epoch=2, shuffle=False, verbose=0)
+    assert data.asked == [0, 1, 2, 3, 0, 1]
+    assert history.params["steps"] == 2
+
+
+def test_steps_per_epoch_with_arrays_counts_the_steps_and_restarts_after_a_pass():
+    model = _model()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                  # 2 + 2 batches: one whole pass
+        history = model.fit(X, Y, batch_size=5, epochs=2, steps_per_epoch=2, verbose=0)
+    assert history.params["steps"] == 2 and int(model.optimizer.iterations) == 4
+    model = _model()
+    with pytest.warns(UserWarning, match=RAN_OUT):      # 3 steps, then the pass ends after 1
+        model.fit(X, Y, batch_size=5, epochs=3, steps_per_epoch=3, verbose=0)
+    assert int(model.optimizer.iterations) == 3 + 1 + 3
+
+
+def test_steps_per_epoch_with_arrays_trains_on_what_the_batches_in_turn_give():
+    # Two epochs of two steps on unshuffled arrays are the four batches in order.
+    stepped, whole = _model(), _model()
+    stepped.fit(X, Y, batch_size=5, epochs=2, steps_per_epoch=2, shuffle=False, verbose=0)
+    whole.fit(X, Y, batch_size=5, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(stepped.get_weights(), whole.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_validation_steps_takes_the_first_batches_of_the_validation_data_each_time():
+    model = _model()
+    history = model.fit(X, Y, batch_size=5, epochs=2, validation_data=(X, Y),
+                        validation_batch_size=5, validation_steps=1, verbose=0)
+    first_batch = model.evaluate(X[:5], Y[:5], verbose=0)
+    assert history.history["val_loss"][-1] == pytest.approx(first_batch, rel=1e-6)
+    data = _Indexed()
+    _model().fit(X, Y, epochs=2, validation_data=data, validation_steps=2, verbose=0)
+    assert data.asked == [0, 1, 0, 1]
+
+
+# --- what Keras refuses ----------------------------------------------------------------------
+def test_class_weight_and_sample_weight_together_are_refused():
+    with pytest.raises(ValueError, match="both class_weight and sample_weight"):
+        _model().fit(X, Y > 0, class_weight={0: 1.0, 1: 2.0}, sample_weight=np.ones(20),
+                     verbose=0)
+    with pytest.raises(ValueError, match="both class_weight and sample_weight"):
+        _model().train_on_batch(X, Y > 0, class_weight={0: 1.0}, sample_weight=np.ones(20))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.fit(X, verbose=0), lambda m: m.evaluate(X, verbose=0),
+    lambda m: m.train_on_batch(X), lambda m: m.fit(X, Y, validation_data=(X,), verbose=0),
+    lambda m: m.fit(_generator_of_inputs(), verbose=0)])
+def test_a_compiled_loss_without_targets_is_an_error_not_a_nan(call):
+    with pytest.raises(ValueError, match=r"compiled with a loss \(loss='mse'\) but received no "
+                                         r"targets"):
+        call(_model())
+
+
+def _generator_of_inputs():
+    yield (X[:5],)
+
+
+def test_predict_passes_nan_through_as_keras_does():
+    x = X.copy()
+    x[0, 1] = np.nan
+    out = _model().predict(x, verbose=0)
+    assert np.isnan(out[0]).all() and np.isfinite(out[1:]).all()
+    with pytest.raises(ValueError, match="contains NaN"):
+        _model().fit(x, Y, verbose=0)               # training data must be finite
+
 # --- 4. Python lists ----------------------------------------------------------------------------
 @pytest.mark.parametrize("call, message", [
     (lambda m: m.fit(X, Y.ravel().tolist(), verbose=0),

@@ -582,7 +582,7 @@ def test_model_checkpoint_save_best_only(tmp_path, capsys):
     model = small_sequential()
     path = tmp_path / "best.weights.h5"
     checkpoint = ModelCheckpoint(path, monitor="val_accuracy", save_best_only=True,
-                                 save_weights_only=True, verbose=1)
+                                 save_weights_only=True, verbose=1, mode="max")
     checkpoint.set_model(model)
     checkpoint.on_epoch_end(0, {"val_accuracy": 0.5})
     best = model.get_weights()

@@ -280,7 +280,7 @@ def test_verbose_modes_print_keras_lines():
 
 def test_fit_before_compile():
     x, y = _toy()
-    with pytest.raises(RuntimeError, match="compile"):
+    with pytest.raises(ValueError, match="compile"):       # Keras' type
         _mlp().fit(x, y, verbose=0)
 
 

@@ -1,10 +1,9 @@
 """EarlyStopping: stop training when a monitored quantity has stopped improving."""
 from ..io_utils import print_msg
-from .callback import Callback
-from .monitor import is_improvement, monitor_direction, monitored_value, worst_value
+from .monitor import MonitorCallback
 
 
-class EarlyStopping(Callback):
+class EarlyStopping(MonitorCallback):
     """Stop training when a monitored quantity has stopped improving.
 
     At the end of each epoch the monitored value counts as an improvement when it beats
@@ -16,7 +15,7 @@ class EarlyStopping(Callback):
         min_delta: the smallest change that counts as an improvement (its sign is ignored).
         patience: epochs without improvement after which training stops.
         verbose: 1 prints a message when training stops or weights are restored.
-        mode: 'min', 'max', or 'auto' to infer the direction from the name of `monitor`.
+        mode: 'min', 'max', or 'auto' to infer the direction (see MonitorCallback).
         baseline: a value the monitored quantity must beat; until it does, epochs count
             as without improvement even when they beat the best so far.
         restore_best_weights: at the end of training, set the model's weights back to those
@@ -26,13 +25,10 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
                  baseline=None, restore_best_weights=False, start_from_epoch=0):
-        super().__init__()
-        self.monitor = monitor
+        super().__init__(monitor, mode)
         self.min_delta = abs(min_delta)
         self.patience = patience
         self.verbose = verbose
-        self.direction = monitor_direction(monitor, mode, "EarlyStopping")
-        self.mode = mode
         self.baseline = baseline
         self.restore_best_weights = restore_best_weights
         self.start_from_epoch = start_from_epoch
@@ -41,12 +37,12 @@ class EarlyStopping(Callback):
     def on_train_begin(self, logs=None):
         self.wait = 0
         self.stopped_epoch = 0
-        self.best = worst_value(self.direction)
+        self.best = None
         self.best_weights = None
         self.best_epoch = 0
 
     def on_epoch_end(self, epoch, logs=None):
-        current = monitored_value(logs, self.monitor, "Early stopping")
+        current = self._monitored_value(logs, "Early stopping")
         if current is None or epoch < self.start_from_epoch:
             return
         if self.restore_best_weights and self.best_weights is None:
@@ -55,13 +51,13 @@ class EarlyStopping(Callback):
             self.best_epoch = epoch
 
         self.wait += 1
-        if self._improves(current, self.best):
+        if self._improves(current, self.best, self.min_delta):
             self.best = current
             self.best_epoch = epoch
             if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
             # The count restarts only when the baseline is beaten too.
-            if self.baseline is None or self._improves(current, self.baseline):
+            if self._improves(current, self.baseline, self.min_delta):
                 self.wait = 0
             return
         if self.wait >= self.patience and epoch > 0:
@@ -76,6 +72,3 @@ class EarlyStopping(Callback):
                 print_msg("Restoring model weights from the end of the best epoch: "
                       f"{self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)
-
-    def _improves(self, current, reference):
-        return is_improvement(current, reference, self.direction, self.min_delta)

@@ -2,12 +2,11 @@
 import os
 
 from ..io_utils import print_msg
-from .callback import Callback
-from .monitor import is_improvement, monitor_direction, monitored_value, worst_value
+from .monitor import MonitorCallback
 from .save_frequency import SaveFrequency
 
 
-class ModelCheckpoint(Callback):
+class ModelCheckpoint(MonitorCallback):
     """Save the model, or only its weights, at the end of every epoch or every
     `save_freq` batches.
 
@@ -20,7 +19,7 @@ class ModelCheckpoint(Callback):
         verbose: 1 prints a line at each save (or skipped save).
         save_best_only: save only when `monitor` improves on the best value so far.
         save_weights_only: save with `save_weights` instead of `save`.
-        mode: 'min', 'max', or 'auto' to infer the direction from the name of `monitor`.
+        mode: 'min', 'max', or 'auto' to infer the direction (see MonitorCallback).
         save_freq: 'epoch', or an integer: save every that many batches.
         initial_value_threshold: the value `monitor` must beat for the first save
             (with save_best_only).
@@ -29,7 +28,8 @@ class ModelCheckpoint(Callback):
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):
-        super().__init__()
+        super().__init__(monitor, mode, None if initial_value_threshold is None
+                         else float(initial_value_threshold))
         self.filepath = os.fspath(filepath)
         suffixes = (".weights.h5" if save_weights_only else ".keras", ".h5", ".hdf5")
         if not self.filepath.endswith(suffixes):
@@ -38,16 +38,10 @@ class ModelCheckpoint(Callback):
                              "(or in `.h5` / `.hdf5` for the legacy HDF5 format). Received: "
                              f"filepath={self.filepath!r}")
         self._save_frequency = SaveFrequency(save_freq, "ModelCheckpoint")
-        self.monitor = monitor
         self.verbose = verbose
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.save_freq = save_freq
-        self.direction = monitor_direction(monitor, mode, "ModelCheckpoint")
-        if initial_value_threshold is not None:
-            self.best = float(initial_value_threshold)
-        else:
-            self.best = worst_value(self.direction)
         self._current_epoch = 0
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -65,17 +59,17 @@ class ModelCheckpoint(Callback):
         logs = logs or {}
         filepath = self._file_path(epoch, batch, logs)
         if self.save_best_only:
-            current = monitored_value(logs, self.monitor, "Can save best model only")
+            current = self._monitored_value(logs, "Can save best model only")
             if current is None:
                 return
-            if not is_improvement(current, self.best, self.direction, 0):
+            best = "None" if self.best is None else f"{self.best:.5f}"
+            if not self._improves(current, self.best):
                 if self.verbose > 0:
-                    print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from "
-                          f"{self.best:.5f}")
+                    print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}")
                 return
             if self.verbose > 0:
-                print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
-                      f"{current:.5f}, saving model to {filepath}")
+                print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to "
+                          f"{current:.5f}, saving model to {filepath}")
             self.best = current
         elif self.verbose > 0:
             print_msg(f"\nEpoch {epoch + 1}: saving model to {filepath}")

@@ -1,45 +1,65 @@
-"""What the monitoring callbacks share: which way a monitored quantity improves."""
-import re
+"""What the monitoring callbacks share: the monitored log key and which way it improves."""
 import warnings
+
+from .callback import Callback
 
 MODES = ("auto", "min", "max")
 
-# Metric names (after 'val_' and a '_1'-style suffix are removed) that improve upwards.
-_MAXIMIZED = ("acc", "accuracy", "auc", "precision", "recall", "f1_score", "fbeta_score",
-              "r2_score")
 
+class MonitorCallback(Callback):
+    """A callback that watches one log key (EarlyStopping, ModelCheckpoint,
+    ReduceLROnPlateau).
 
-def monitor_direction(monitor, mode, caller):
-    """'min' or 'max': the way `monitor` improves.
-
-    mode 'auto' infers it from the name: accuracies, AUC, precision, recall, F-scores and
-    R2 improve upwards; losses and every other quantity (errors, ...) downwards.
+    mode 'min' / 'max' says which way `monitor` improves; 'auto' infers it as Keras 3 does,
+    on first use: down for a loss, else the `_direction` of the compiled metric logged
+    under that key (accuracies, AUC, precision, recall ... up; errors down); a ValueError
+    when neither tells. `best` is None until a value has been seen.
     """
-    if mode not in MODES:
-        raise ValueError(f"{caller}: expected mode to be one of {MODES}, received {mode!r}")
-    if mode != "auto":
-        return mode
-    name = re.sub(r"_\d+$", "", monitor.removeprefix("val_"))
-    return "max" if name.endswith(_MAXIMIZED) else "min"
 
+    def __init__(self, monitor, mode, baseline=None):
+        super().__init__()
+        if mode not in MODES:
+            raise ValueError(f"{type(self).__name__}: expected mode to be one of {MODES}, "
+                             f"received {mode!r}")
+        self.monitor, self.mode = monitor, mode
+        self.best = baseline
+        self._direction = None if mode == "auto" else mode
 
-def worst_value(direction):
-    """The starting `best` of a quantity that improves in `direction`: inf for 'min',
-    -inf for 'max', so that the first value monitored improves on it."""
-    return float("inf") if direction == "min" else -float("inf")
+    @property
+    def direction(self):
+        """'min' or 'max': the way the monitored value improves."""
+        if self._direction is None:
+            self._direction = self._infer_direction()
+        return self._direction
 
+    def _infer_direction(self):
+        key = self.monitor.removeprefix("val_")
+        if key == "loss" or key.endswith("_loss"):
+            return "min"
+        compiled = getattr(self.model, "compiled_metrics", None)
+        way = compiled.direction_of(key) if compiled is not None else None
+        if way is None:
+            raise ValueError(
+                f"{type(self).__name__} callback received monitor={self.monitor!r}, but the "
+                "direction in which that metric improves is unknown. Pass mode='max' to "
+                "monitor based on the highest metric value, or mode='min' to use the lowest.")
+        return "max" if way == "up" else "min"
 
-def is_improvement(current, reference, direction, min_delta):
-    """Whether `current` beats `reference` by more than `min_delta` in `direction`."""
-    if direction == "min":
-        return current < reference - min_delta
-    return current > reference + min_delta
+    def _improves(self, current, reference, min_delta=0):
+        """Whether `current` beats `reference` (None: nothing to beat) by more than
+        `min_delta` in the monitored direction."""
+        direction = self.direction                 # inferred on first use, even with no reference
+        if reference is None:
+            return True
+        if direction == "min":
+            return current < reference - min_delta
+        return current > reference + min_delta
 
-
-def monitored_value(logs, monitor, what):
-    """`logs[monitor]`, or None with a warning naming the keys that are there."""
-    value = (logs or {}).get(monitor)
-    if value is None:
-        warnings.warn(f"{what} is conditioned on metric `{monitor}` which is not available. "
-                      f"Available metrics are: {','.join(logs or {})}", stacklevel=3)
-    return value
+    def _monitored_value(self, logs, what):
+        """`logs[monitor]`, or None with a warning naming the keys that are there."""
+        value = (logs or {}).get(self.monitor)
+        if value is None:
+            warnings.warn(f"{what} is conditioned on metric `{self.monitor}` which is not "
+                          f"available. Available metrics are: {','.join(logs or {})}",
+                          stacklevel=3)
+        return value

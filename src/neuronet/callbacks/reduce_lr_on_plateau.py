@@ -2,12 +2,11 @@
 import numpy as np
 
 from ..io_utils import print_msg
-from .callback import Callback
 from .learning_rate_scheduler import current_learning_rate
-from .monitor import is_improvement, monitor_direction, monitored_value, worst_value
+from .monitor import MonitorCallback
 
 
-class ReduceLROnPlateau(Callback):
+class ReduceLROnPlateau(MonitorCallback):
     """Multiply the learning rate by `factor` after `patience` epochs without improvement.
 
     Each epoch's logs also receive the learning rate used during it, as 'learning_rate'.
@@ -17,7 +16,7 @@ class ReduceLROnPlateau(Callback):
         factor: the multiplier of the learning rate, below 1.
         patience: epochs without improvement after which the rate is lowered.
         verbose: 1 prints a message when the rate is lowered.
-        mode: 'min', 'max', or 'auto' to infer the direction from the name of `monitor`.
+        mode: 'min', 'max', or 'auto' to infer the direction (see MonitorCallback).
         min_delta: the smallest change that counts as an improvement.
         cooldown: epochs to wait after a reduction before counting again.
         min_lr: the learning rate is never lowered below this.
@@ -25,23 +24,20 @@ class ReduceLROnPlateau(Callback):
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
                  min_delta=1e-4, cooldown=0, min_lr=0.0):
-        super().__init__()
+        super().__init__(monitor, mode)
         if factor >= 1.0:
             raise ValueError("ReduceLROnPlateau: expected factor < 1.0, "
                              f"received factor={factor}")
-        self.monitor = monitor
         self.factor = factor
         self.patience = patience
         self.verbose = verbose
-        self.direction = monitor_direction(monitor, mode, "ReduceLROnPlateau")
-        self.mode = mode
         self.min_delta = min_delta
         self.cooldown = cooldown
         self.min_lr = min_lr
         self.on_train_begin()
 
     def on_train_begin(self, logs=None):
-        self.best = worst_value(self.direction)
+        self.best = None
         self.wait = 0
         self.cooldown_counter = 0
 
@@ -52,13 +48,13 @@ class ReduceLROnPlateau(Callback):
         logs = {} if logs is None else logs
         learning_rate = current_learning_rate(self.model, "ReduceLROnPlateau")
         logs["learning_rate"] = learning_rate
-        current = monitored_value(logs, self.monitor, "Learning rate reduction")
+        current = self._monitored_value(logs, "Learning rate reduction")
         if current is None:
             return
         if self.in_cooldown():
             self.cooldown_counter -= 1
             self.wait = 0
-        if is_improvement(current, self.best, self.direction, self.min_delta):
+        if self._improves(current, self.best, self.min_delta):
             self.best = current
             self.wait = 0
         elif not self.in_cooldown():

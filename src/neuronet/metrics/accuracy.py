@@ -114,6 +114,8 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
 class Accuracy(PresetMeanMetric):
     """How often y_pred equals y_true exactly."""
 
+    _direction = "up"
+
     def __init__(self, name="accuracy", dtype=None):
         super().__init__(accuracy, name=name, dtype=dtype)
 
@@ -122,6 +124,8 @@ class BinaryAccuracy(PresetMeanMetric):
     """How often (y_pred > threshold) matches the 0/1 labels.
 
     threshold: any real number, as in Keras 3: 0.5 for probabilities, 0.0 for logits."""
+
+    _direction = "up"
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) \
@@ -135,6 +139,8 @@ class BinaryAccuracy(PresetMeanMetric):
 class CategoricalAccuracy(PresetMeanMetric):
     """How often the highest score is the one-hot label's class."""
 
+    _direction = "up"
+
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
@@ -142,12 +148,16 @@ class CategoricalAccuracy(PresetMeanMetric):
 class SparseCategoricalAccuracy(PresetMeanMetric):
     """How often the highest score is the integer label's class; y_true (n,) or (n, 1)."""
 
+    _direction = "up"
+
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
 
 
 class TopKCategoricalAccuracy(PresetMeanMetric):
     """How often the one-hot label's class is among the k highest scores."""
+
+    _direction = "up"
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
         k = check_integer(k, 1, "TopKCategoricalAccuracy", "k")
@@ -157,6 +167,8 @@ class TopKCategoricalAccuracy(PresetMeanMetric):
 
 class SparseTopKCategoricalAccuracy(PresetMeanMetric):
     """How often the integer label is among the k highest scores."""
+
+    _direction = "up"
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
                  from_sorted_ids=False):

@@ -132,7 +132,11 @@ class Metric:
 
     Subclasses create their running totals in `__init__` with `add_variable` and update
     them in place (`variable.assign_add(...)`); the default `reset_state` zeroes them.
+    `_direction` ('up', 'down' or None: unknown), as in Keras, is the way the result
+    improves; the monitoring callbacks read it in mode 'auto'.
     """
+
+    _direction = None
 
     def __init__(self, dtype=None, name=None):
         dtype = dtype or backend.floatx()

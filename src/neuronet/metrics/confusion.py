@@ -187,11 +187,15 @@ class Precision(_RatioMetric):
     With `top_k`, only the k best scores of each row are predicted positive (above
     `thresholds`, if given); with `class_id`, only that class is counted.
     """
+
+    _direction = "up"
     _counts = {"true_positives": "tp", "false_positives": "fp"}
 
 
 class Recall(_RatioMetric):
     """tp / (tp + fn): how many positives are predicted positive (options as Precision)."""
+
+    _direction = "up"
     _counts = {"true_positives": "tp", "false_negatives": "fn"}
 
 
@@ -209,6 +213,8 @@ class AUC(Metric):
     Riemann sums. With `multi_label`, one AUC per class of the last axis is computed and
     averaged (weighted by `label_weights`); otherwise all entries are pooled.
     """
+
+    _direction = "up"
 
     _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negatives")
 

@@ -60,6 +60,8 @@ def concordance_correlation(y_true, y_pred, axis=-1):
 class PearsonCorrelation(PresetMeanMetric):
     """Mean Pearson correlation of y_true and y_pred along `axis`."""
 
+    _direction = "up"
+
     def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
         _as_axes(axis, "PearsonCorrelation")
         super().__init__(pearson_correlation, name=name, dtype=dtype, axis=axis)
@@ -68,6 +70,8 @@ class PearsonCorrelation(PresetMeanMetric):
 
 class ConcordanceCorrelation(PresetMeanMetric):
     """Mean concordance correlation of y_true and y_pred along `axis`."""
+
+    _direction = "up"
 
     def __init__(self, name="concordance_correlation", dtype=None, axis=-1):
         _as_axes(axis, "ConcordanceCorrelation")

@@ -35,6 +35,8 @@ class FBetaScore(Metric):
     of each row (all of them when tied, none when it is 0).
     """
 
+    _direction = "up"
+
     _counts = ("true_positives", "false_positives", "false_negatives", "intermediate_weights")
 
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):

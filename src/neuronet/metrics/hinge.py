@@ -32,6 +32,8 @@ def categorical_hinge(y_true, y_pred):
 class Hinge(PresetMeanMetric):
     """Mean hinge loss: max(1 - y_true * y_pred, 0)."""
 
+    _direction = "down"
+
     def __init__(self, name="hinge", dtype=None):
         super().__init__(hinge, name=name, dtype=dtype)
 
@@ -39,12 +41,16 @@ class Hinge(PresetMeanMetric):
 class SquaredHinge(PresetMeanMetric):
     """Mean squared hinge loss: max(1 - y_true * y_pred, 0)^2."""
 
+    _direction = "down"
+
     def __init__(self, name="squared_hinge", dtype=None):
         super().__init__(squared_hinge, name=name, dtype=dtype)
 
 
 class CategoricalHinge(PresetMeanMetric):
     """Mean categorical hinge loss of one-hot labels and class scores."""
+
+    _direction = "down"
 
     def __init__(self, name="categorical_hinge", dtype=None):
         super().__init__(categorical_hinge, name=name, dtype=dtype)

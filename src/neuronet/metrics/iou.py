@@ -56,6 +56,8 @@ class IoU(Metric):
     floats (Keras' default int32 dtype would truncate fractional weights).
     """
 
+    _direction = "up"
+
     _fixed = ()           # the arguments a subclass sets itself, left out of its config
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,

@@ -82,6 +82,8 @@ def _check_label_smoothing(value, caller):
 class BinaryCrossentropy(PresetMeanMetric):
     """Mean binary cross-entropy between 0/1 labels and predicted probabilities (or logits)."""
 
+    _direction = "down"
+
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0):
         label_smoothing = _check_label_smoothing(label_smoothing, "BinaryCrossentropy")
@@ -92,6 +94,8 @@ class BinaryCrossentropy(PresetMeanMetric):
 
 class CategoricalCrossentropy(PresetMeanMetric):
     """Mean cross-entropy between one-hot labels and predicted class probabilities (or logits)."""
+
+    _direction = "down"
 
     def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0, axis=-1):
@@ -109,6 +113,8 @@ class SparseCategoricalCrossentropy(PresetMeanMetric):
     (Keras 3 leaves them out only when sample weights are given, and otherwise counts them
     as 0).
     """
+
+    _direction = "down"
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
                  ignore_class=None, axis=-1):

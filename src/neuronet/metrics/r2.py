@@ -28,6 +28,8 @@ class R2Score(Metric):
     one output. An output whose y_true never varies scores 0 (or NaN if predicted exactly).
     """
 
+    _direction = "up"
+
     def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score",
                  dtype=None):
         super().__init__(name=name, dtype=dtype)

@@ -64,12 +64,16 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 class MeanSquaredError(PresetMeanMetric):
     """Mean of (y_pred - y_true)^2."""
 
+    _direction = "down"
+
     def __init__(self, name="mean_squared_error", dtype=None):
         super().__init__(mean_squared_error, name=name, dtype=dtype)
 
 
 class MeanAbsoluteError(PresetMeanMetric):
     """Mean of |y_pred - y_true|."""
+
+    _direction = "down"
 
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, name=name, dtype=dtype)
@@ -78,12 +82,16 @@ class MeanAbsoluteError(PresetMeanMetric):
 class MeanAbsolutePercentageError(PresetMeanMetric):
     """Mean of 100 * |y_true - y_pred| / |y_true|."""
 
+    _direction = "down"
+
     def __init__(self, name="mean_absolute_percentage_error", dtype=None):
         super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)
 
 
 class MeanSquaredLogarithmicError(PresetMeanMetric):
     """Mean of (log(1 + y_pred) - log(1 + y_true))^2."""
+
+    _direction = "down"
 
     def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
         super().__init__(mean_squared_logarithmic_error, name=name, dtype=dtype)
@@ -92,12 +100,16 @@ class MeanSquaredLogarithmicError(PresetMeanMetric):
 class LogCoshError(PresetMeanMetric):
     """Mean of log(cosh(y_pred - y_true)); Keras names it 'logcosh'."""
 
+    _direction = "down"
+
     def __init__(self, name="logcosh", dtype=None):
         super().__init__(log_cosh, name=name, dtype=dtype)
 
 
 class CosineSimilarity(PresetMeanMetric):
     """Mean cosine similarity between y_true and y_pred along `axis`."""
+
+    _direction = "up"
 
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
         super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
@@ -106,6 +118,8 @@ class CosineSimilarity(PresetMeanMetric):
 
 class RootMeanSquaredError(Mean):
     """sqrt(mean((y_pred - y_true)^2)) over every sample seen."""
+
+    _direction = "down"
 
     def __init__(self, name="root_mean_squared_error", dtype=None):
         super().__init__(name=name, dtype=dtype)

@@ -37,6 +37,8 @@ class _RateAtTarget(_ConfusionMetric):
     """The best `_reported` rate over the thresholds where the `_constrained` rate is at
     least `value`; subclasses name the two rates."""
 
+    _direction = "up"
+
     _counts = {"true_positives": "tp", "false_positives": "fp",
                "true_negatives": "tn", "false_negatives": "fn"}
     _clip = True

@@ -162,6 +162,13 @@ class CompiledMetrics:
     def _all(self):
         return (self.metrics or []) + (self.weighted or [])
 
+    def direction_of(self, key):
+        """The `_direction` of the metric logged under `key` ('up', 'down'), or None."""
+        for logged, _, metric in self._all():
+            if logged == key:
+                return metric._direction
+        return None
+
     def reset_state(self):
         for _, _, metric in self._all():
             metric.reset_state()

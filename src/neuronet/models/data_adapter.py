@@ -189,9 +189,10 @@ class SequenceBatches(Batches):
     """Batches from a PyDataset or Sequence-like object: `sequence[i]` is batch i.
 
     Its number of batches is `num_batches` when it has one (None: endless, and the indexes
-    go on from one epoch to the next), else its length. With `shuffle`, each epoch visits
-    the batches of a finite sequence in a new order (Keras 3 does the same). Its
-    `on_epoch_begin` / `on_epoch_end` are called around each epoch when it has them.
+    go on from one epoch to the next, `steps` of them an epoch), else its length. With
+    `shuffle`, each epoch visits the batches of a finite sequence in a new order (Keras 3
+    does the same). Its `on_epoch_begin` / `on_epoch_end` are called around each epoch
+    when it has them.
     """
 
     def __init__(self, sequence, shuffle=False, steps=None):
@@ -207,8 +208,7 @@ class SequenceBatches(Batches):
 
     @property
     def num_batches(self):
-        count = self._count()
-        return count if self.steps is None or count is None else min(self.steps, count)
+        return self._count()
 
     def epoch(self):
         count = self._count()
@@ -217,7 +217,7 @@ class SequenceBatches(Batches):
         else:
             order = backend.rng().permutation(count) if self.shuffle else range(count)
         name = type(self.sequence).__name__
-        for index in itertools.islice(order, self.steps):
+        for index in itertools.islice(order, self.steps if count is None else None):
             if count is None:
                 self._next_endless_index = index + 1
             yield unpack_batch(self.sequence[int(index)], f"{name}[{index}]")
@@ -229,6 +229,42 @@ class SequenceBatches(Batches):
     def on_epoch_end(self):
         if hasattr(self.sequence, "on_epoch_end"):
             self.sequence.on_epoch_end()
+
+
+class SteppedBatches(Batches):
+    """`steps` batches an epoch from a finite source (`steps_per_epoch` with arrays or a
+    PyDataset), Keras' rule: with `resume`, an epoch reads on from where the last one
+    stopped and a new pass of the source (reshuffled) starts once all its batches are
+    used; else every epoch starts a new pass. An epoch that meets the end of a pass ends
+    there, with Keras' warning."""
+
+    def __init__(self, source, steps, resume):
+        self.source, self.num_batches, self.resume = source, steps, resume
+        self._pass = None                          # the batches of the pass under way
+        self._used = 0                             # how many of them were read
+
+    def on_epoch_begin(self):
+        self.source.on_epoch_begin()
+
+    def on_epoch_end(self):
+        self.source.on_epoch_end()
+
+    def epoch(self):
+        if self._pass is None or not self.resume:
+            self._pass, self._used = self.source.epoch(), 0
+        for _ in range(self.num_batches):
+            if self._used == self.source.num_batches:
+                warnings.warn(RAN_OUT, stacklevel=4)
+                break
+            self._used += 1
+            yield next(self._pass)
+        if self._used == self.source.num_batches:
+            self._pass = None
+
+
+# Keras' words when the data ends before an epoch's `steps_per_epoch` batches
+RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset "
+            "or generator can generate at least `steps_per_epoch * epochs` batches.")
 
 
 def _is_dataset(x):
@@ -331,11 +367,18 @@ def unpack_batch(batch, where):
                      f"(x, y, sample_weight), received {described}")
 
 
-def make_batches(x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None):
+def make_batches(x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None,
+                 resume=False):
     """The batch source for `x`: arrays, a dataset, a Sequence-like object or a generator,
     capped at `backend.max_steps_per_epoch()` batches an epoch when that is set.
-    With `steps`, a dataset is read as a generator: one pass, going on across epochs."""
+    With `steps`, a dataset is read as a generator: one pass, going on across epochs, and
+    arrays or a finite Sequence give `steps` batches an epoch, going on from the last
+    epoch's with `resume` (fit's training data), else from their first (see
+    `SteppedBatches`)."""
     source = _batch_source(x, y, sample_weight, batch_size, shuffle, steps)
+    if steps is not None and isinstance(source, (ArrayBatches, SequenceBatches)) and \
+            source.num_batches is not None:
+        source = SteppedBatches(source, steps, resume)
     limit = backend.max_steps_per_epoch()
     if limit is None or (source.num_batches is not None and source.num_batches <= limit):
         return source

@@ -55,7 +55,7 @@ class Trainer:
 
     def _require_compiled(self, method):
         if not self.compiled:
-            raise RuntimeError(f"You must call compile() before {method}() on model '{self.name}'")
+            raise ValueError(f"You must call compile() before {method}() on model '{self.name}'")
 
     # --- metrics -------------------------------------------------------------------------------
     @property
@@ -122,6 +122,11 @@ class Trainer:
         """The compiled loss plus every regularization penalty of the model."""
         losses = list(self.losses)
         if self.compiled_loss is not None:
+            if y is None:
+                raise ValueError(f"Model '{self.name}' was compiled with a loss "
+                                 f"(loss={self.loss!r}) but received no targets: "
+                                 "pass `y` (or batches of (x, y)), or compile with loss=None "
+                                 "for a model that adds its own losses")
             losses.insert(0, self.compiled_loss(y, y_pred, sample_weight))
         if not losses:
             raise ValueError(f"Model '{self.name}': no loss to compute. Provide a `loss` "
@@ -145,16 +150,23 @@ class Trainer:
 
         `x` is arrays (with `y`), a PyDataset or a generator; a generator is read once:
         without `steps_per_epoch`, the first epoch runs until it ends, and training stops
-        there with Keras' "ran out of data" warning when more epochs were asked.
+        there with Keras' "ran out of data" warning when more epochs were asked. With
+        `steps_per_epoch`, arrays and a PyDataset give that many batches an epoch, each
+        epoch going on from where the last stopped (a new shuffled pass once all are used);
+        `validation_steps` takes the first batches of the validation data each time.
+        `validation_freq`: validate every n-th epoch, or at the epochs of a list (from 1).
         """
         self._require_compiled("fit")
+        _check_weighting(class_weight, sample_weight)
+        _check_validation_freq(validation_freq)
         if backend.max_epochs() is not None and backend.max_epochs() < epochs:
             _warn(f"Limiting epochs to {backend.max_epochs()}")
             epochs = backend.max_epochs()
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = data_adapter.split_validation(
                 x, y, sample_weight, validation_split)
-        train = self._batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, "fit")
+        train = self._batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, "fit",
+                              resume=True)
         validation = None if validation_data is None else self._validation_batches(
             validation_data, validation_batch_size or batch_size, validation_steps)
         verbose = 1 if verbose == "auto" else verbose
@@ -169,7 +181,7 @@ class Trainer:
             for epoch in range(initial_epoch, epochs):
                 callback_list.on_epoch_begin(epoch)
                 epoch_logs = self._run_epoch(train, callback_list, class_weight)
-                if validation is not None and (epoch + 1) % validation_freq == 0:
+                if validation is not None and _validates(epoch, validation_freq):
                     val_logs = self._test_loop(validation, callback_list)
                     if not val_logs:
                         _warn(f"fit: validation_data ran out of data at epoch {epoch + 1}: no "
@@ -179,10 +191,8 @@ class Trainer:
                 out_of_data = train.ran_out(more_epochs=epoch + 1 < epochs)
                 epoch_logs = callbacks_module.pythonify_logs(epoch_logs)
                 callback_list.on_epoch_end(epoch, epoch_logs)
-                if out_of_data:        # Keras' words
-                    _warn("Your input ran out of data; interrupting training. Make sure that "
-                          "your dataset or generator can generate at least "
-                          "`steps_per_epoch * epochs` batches.")
+                if out_of_data:
+                    _warn(data_adapter.RAN_OUT)
                 if self.stop_training or out_of_data:
                     break
         except KeyboardInterrupt:
@@ -275,6 +285,7 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on one batch; returns that batch's loss (and metrics)."""
         self._require_compiled("train_on_batch")
+        _check_weighting(class_weight, sample_weight)
         if class_weight is not None:
             sample_weight = _apply_class_weight(y, sample_weight, class_weight)
         data = self._prepare((x, y, sample_weight))
@@ -296,8 +307,9 @@ class Trainer:
 
     # --- data ------------------------------------------------------------------------------------
     def _batches(self, x, y, sample_weight, batch_size, shuffle, steps, method,
-                 names=("x", "y", "sample_weight")):
-        """The batch source of `method`'s data; `names` are the arguments in its errors."""
+                 names=("x", "y", "sample_weight"), resume=False):
+        """The batch source of `method`'s data; `names` are the arguments in its errors,
+        `resume` as in `data_adapter.make_batches`."""
         if x is None:
             raise ValueError(f"{method}: argument '{names[0]}' is required")
         if not data_adapter.is_array_data(x):
@@ -307,13 +319,14 @@ class Trainer:
                         f"{method}: argument '{name}' should not be passed when '{names[0]}' "
                         f"is a generator or PyDataset (received a {type(x).__name__}); "
                         "include the targets and sample weights in the batches it gives")
-            return data_adapter.make_batches(x, shuffle=shuffle, steps=steps)
+            return data_adapter.make_batches(x, shuffle=shuffle, steps=steps, resume=resume)
         for data, name in zip((x, y, sample_weight), names):
             data_adapter.check_not_python_lists(data, name, method)
         x = data_adapter.to_arrays(x, self.dtype)
         y = data_adapter.to_arrays(y, self.dtype)
-        data_adapter.check_finite(x, names[0])
-        return data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps)
+        if method != "predict":                    # NaN in, NaN out, as in Keras
+            data_adapter.check_finite(x, names[0])
+        return data_adapter.make_batches(x, y, sample_weight, batch_size, shuffle, steps, resume)
 
     def _prepare(self, data):
         """The batch for a step: inputs as Tensors of the model's float type, packed as
@@ -350,6 +363,30 @@ def _batch_size(x):
     while isinstance(first, (list, tuple, dict)):
         first = next(iter(first.values())) if isinstance(first, dict) else first[0]
     return len(first)
+
+
+def _check_weighting(class_weight, sample_weight):
+    if class_weight is not None and sample_weight is not None:
+        raise ValueError("You cannot pass both class_weight and sample_weight: received "
+                         f"class_weight={class_weight!r} and a sample_weight; fold the class "
+                         "weights into the sample weights instead")
+
+
+def _check_validation_freq(validation_freq):
+    if isinstance(validation_freq, bool) or not isinstance(validation_freq, (int, list)) or \
+            (isinstance(validation_freq, int) and validation_freq < 1):
+        raise ValueError("fit: expected `validation_freq` to be a positive int or a list of "
+                         "epochs, "
+                         f"received validation_freq={validation_freq!r} of type "
+                         f"{type(validation_freq).__name__}")
+
+
+def _validates(epoch, validation_freq):
+    """Whether the epoch (0-based) is one to validate at: every `validation_freq`-th, or,
+    for a list, those it names (counted from 1, as Keras counts them)."""
+    if isinstance(validation_freq, list):
+        return epoch + 1 in validation_freq
+    return (epoch + 1) % validation_freq == 0
 
 
 def _warn(message):
