@@ -398,8 +398,8 @@ def test_serialize_custom_function_and_deserialize_with_custom_objects():
     def scaled_tanh(x):
         return A.tanh(x) * 2
 
-    assert A.serialize(scaled_tanh) == {"module": __name__, "class_name": "function",
-                                        "config": "scaled_tanh", "registered_name": "scaled_tanh"}
+    assert A.serialize(scaled_tanh) == {"module": "builtins", "class_name": "function",
+                                        "config": "scaled_tanh", "registered_name": "function"}
     assert A.deserialize("scaled_tanh", custom_objects={"scaled_tanh": scaled_tanh}) is scaled_tanh
     with pytest.raises(ValueError, match="Unknown activation 'scaled_tanh'"):
         A.deserialize("scaled_tanh")

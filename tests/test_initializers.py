@@ -312,8 +312,8 @@ def test_user_classes_and_functions_round_trip_with_custom_objects():
     np.testing.assert_array_equal(restored((2,)), [3.0, 3.0])
 
     config = initializers.serialize(halves)
-    assert config == {"module": __name__, "class_name": "function", "config": "halves",
-                      "registered_name": "halves"}
+    assert config == {"module": "builtins", "class_name": "function", "config": "halves",
+                      "registered_name": "function"}
     with pytest.raises(ValueError, match="custom_objects"):
         initializers.deserialize(config)
     assert initializers.deserialize(config, custom_objects={"halves": halves}) is halves

@@ -736,3 +736,42 @@ def test_layers_held_in_a_dict_are_saved_where_keras_puts_them(real_keras, tmp_p
     again(x)
     again.load_weights(tmp_path / "ours.weights.h5")
     np.testing.assert_array_equal(again(x).numpy(), expected)
+
+
+def _compiled_with_functions(keras):
+    """A model compiled with a loss and a metric given as functions, and a constraint."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(
+        2, kernel_constraint=keras.constraints.NonNeg())])
+    model.compile("sgd", loss=keras.losses.mean_squared_error,
+                  metrics=[keras.metrics.mean_absolute_error])
+    return model
+
+
+def test_functions_and_constraints_are_written_as_keras_3_writes_them(real_keras):
+    for fn in (nn.losses.mean_squared_error, nn.activations.relu):
+        ours = nn.saving.serialize_keras_object(fn)
+        theirs = real_keras.saving.serialize_keras_object(getattr(
+            real_keras.losses if fn is nn.losses.mean_squared_error else real_keras.activations,
+            fn.__name__))
+        assert ours == theirs
+        assert nn.saving.deserialize_keras_object(theirs) is fn
+    ours = nn.saving.serialize_keras_object(nn.constraints.MaxNorm(2.0))
+    assert ours == real_keras.saving.serialize_keras_object(real_keras.constraints.MaxNorm(2.0))
+    assert isinstance(real_keras.saving.deserialize_keras_object(ours),
+                      real_keras.constraints.MaxNorm)
+    assert isinstance(nn.saving.deserialize_keras_object(ours), nn.constraints.MaxNorm)
+
+
+def test_a_model_compiled_with_loss_functions_loads_across_the_libraries(real_keras, tmp_path):
+    x = np.random.default_rng(0).random((4, 3)).astype(np.float32)
+    y = np.zeros((4, 2), np.float32)
+    for save, load in ((nn, real_keras), (real_keras, nn)):
+        model = _compiled_with_functions(save)
+        path = tmp_path / f"from_{save.__name__}.keras"
+        model.save(path)
+        loaded = load.models.load_model(path)
+        np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)),
+                                   np.asarray(model.predict(x, verbose=0)), rtol=1e-6)
+        assert loaded.loss is load.losses.mean_squared_error
+        history = loaded.fit(x, y, epochs=1, verbose=0).history
+        assert set(history) == {"loss", "mean_absolute_error"}

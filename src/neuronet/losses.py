@@ -22,7 +22,7 @@ from .autograd.tensor import Tensor, as_array
 from .ops import activations, cross_entropy, nn_functions
 from .ops import math as m
 from .ops.ctc import ctc_loss
-from .saving.object_registration import get_registered_object
+from .saving.object_registration import function_config, get_registered_object
 
 __all__ = [
     "Loss", "LossFunctionWrapper",
@@ -914,9 +914,7 @@ def serialize(loss):
     if not callable(loss) or name in (None, "<lambda>"):
         raise ValueError(f"losses.serialize: expected a Loss or a named loss function, "
                          f"received {loss!r}")
-    module = "keras.losses" if _BY_NAME.get(name) is loss else loss.__module__
-    return {"module": module, "class_name": "function", "config": name,
-            "registered_name": name}
+    return function_config(loss)
 
 
 def deserialize(config, custom_objects=None):

@@ -99,3 +99,11 @@ def find_registered(names, custom_objects=None, module_objects=None):
         if found is not None:
             return found
     return None
+
+
+def function_config(fn):
+    """A named function as Keras 3.15 writes it, built-in or not: under the module
+    'builtins', by its registered name ("package>name" if registered, else its __name__).
+    Loading looks the name up among the custom objects, then the built-in functions."""
+    return {"module": "builtins", "class_name": "function", "config": get_registered_name(fn),
+            "registered_name": "function"}

@@ -23,7 +23,8 @@ import numpy as np
 
 from ..backend import snake_case
 from .lambda_code import dump_function, load_function
-from .object_registration import CustomObjectScope, find_registered, get_registered_name
+from .object_registration import (CustomObjectScope, find_registered, function_config,
+                                  get_registered_name)
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -117,12 +118,12 @@ def serialize_object(obj, module, names):
     """`obj` as Keras 3 writes it: {'module', 'class_name', 'config', 'registered_name'}.
 
     Built-in classes carry the public Keras module and no registered name; user classes
-    and plain functions carry their own module and their registered name.
+    carry their own module and their registered name; functions as `function_config`.
     """
     if obj is None:
         return None
     if inspect.isfunction(obj):
-        return _serialize_user_function(obj)
+        return function_config(obj)
     cls = type(obj)
     if inspect.isclass(obj) or not hasattr(obj, "get_config"):
         raise TypeError(f"{_label(module)}.serialize: expected an instance with get_config() "
@@ -177,7 +178,7 @@ def get_object(identifier, module, deserializer):
 
 _FUNCTIONAL_MODULE = "keras.src.models.functional"
 _CATEGORIES = ("schedules", "layers", "losses", "metrics", "optimizers", "initializers",
-               "regularizers", "activations", "models", "utils")
+               "regularizers", "constraints", "activations", "models", "utils")
 
 
 def _public(module, base):
@@ -192,7 +193,8 @@ def _public(module, base):
 
 def registry():
     """{category: {Keras class name: neuronet class}} of everything a file may name."""
-    from .. import initializers, layers, losses, metrics, models, optimizers, regularizers
+    from .. import (constraints, initializers, layers, losses, metrics, models, optimizers,
+                    regularizers)
     from ..optimizers import schedules
     from ..utils.feature_space import FeatureSpace
     return {
@@ -206,6 +208,7 @@ def registry():
         "metrics": dict(metrics.CLASSES),
         "initializers": _public(initializers, initializers.Initializer),
         "regularizers": _public(regularizers, regularizers.Regularizer),
+        "constraints": _public(constraints, constraints.Constraint),
         "utils": {"FeatureSpace": FeatureSpace},
     }
 
@@ -236,7 +239,9 @@ def _category(module):
 
 
 def _is_library_module(module):
-    return module is None or module.split(".")[0] in ("keras", "tf", "neuronet")
+    """Whether a config's module is one of the libraries' own ('builtins': Keras 3 writes
+    every function under it)."""
+    return module is None or module.split(".")[0] in ("keras", "tf", "neuronet", "builtins")
 
 
 def _public_name(obj):
@@ -271,7 +276,8 @@ def find_class(module, class_name, registered_name=None, where="load_model"):
 
 def _find_function(config, where):
     name = config.get("config")
-    custom = find_registered((config.get("registered_name"), name))
+    registered = config.get("registered_name")
+    custom = find_registered((None if registered == "function" else registered, name))
     if custom is not None:
         return custom
     module = config.get("module")
@@ -309,18 +315,13 @@ def _is_anonymous(value):
 
 
 def _serialize_function(fn):
-    name = fn.__name__
     if _is_anonymous(fn):
         warnings.warn("serialize_keras_object: a Python lambda is saved as bytecode; loading "
                       "it runs code from the file, so it needs safe_mode=False. A function "
                       "defined with `def` is saved by its name instead.", stacklevel=3)
         return {"class_name": "__lambda__",
                 "config": {"value": serialize_keras_object(list(dump_function(fn)))}}
-    for category, table in _functions().items():
-        if table.get(name) is fn:
-            return {"module": _keras_module(category), "class_name": "function",
-                    "config": name, "registered_name": name}
-    return _serialize_user_function(fn)
+    return function_config(fn)
 
 
 def _lambda_file_config(config):
@@ -333,14 +334,6 @@ def _lambda_file_config(config):
             config[key] = {"class_name": "__lambda__",
                            "config": {"code": code, "defaults": defaults, "closure": closure}}
     return config
-
-
-def _serialize_user_function(fn):
-    """A user function as Keras 3 writes it: by its registered name ("package>name" if
-    registered, else its __name__)."""
-    name = get_registered_name(fn)
-    return {"module": fn.__module__, "class_name": "function", "config": name,
-            "registered_name": name}
 
 
 def serialize_keras_object(obj):
