@@ -439,3 +439,13 @@ def test_progbar_logger_keeps_the_step_count_it_learnt_from_a_generator():
     logger = ProgbarLogger()
     _model().fit(_generator(), callbacks=[logger], verbose=0)
     assert logger.target == logger.progbar.target == 4
+
+
+def test_metrics_names_list_the_compiled_metrics_only_when_there_are_some():
+    model = _model()                                       # compiled without metrics
+    model.fit(X, Y, verbose=0)
+    assert model.metrics_names == ["loss"]
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    model.fit(X, Y, verbose=0)
+    assert model.metrics_names == ["loss", "compile_metrics"]
+    assert model.evaluate(X, Y, verbose=0, return_dict=True).keys() == {"loss", "mae"}

@@ -158,3 +158,17 @@ def test_categorical_samples_follow_softmax_of_the_logits():
     frequencies = np.bincount(samples.numpy()[0], minlength=3) / 20000
     np.testing.assert_allclose(frequencies, [0.2, 0.5, 0.3], atol=0.015)
     assert (samples.numpy()[1] == 2).all()
+
+
+def test_set_random_seed_seeds_python_and_numpy_as_keras_does():
+    import random as python_random
+    draws = []
+    for _ in range(2):
+        keras.utils.set_random_seed(42)
+        draws.append((python_random.random(), np.random.random()))
+    assert draws[0] == draws[1]
+    python_random.seed(42)
+    assert draws[0][0] == python_random.random()
+    for bad in (1.5, "1", -1, True):
+        with pytest.raises(ValueError, match="set_random_seed: expected a non-negative int"):
+            keras.utils.set_random_seed(bad)

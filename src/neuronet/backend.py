@@ -6,6 +6,7 @@ makes every later draw reproducible and the float type is chosen in one place.
 """
 import numbers
 import os
+import random
 import re
 
 import numpy as np
@@ -88,12 +89,15 @@ def rng():
 
 
 def set_random_seed(seed):
-    """Make every later random draw (initializers, dropout, shuffling) reproducible."""
+    """Make every later random draw (initializers, dropout, shuffling) reproducible; seeds
+    Python's `random` and NumPy's global generator too, as Keras does."""
     global _rng
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"set_random_seed: expected an int seed, received {seed!r}")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"set_random_seed: expected a non-negative int seed, received "
+                         f"seed={seed!r} (of type {type(seed).__name__})")
     _rng = np.random.default_rng(int(seed))
     np.random.seed(int(seed) % 2**32)
+    random.seed(int(seed))
 
 
 def _limit_from_environment(name):

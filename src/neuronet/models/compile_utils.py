@@ -114,6 +114,10 @@ class CompiledMetrics:
         self.metrics = None             # [(key, output index, Metric)], unweighted
         self.weighted = None            # the same for `weighted_metrics`
 
+    def any(self):
+        """Whether compile was given any metric."""
+        return any(self.specs) or any(self.weighted_specs)
+
     def build(self, y_pred_shapes, y_true_shapes):
         taken = set()
         self.metrics = self._build(self.specs, y_pred_shapes, y_true_shapes, taken, "")

@@ -60,11 +60,13 @@ class Trainer:
     # --- metrics -------------------------------------------------------------------------------
     @property
     def metrics(self):
-        """What fit/evaluate report: the loss, the compiled metrics, each output's loss."""
+        """What fit/evaluate report: the loss, the compiled metrics (when compile was given
+        any), each output's loss."""
         if not self.compiled:
             return []
         per_output_losses = self.compiled_loss.metrics if self.compiled_loss else []
-        return [self._loss_tracker, self.compiled_metrics] + per_output_losses
+        compiled_metrics = [self.compiled_metrics] if self.compiled_metrics.any() else []
+        return [self._loss_tracker] + compiled_metrics + per_output_losses
 
     @property
     def metrics_names(self):
