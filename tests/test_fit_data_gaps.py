@@ -449,3 +449,15 @@ def test_metrics_names_list_the_compiled_metrics_only_when_there_are_some():
     model.fit(X, Y, verbose=0)
     assert model.metrics_names == ["loss", "compile_metrics"]
     assert model.evaluate(X, Y, verbose=0, return_dict=True).keys() == {"loss", "mae"}
+
+
+def test_sequential_fits_an_input_one_trailing_axis_of_size_1_off_as_keras():
+    column = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2)])
+    np.testing.assert_allclose(column.predict(X[:, 0], verbose=0),
+                               column.predict(X[:, :1], verbose=0))
+    model = _model()
+    np.testing.assert_allclose(model.predict(X[:, :, None], verbose=0),
+                               model.predict(X, verbose=0))
+    model.fit(X[:, :, None], Y, verbose=0)
+    with pytest.raises(ValueError):
+        model.predict(X[:, :2], verbose=0)                 # other shapes are still errors

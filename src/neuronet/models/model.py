@@ -29,6 +29,16 @@ from .summary import print_summary
 from .trainer import Trainer
 
 
+def conform_rank(value, shape):
+    """`value` fitted to an Input of `shape` as Keras fits it: a missing trailing axis of
+    size 1 is added, an extra one removed; any other rank is left as it is."""
+    if value.ndim == len(shape) - 1 and shape[-1] == 1:
+        return m.expand_dims(value, -1)
+    if value.ndim == len(shape) + 1 and value.shape[-1] == 1:
+        return m.squeeze(value, -1)
+    return value
+
+
 class Model(Trainer, Layer):
     """A network of layers with Keras' training API (compile, fit, evaluate, predict).
 
@@ -109,10 +119,7 @@ class Model(Trainer, Layer):
         """`value` for input `index`, checked against its Input's shape. As in Keras, a
         missing trailing axis of size 1 is added and an extra one removed."""
         shape, rank = tuple(value.shape), len(expected.shape)
-        if len(shape) == rank - 1 and expected.shape[-1] == 1:
-            value = m.expand_dims(value, -1)
-        elif len(shape) == rank + 1 and shape[-1] == 1:
-            value = m.squeeze(value, -1)
+        value = conform_rank(value, expected.shape)
         if value.ndim != rank or any(e is not None and e != s
                                      for e, s in zip(expected.shape, value.shape)):
             raise ValueError(f"Input {index} of model '{self.name}' is incompatible with it: "

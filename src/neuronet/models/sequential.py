@@ -4,7 +4,7 @@ from ..layers.input_layer import InputLayer
 from ..layers.symbolic import SymbolicTensor
 from ..saving.serialization import (deserialize_keras_object, dtype_policy, loading_scope,
                                      serialize_keras_object)
-from .model import Model
+from .model import Model, conform_rank
 
 
 class Sequential(Model):
@@ -80,7 +80,12 @@ class Sequential(Model):
         self.built = True
 
     def call(self, inputs, training=None):
+        """The stack applied in turn; an input one trailing axis of size 1 short of (or
+        beyond) the model's Input is fitted to it, as in Keras."""
         x = inputs
+        if self._input_shape is not None and hasattr(x, "ndim") and \
+                not isinstance(x, SymbolicTensor):
+            x = conform_rank(x, self._input_shape)
         for layer in self._layers:
             x = layer(x, training=training)
         return x

@@ -221,7 +221,7 @@ class Trainer:
 
     def _validation_batches(self, validation_data, batch_size, steps):
         """The batch source of `fit`'s validation_data, made once for every epoch."""
-        if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
+        if isinstance(validation_data, (tuple, list)) and len(validation_data) in (1, 2, 3):
             names = [f"validation_data[{i}]" for i in range(3)]
             data = tuple(validation_data) + (None,) * (3 - len(validation_data))
         else:
