@@ -388,7 +388,22 @@ def test_clone_of_a_subclassed_model_rebuilds_it_from_its_config():
             return {**super().get_config(), "units": self.units}
 
     clone = models.clone_model(Subclassed(units=5))
-    assert type(clone) is Subclassed and clone.units == 5
+    assert type(clone) is Subclassed and clone.units == 5 and not clone.compiled
+
+
+@pytest.mark.parametrize("build", [
+    lambda: keras.Sequential([keras.Input((3,)), layers.Dense(2)]),
+    lambda: keras.Model(*(lambda i: (i, layers.Dense(2)(i)))(keras.Input((3,)))),
+    lambda: keras.Sequential([layers.Dense(2)])], ids=["sequential", "functional", "deferred"])
+def test_clone_of_a_compiled_model_is_compiled_alike_with_its_own_optimizer(build):
+    model = build()
+    model.compile(keras.optimizers.Adam(0.01), "mse", metrics=["mae"])
+    model.fit(X, np.zeros((len(X), 2)), verbose=0)
+    clone = models.clone_model(model)
+    assert clone.compiled and clone.optimizer is not model.optimizer
+    assert clone.optimizer.get_config() == model.optimizer.get_config()
+    history = clone.fit(X, np.zeros((len(X), 2)), verbose=0).history
+    assert set(history) == {"loss", "mae"}
 
 
 def test_save_model_function_writes_the_same_file(tmp_path):

@@ -27,6 +27,7 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     recursive: clone the Sequential and functional models found among the layers with
         clone_model (and these arguments) instead of `clone_function`.
     A subclassed model is rebuilt from its config; it takes none of these arguments.
+    A compiled model gives a clone compiled with the same arguments (a new optimizer).
     The model's own classes and functions (its layers, their activations, ...) are found
     as they are, registered or not.
     """
@@ -48,12 +49,18 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
                          f"Received the Sequential model '{model.name}'")
     with custom_object_scope(_user_objects(model)):
         if not graph_model:
-            return deserialize_keras_object(serialize_keras_object(model)
-                                            | {"compile_config": None})
-        clone_layer = _cached_clone(clone_function, call_function, recursive)
-        if isinstance(model, Sequential):
-            return _clone_sequential(model, clone_layer, input_tensors)
-        return _clone_functional(model, clone_layer, call_function, input_tensors)
+            clone = deserialize_keras_object(serialize_keras_object(model)
+                                             | {"compile_config": None})
+        elif isinstance(model, Sequential):
+            clone = _clone_sequential(model, _cached_clone(clone_function, call_function,
+                                                           recursive), input_tensors)
+        else:
+            clone = _clone_functional(model, _cached_clone(clone_function, call_function,
+                                                           recursive), call_function,
+                                      input_tensors)
+        if model.compiled:                  # as Keras: compiled alike, with a new optimizer
+            clone.compile_from_config(model.get_compile_config())
+    return clone
 
 
 def _is_graph_model(layer):
