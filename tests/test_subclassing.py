@@ -307,3 +307,24 @@ def test_a_layer_without_get_config_records_its_init_arguments_and_reloads_them(
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     with pytest.raises(TypeError, match="factor=.*implement get_config"):
         Scale(factor=np.float32).get_config()
+
+
+def test_unnamed_weights_dtypes_and_an_uncompiled_models_loss_as_in_keras():
+    class Two(keras.layers.Layer):
+        def build(self, input_shape):
+            self.a = self.add_weight(shape=(2,))
+            self.b = self.add_weight(shape=(3,), name="b")
+            self.c = self.add_weight(shape=(1,))
+
+        def call(self, x):
+            return x
+
+    layer = Two(name="two")
+    layer(np.zeros((1, 2), np.float32))
+    assert [w.name for w in layer.weights] == ["variable", "b", "variable_1"]
+    assert [w.path for w in layer.weights] == ["two/variable", "two/b", "two/variable_1"]
+    assert layer.compute_dtype == layer.variable_dtype == layer.input_dtype == "float32"
+    model = keras.Sequential([keras.Input((2,)), layer])
+    assert model.loss is None and model.optimizer is None
+    model.compile("sgd", "mse")
+    assert model.loss == "mse"

@@ -5,6 +5,7 @@ A layer stores its configuration in `__init__`, creates its weights lazily in
 round-trips through `get_config()` / `from_config()`.
 """
 import inspect
+import itertools
 import numbers
 
 import numpy as np
@@ -62,8 +63,14 @@ class Layer:
     # --- weights -----------------------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
                    regularizer=None, constraint=None, name=None):
-        """Create, track and return a Variable of this layer."""
+        """Create, track and return a Variable of this layer (named 'variable',
+        'variable_1', ... when no name is given, as in Keras)."""
         dtype = np.dtype(dtype or self.dtype).name
+        if name is None:
+            taken = {w.name for w in self._weights}
+            name = next(n for n in itertools.chain(["variable"], (f"variable_{k}" for k in
+                                                                itertools.count(1)))
+                        if n not in taken)
         if initializer is None:
             initializer = "glorot_uniform" if backend.is_float_dtype(dtype) else "zeros"
         variable = Variable(initializers.get(initializer), shape=tuple(shape or ()), dtype=dtype,
@@ -114,6 +121,13 @@ class Layer:
         self._trainable = bool(value)
         for layer in self._sublayers():
             layer.trainable = value
+
+    @property
+    def compute_dtype(self):
+        """The dtype of the layer's computations (neuronet has no mixed precision: `dtype`)."""
+        return self.dtype
+
+    variable_dtype = input_dtype = compute_dtype
 
     @property
     def weights(self):

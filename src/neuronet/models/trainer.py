@@ -23,6 +23,7 @@ class Trainer:
 
     compiled = False
     stop_training = False
+    optimizer = loss = None             # until compile(), as in Keras
 
     # --- compile -----------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
