@@ -220,12 +220,16 @@ def test_summary_has_input_rows_and_connected_to_column():
     assert "Connected to" not in "\n".join(lines) and "(InputLayer)" in "\n".join(lines)
 
 
-def test_model_layer_called_inside_with_training_flag_given_at_build():
+def test_a_training_flag_given_at_build_holds_unless_the_call_gives_one():
+    # Keras 3: the flag of the node applies when the model is called with training=None;
+    # an explicit training= of the call (predict's False, fit's True) overrides it.
     x_in = keras.Input((6,))
-    always = keras.layers.Dropout(0.5)(x_in, training=True)          # Monte-Carlo dropout
-    model = keras.Model(x_in, always)
-    out = model.predict(np.ones((4, 6)), verbose=0)
+    dropped = keras.layers.Dropout(0.5)(x_in, training=True)
+    model = keras.Model(x_in, dropped)
+    out = model(np.ones((4, 6))).numpy()
     assert set(np.unique(out)) <= {0.0, 2.0} and (out == 0).any()
+    np.testing.assert_array_equal(model.predict(np.ones((4, 6)), verbose=0), np.ones((4, 6)))
+    np.testing.assert_array_equal(model(np.ones((4, 6)), training=False).numpy(), np.ones((4, 6)))
 
 
 # --- bad graphs ----------------------------------------------------------------------------------

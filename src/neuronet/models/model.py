@@ -102,8 +102,8 @@ class Model(Trainer, Layer):
             values[id(tensor)] = self._conform_input(index, tensor, value)
         for node in self._nodes:
             args, kwargs = node.arguments(values)
-            if "training" not in kwargs:                # a training= given at build wins
-                kwargs = {**kwargs, "training": training}
+            if training is not None or "training" not in kwargs:   # Keras 3: an explicit
+                kwargs = {**kwargs, "training": training}   # training= of the call wins
             result = node.layer(*args, **kwargs)
             for tensor, value in zip(node.outputs, flatten(result, VALUES)):
                 values[id(tensor)] = value
