@@ -775,3 +775,25 @@ def test_a_model_compiled_with_loss_functions_loads_across_the_libraries(real_ke
         assert loaded.loss is load.losses.mean_squared_error
         history = loaded.fit(x, y, epochs=1, verbose=0).history
         assert set(history) == {"loss", "mean_absolute_error"}
+
+
+@pytest.mark.parametrize("then_a_layer", [False, True])
+def test_a_nested_functional_model_round_trips_through_json_with_keras(real_keras, then_a_layer):
+    # Keras counts a nested functional model's nodes from 1 in output_layers (its node 0
+    # made it), and from 0 in the inbound nodes of the layers that follow it.
+    def build(keras):
+        inner_in = keras.Input((3,))
+        inner = keras.Model(inner_in, keras.layers.Dense(2)(inner_in), name="inner")
+        outer_in = keras.Input((3,))
+        out = inner(outer_in)
+        return keras.Model(outer_in, keras.layers.Dense(1)(out) if then_a_layer else out)
+    x = np.random.default_rng(0).random((4, 3)).astype(np.float32)
+    for save, load in ((real_keras, nn), (nn, real_keras)):
+        model = build(save)
+        loaded = load.models.model_from_json(model.to_json())
+        loaded.set_weights(model.get_weights())
+        np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)),
+                                   np.asarray(model.predict(x, verbose=0)), rtol=1e-6)
+    ours, theirs = build(nn), build(real_keras)
+    ours, theirs = (json.loads(m.to_json())["config"]["output_layers"] for m in (ours, theirs))
+    assert ours[1:] == theirs[1:] == ([0, 0] if then_a_layer else [1, 0])   # a single history

@@ -132,6 +132,14 @@ def functional_config(model):
         position = next(i for i, out in enumerate(node.outputs) if out is tensor)
         return [node.layer.name, node_index[id(node)], position]
 
+    def model_history(tensor):
+        """A history in input_layers / output_layers, where Keras counts a nested functional
+        model's nodes from 1 (its node 0 is the one that made it)."""
+        name, index, position = history(tensor)
+        if not _is_input(tensor, model) and _starts_with_a_node(tensor.node.layer):
+            index += 1
+        return [name, index, position]
+
     def keras_tensor(tensor):
         return {"class_name": "__keras_tensor__",
                 "config": {"shape": list(tensor.shape), "dtype": tensor.dtype,
@@ -155,8 +163,13 @@ def functional_config(model):
         entry["name"] = layer.name
         layers.append(entry)
     return {"name": model.name, "trainable": model.trainable, "layers": layers,
-            "input_layers": _map_tensors(model._input_structure, history),
-            "output_layers": _map_tensors(model._output_structure, history)}
+            "input_layers": _map_tensors(model._input_structure, model_history),
+            "output_layers": _map_tensors(model._output_structure, model_history)}
+
+
+def _starts_with_a_node(layer):
+    """Whether Keras gives `layer` a node of its own before any call: a functional model."""
+    return getattr(layer, "_functional", False)
 
 
 def _is_history(value):
@@ -170,6 +183,7 @@ def functional_from_config(cls, config, custom_objects=None):
     with loading_scope(custom_objects):
         tensors = {}                      # (layer name, node index, tensor index) -> tensor
         pending = []                      # (layer, name, node index, call) not made yet
+        nested = set()                    # the names of the functional models among the layers
         for entry in config["layers"]:
             name = entry.get("name") or entry["config"]["name"]
             if entry["class_name"] == "InputLayer":
@@ -180,6 +194,8 @@ def functional_from_config(cls, config, custom_objects=None):
                 continue
             layer = (_op_layer(entry, name) if is_op_entry(entry)
                      else deserialize_keras_object(entry))
+            if _starts_with_a_node(layer):
+                nested.add(name)
             for index, call in enumerate(entry.get("inbound_nodes", [])):
                 if not isinstance(call, dict):
                     raise ValueError(f"load_model: layer {name!r} has inbound nodes in the "
@@ -202,8 +218,8 @@ def functional_from_config(cls, config, custom_objects=None):
                                                   else [outputs]):
                     tensors[(name, index, position)] = output
             pending = [item for item in pending if not any(item is r for r in ready)]
-        inputs = _resolve_layers(config["input_layers"], tensors)
-        outputs = _resolve_layers(config["output_layers"], tensors)
+        inputs = _resolve_layers(config["input_layers"], tensors, nested)
+        outputs = _resolve_layers(config["output_layers"], tensors, nested)
         return cls(inputs=inputs, outputs=outputs, name=config.get("name"),
                    trainable=config.get("trainable", True))
 
@@ -260,10 +276,14 @@ def _resolve(structure, tensors):
     return structure
 
 
-def _resolve_layers(structure, tensors):
-    """input_layers / output_layers: a history, or lists / dicts of them, as tensors."""
+def _resolve_layers(structure, tensors, nested):
+    """input_layers / output_layers: a history, or lists / dicts of them, as tensors; the
+    node indices of the functional models named in `nested` count from 1 there (Keras)."""
     if _is_history(structure):
-        return tensors[tuple(structure)]
+        name, index, position = structure
+        if name in nested and index > 0:       # (a 0 is from a file of an earlier neuronet,
+            index -= 1                          # which counted them from 0 too)
+        return tensors[(name, index, position)]
     if isinstance(structure, dict):
-        return {key: _resolve_layers(value, tensors) for key, value in structure.items()}
-    return [_resolve_layers(item, tensors) for item in structure]
+        return {key: _resolve_layers(value, tensors, nested) for key, value in structure.items()}
+    return [_resolve_layers(item, tensors, nested) for item in structure]
