@@ -328,3 +328,48 @@ def test_unnamed_weights_dtypes_and_an_uncompiled_models_loss_as_in_keras():
     assert model.loss is None and model.optimizer is None
     model.compile("sgd", "mse")
     assert model.loss == "mse"
+
+
+def _two_outputs(keras_module, as_dict):
+    layers = keras_module.layers
+
+    class TwoOutputs(keras_module.Model):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = layers.Dense(2), layers.Dense(1)
+
+        def call(self, x):
+            return {"p": self.a(x), "q": self.b(x)} if as_dict else (self.a(x), self.b(x))
+    return TwoOutputs()
+
+
+@pytest.mark.parametrize("loss", ["mse", {"p": "mse", "q": "mae"}, ["mse", "mae"]],
+                         ids=["shared", "dict", "list"])
+def test_a_subclassed_model_with_two_outputs_compiles_per_output_before_it_is_built(
+        real_keras, loss):
+    # The outputs are named from the first batch: a dict's keys (as Keras names them),
+    # 'output_1', 'output_2' for a tuple.
+    rng = np.random.default_rng(0)
+    x = rng.random((16, 3), np.float32)
+    y2, y1 = rng.random((16, 2), np.float32), rng.random((16, 1), np.float32)
+    as_dict = not isinstance(loss, list)
+    y = {"p": y2, "q": y1} if as_dict else (y2, y1)
+    ours = _two_outputs(keras, as_dict)
+    ours.compile("sgd", loss=loss)
+    history = ours.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    assert set(history) == ({"loss", "p_loss", "q_loss"} if as_dict
+                            else {"loss", "output_1_loss", "output_2_loss"})
+    if not as_dict:
+        return                          # Keras names a tuple's outputs after their losses
+    theirs = _two_outputs(real_keras, as_dict)
+    theirs(x[:1])
+    fresh = _two_outputs(keras, as_dict)
+    fresh(x[:1])
+    theirs.set_weights(fresh.get_weights())
+    fresh.compile("sgd", loss=loss)
+    theirs.compile("sgd", loss=loss)
+    ours_history = fresh.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    keras_history = theirs.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    assert set(ours_history) == set(keras_history)
+    for key in keras_history:
+        np.testing.assert_allclose(ours_history[key], keras_history[key], rtol=1e-5)

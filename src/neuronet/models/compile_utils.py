@@ -1,7 +1,8 @@
 """What `compile` sets up: the loss of every output and the metrics to report.
 
 A model with several outputs names them (`model.output_names`: the output layers' names,
-or the keys of a dict of outputs). Targets, sample weights, losses, loss weights and
+or the keys of a dict of outputs); a subclassed model compiled before it was built names
+them from its first outputs (`output_names_of`). Targets, sample weights, losses, loss weights and
 metrics may then be given per output as a list (in output order) or a dict (by name).
 The logs use Keras 3's keys: 'loss' (the total), '<output>_loss' (each output's loss,
 unweighted) and '<output>_<metric>' (each output's metrics).
@@ -39,6 +40,17 @@ def per_output(value, output_names, what):
     return [value] * count
 
 
+def output_names_of(y_pred):
+    """The names of outputs not known at compile time (a subclassed model not yet built),
+    from the first outputs: the keys of a dict, 'output_1', 'output_2', ... for a list or
+    tuple, else 'output'."""
+    if isinstance(y_pred, dict):
+        return list(y_pred)
+    if isinstance(y_pred, (list, tuple)):
+        return [f"output_{k + 1}" for k in range(len(y_pred))]
+    return ["output"]
+
+
 def _batch_size(output):
     return output.shape[0] if np.ndim(output) else 1
 
@@ -47,11 +59,18 @@ class CompiledLoss:
     """Sum over outputs of loss_weight * loss(y_true, y_pred, sample_weight).
 
     With several losses, the unweighted loss of each output is also tracked by a Mean
-    metric named '<output>_loss' (`metrics`).
+    metric named '<output>_loss' (`metrics`). output_names None: named on the first call.
     """
 
     def __init__(self, loss, loss_weights, output_names):
-        self.output_names = list(output_names)
+        self._arguments = (loss, loss_weights)
+        self.output_names, self.losses, self.weights, self.metrics = None, None, None, []
+        if output_names is not None:
+            self._per_output(list(output_names))
+
+    def _per_output(self, output_names):
+        loss, loss_weights = self._arguments
+        self.output_names = output_names
         self.losses = [None if spec is None else _as_loss_object(losses_module.get(spec))
                        for spec in _losses_per_output(loss, self.output_names)]
         if all(spec is None for spec in self.losses):
@@ -65,6 +84,8 @@ class CompiledLoss:
                         if len(named) > 1 else [])
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        if self.output_names is None:
+            self._per_output(output_names_of(y_pred))
         targets = per_output(y_true, self.output_names, "y")
         outputs = per_output(y_pred, self.output_names, "y_pred")
         weights = per_output(sample_weight, self.output_names, "sample_weight")
@@ -106,17 +127,24 @@ class CompiledMetrics:
     name = "compile_metrics"
 
     def __init__(self, metrics, weighted_metrics, output_names, compiled_loss=None):
-        self.output_names = list(output_names)
-        self.specs = _metrics_per_output(metrics, self.output_names, "metrics")
-        self.weighted_specs = _metrics_per_output(weighted_metrics, self.output_names,
-                                                  "weighted_metrics")
+        self._arguments = (metrics, weighted_metrics)
         self.compiled_loss = compiled_loss
         self.metrics = None             # [(key, output index, Metric)], unweighted
         self.weighted = None            # the same for `weighted_metrics`
+        self.output_names = None        # None: named on the first batch, as the loss is
+        if output_names is not None:
+            self._per_output(list(output_names))
+
+    def _per_output(self, output_names):
+        metrics, weighted_metrics = self._arguments
+        self.output_names = output_names
+        self.specs = _metrics_per_output(metrics, output_names, "metrics")
+        self.weighted_specs = _metrics_per_output(weighted_metrics, output_names,
+                                                  "weighted_metrics")
 
     def any(self):
         """Whether compile was given any metric."""
-        return any(self.specs) or any(self.weighted_specs)
+        return any(spec not in (None, [], (), {}) for spec in self._arguments)
 
     def build(self, y_pred_shapes, y_true_shapes):
         taken = set()
@@ -145,6 +173,9 @@ class CompiledMetrics:
     def update_state(self, y_true, y_pred, sample_weight=None):
         if self.metrics is not None and not self.metrics and not self.weighted:
             return                                         # built without any metric
+        if self.output_names is None:
+            loss_names = self.compiled_loss.output_names if self.compiled_loss else None
+            self._per_output(loss_names or output_names_of(y_pred))
         targets = per_output(y_true, self.output_names, "y")
         outputs = per_output(y_pred, self.output_names, "y_pred")     # Tensors keep their masks
         if self.metrics is None:
@@ -159,7 +190,7 @@ class CompiledMetrics:
 
     def plain_names(self):
         """The metrics' names without the output prefix (how Keras orders its logs)."""
-        several = len(self.output_names) > 1
+        several = self.output_names is not None and len(self.output_names) > 1
         return [key[len(self.output_names[index]) + 1:] if several else key
                 for key, index, _ in self._all()]
 

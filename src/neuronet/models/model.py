@@ -154,6 +154,7 @@ class Model(Trainer, Layer):
         try:
             outputs = self.call(symbolic if len(shapes) > 1 else symbolic[0], **kwargs)
             self.inputs, self.outputs = symbolic, _flatten(outputs)
+            self._output_structure = outputs
         except Exception:      # an op in call() that needs values: run it on zeros instead
             zeros = [np.zeros((s[0] or 1,) + tuple(s[1:]), self.dtype) for s in shapes]
             with no_grad():
@@ -246,11 +247,16 @@ class Model(Trainer, Layer):
     def output_names(self):
         """The names of the outputs: the dict keys of dict outputs, else the names of the
         layers that produce them."""
-        if self._functional and isinstance(self._output_structure, dict):
+        if isinstance(getattr(self, "_output_structure", None), dict):
             return list(self._output_structure)
         if self.outputs:
             return [t.node.layer.name if t.node else t.name for t in self.outputs]
         return ["output"]
+
+    def _outputs_known(self):
+        """Whether the outputs (and their names) are known before the model runs: not for
+        a subclassed model that was not built."""
+        return self._functional or bool(self.outputs)
 
     def get_layer(self, name=None, index=None):
         """The layer with this name, or at this index of `layers`."""

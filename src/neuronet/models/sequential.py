@@ -57,6 +57,9 @@ class Sequential(Model):
     def _sublayers(self):
         return list(self._layers)
 
+    def _outputs_known(self):
+        return True
+
     @property
     def output_names(self):
         return [self._layers[-1].name] if self._layers else ["output"]

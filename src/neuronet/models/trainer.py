@@ -33,7 +33,7 @@ class Trainer:
         self._compile_arguments = {"optimizer": optimizer, "loss": loss,
                                    "loss_weights": loss_weights, "metrics": metrics,
                                    "weighted_metrics": weighted_metrics}
-        names = self.output_names
+        names = self.output_names if self._outputs_known() else None   # else on the first batch
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self.compiled_loss = CompiledLoss(loss, loss_weights, names) if loss is not None else None
