@@ -95,17 +95,21 @@ def test_exact_times_and_step_duration(monkeypatch, capsys):
 
 
 def test_values_are_averaged_over_steps_unless_stateful(capsys):
-    bar = Progbar(4, verbose=2, stateful_metrics=["acc"])
+    # As Keras 3: a stateless value is averaged over the steps it stands for, but the final
+    # update's values (fit passes an epoch's results there) are shown as they are.
+    bar = Progbar(4, verbose=1, stateful_metrics=["acc"])
     bar.update(1, [("loss", 1.0), ("acc", 0.5)])
     bar.update(3, [("loss", 2.0), ("acc", 0.75)])  # stands for steps 2 and 3
+    assert bar._values["loss"] == [1.0 + 2 * 2.0, 3]           # mean (1 + 2 * 2) / 3
+    bar.update(4, [("loss", 4.0), ("acc", 0.625)], finalize=False)
+    assert bar._values["loss"] == [9.0, 4]                     # 2.25: acc as last given
     bar.update(4, [("loss", 4.0), ("acc", 0.625)])
-    # loss: (1 + 2 * 2 + 4) / 4 = 2.25; acc is shown as last given.
-    assert capsys.readouterr().out.endswith(" - loss: 2.2500 - acc: 0.6250\n")
+    assert capsys.readouterr().out.endswith(" - loss: 4.0000 - acc: 0.6250\n")
 
     bar = Progbar(2, verbose=2, stateless_metrics=["loss"])
     bar.update(1, [("loss", 1.0), ("acc", 0.5)])
     bar.update(2, [("loss", 2.0), ("acc", 0.25)])
-    assert capsys.readouterr().out.endswith(" - loss: 1.5000 - acc: 0.2500\n")
+    assert capsys.readouterr().out.endswith(" - loss: 2.0000 - acc: 0.2500\n")
 
 
 def test_live_bar_on_a_terminal(monkeypatch):
@@ -122,7 +126,7 @@ def test_live_bar_on_a_terminal(monkeypatch):
     assert "1/4 " + "━" * 5 + "─" * 15 + " 3s 1s/step - loss: 1.0000" in out
     assert "2/4 " + "━" * 10 + "─" * 10 + " 1s 500ms/step - loss: 0.9500" in out
     last = out.rstrip("\n").split("\r")[-1].rstrip()
-    assert last == "4/4 " + "━" * 20 + " 2s 500ms/step - loss: 0.8500"
+    assert last == "4/4 " + "━" * 20 + " 2s 500ms/step - loss: 0.7000"    # the last value
 
 
 def test_terminal_without_tqdm_writes_the_finished_line_only(monkeypatch):

@@ -115,7 +115,7 @@ class Progbar:
         """
         if finalize is None:
             finalize = self.target is not None and current >= self.target
-        self._record(current, values or ())
+        self._record(current, values or (), finalize)
         now = time.time()
         time_per_unit = self._estimate_step_duration(current, now)
         if self._tqdm is not None:
@@ -134,10 +134,13 @@ class Progbar:
             return name not in self.stateless_metrics
         return name in self.stateful_metrics
 
-    def _record(self, current, values):
+    def _record(self, current, values, finalize):
+        """Keep the values to show: a stateful one as it is; a stateless one averaged over
+        the steps, except that the final update's values (an epoch's results) are shown as
+        they are, as in Keras."""
         for name, value in values:
             value = float(np.mean(value))
-            if self._is_stateful(name):
+            if self._is_stateful(name) or finalize:
                 self._values[name] = [value, 1]
             else:
                 # A value stands for every step since the previous update.
