@@ -255,23 +255,25 @@ def _public_name(obj):
     return cls.__module__, cls.__name__, get_registered_name(cls)
 
 
-def find_class(module, class_name, registered_name=None, where="load_model"):
+def find_class(module, class_name, registered_name=None):
     """The class a config names: from the custom objects (scope, registry) first, then
-    neuronet's built-ins."""
+    neuronet's built-ins. The error of an unknown one lists the built-ins only when the
+    config names a library's module (a misspelt built-in, more likely than a custom class)."""
     custom = find_registered((registered_name, class_name))
     if custom is not None:
         return custom
     tables = registry()
     category = _category(module)
-    if _is_library_module(module):
+    library = _is_library_module(module)
+    if library:
         for table in ([tables[category]] if category in tables else tables.values()):
             if class_name in table:
                 return table[class_name]
     known = sorted(tables[category] if category in tables else
                    {name for table in tables.values() for name in table})
-    raise ValueError(f"{where}: unknown class {class_name!r} (module {module!r}). Known "
-                     f"{category or 'classes'}: {', '.join(known)}. If it is a custom class, "
-                     + _register_hint(class_name) + ".")
+    listed = f"Known {category or 'classes'}: {', '.join(known)}. " if library else ""
+    raise ValueError(f"unknown class {class_name!r} (module {module!r}). {listed}If it is a "
+                     "custom class, " + _register_hint(class_name) + ".")
 
 
 def _find_function(config, where):
