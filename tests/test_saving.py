@@ -797,3 +797,13 @@ def test_a_nested_functional_model_round_trips_through_json_with_keras(real_kera
     ours, theirs = build(nn), build(real_keras)
     ours, theirs = (json.loads(m.to_json())["config"]["output_layers"] for m in (ours, theirs))
     assert ours[1:] == theirs[1:] == ([0, 0] if then_a_layer else [1, 0])   # a single history
+
+
+def test_a_missing_file_is_both_errors_keras_code_may_catch(tmp_path):
+    # Keras raises ValueError for a missing .keras file, FileNotFoundError for .h5 files.
+    model = small_sequential()
+    for load in (lambda: load_model(tmp_path / "none.keras"),
+                 lambda: model.load_weights(tmp_path / "none.weights.h5")):
+        for kind in (ValueError, FileNotFoundError):
+            with pytest.raises(kind, match=r"no such file: '.*none\."):
+                load()

@@ -1,4 +1,5 @@
-"""Atomic file writes: a file is either the old one or the complete new one, never half."""
+"""Atomic file writes (a file is either the old one or the complete new one, never half),
+and the checks before a file is written or read."""
 import contextlib
 import os
 
@@ -29,6 +30,17 @@ def write_bytes_atomically(path, data):
     """Write `data` to `path` through `atomic_write`."""
     with atomic_write(path) as file:
         file.write(data)
+
+
+class MissingFileError(FileNotFoundError, ValueError):
+    """A file to read is missing: a FileNotFoundError, and a ValueError as Keras 3 raises
+    for a missing .keras file, so that either `except` catches it."""
+
+
+def require_file(path, caller):
+    """Raise MissingFileError naming `caller` unless `path` exists."""
+    if not os.path.exists(path):
+        raise MissingFileError(f"{caller}: no such file: {os.fspath(path)!r}")
 
 
 def check_overwrite(path, overwrite, caller):

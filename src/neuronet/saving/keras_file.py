@@ -18,7 +18,7 @@ import io
 import json
 import os
 
-from .atomic import atomic_write, check_overwrite
+from .atomic import atomic_write, check_overwrite, require_file
 from .serialization import deserialize_keras_object, serialize_keras_object
 from .weights_file import h5py_module, read_state, saveables, state_bytes
 
@@ -59,8 +59,7 @@ def save_model(model, filepath, overwrite=True):
 @contextlib.contextmanager
 def open_archive(filepath, caller):
     """The .keras file as an open ZipFile; a clear error if it is missing or not a zip."""
-    if not os.path.exists(filepath):
-        raise FileNotFoundError(f"{caller}: no such file: {filepath!r}")
+    require_file(filepath, caller)
     import zipfile
     try:
         archive = zipfile.ZipFile(filepath, "r")

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from .atomic import check_overwrite, write_bytes_atomically
+from .atomic import check_overwrite, require_file, write_bytes_atomically
 from .serialization import snake_case
 
 WEIGHTS_SUFFIX = ".weights.h5"
@@ -290,8 +290,7 @@ def save_weights(model, filepath, overwrite=True):
 def open_h5(filepath, caller):
     """The HDF5 file at `filepath`, open read-only; a clear error if it is missing or not HDF5."""
     source = f"{caller}: {filepath!r}"
-    if not os.path.exists(filepath):
-        raise FileNotFoundError(f"{caller}: no such file: {filepath!r}")
+    require_file(filepath, caller)
     try:
         h5file = h5py_module().File(filepath, "r")
     except OSError as error:
