@@ -1,7 +1,7 @@
 """One epoch of a text classifier, Embedding 64 -> LSTM 64 -> Dense 1 (sigmoid), Adam:
 neuronet's `model.fit` against a hand-written PyTorch loop, Keras 3's `model.fit` (on JAX
-unless KERAS_BACKEND says otherwise), where installed, and the same training written by
-hand in plain NumPy (the floor for a framework on NumPy), in the same run.
+unless KERAS_BACKEND says otherwise), where installed, and the same training written
+directly in plain NumPy, in the same run.
 
     python benchmarks/lstm.py [epochs]
 
@@ -60,9 +60,10 @@ def torch_trainer(torch):
 
 
 def numpy_trainer(np_):
-    """The same training written by hand in NumPy, as lean as NumPy allows (one exp for
-    all four gates of a step, every state kept for the backward pass, the gate slopes of
-    all steps at once): the floor for a framework on NumPy. Returns one epoch."""
+    """The same training written directly in NumPy, as a careful hand-written loop would
+    be (batch-major gates, one exp for all four gates of a step, the gate slopes of all
+    steps at once, np.add.at for the embedding's gradient): what the math costs without a
+    framework. Returns one epoch."""
     x, y = data()
     rng = np_.random.default_rng(1)
     n = WIDTH

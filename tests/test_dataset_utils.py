@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import neuronet as keras
 from neuronet.preprocessing import dataset_utils as du
 from neuronet.preprocessing.image import ImageDataset
 from neuronet.preprocessing.text_dataset import TextDataset
@@ -132,3 +133,21 @@ def test_text_dataset_keeps_the_file_order_first_then_draws_from_one_stream():
                                stream.permutation(7).tolist()]
     assert passes(TextDataset(list(range(7)), None, None, 3, False, 42, np.array), 2) == \
         [list(range(7))] * 2
+
+
+@pytest.mark.parametrize("labels, num_classes", [
+    ([0, 2, 1], None), ([[1], [0]], 3), (np.array([[0, 1], [2, 0]]), None), (["0", "2"], None),
+    (np.array([1.0, 0.0]), 2)])
+def test_to_categorical_gives_keras_one_hot_rows(real_keras, labels, num_classes):
+    ours = keras.utils.to_categorical(labels, num_classes)
+    theirs = np.asarray(real_keras.utils.to_categorical(labels, num_classes))
+    assert ours.dtype == np.float32                          # floatx (Keras 3: float64)
+    np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([0.5, 1], "integer class labels"), ([-1, 0], "labels must be >= 0"),
+    (["a", "b"], r"integer class labels, received values such as \['a', 'b'\]")])
+def test_to_categorical_refuses_what_is_not_a_class_label(labels, message):
+    with pytest.raises(ValueError, match=message):
+        keras.utils.to_categorical(labels)

@@ -327,7 +327,9 @@ def test_dataset_label_modes(tmp_path, label_mode):
 def test_dataset_splits_take_the_last_fraction_after_shuffling(tmp_path, capsys):
     make_folder(tmp_path, {"a": 5, "b": 5})
     args = dict(image_size=(2, 2), seed=3, validation_split=0.3)
-    train, val = image_dataset_from_directory(tmp_path, subset="both", **args)
+    both = image_dataset_from_directory(tmp_path, subset="both", **args)
+    assert isinstance(both, list)                              # as Keras returns them
+    train, val = both
     out = capsys.readouterr().out
     assert "Using 7 files for training." in out and "Using 3 files for validation." in out
     shuffled = image_dataset_from_directory(tmp_path, image_size=(2, 2), seed=3).file_paths
@@ -411,3 +413,11 @@ def test_fit_on_an_image_dataset(tmp_path):
                                               verbose=False)
     history = model.fit(train, validation_data=val, epochs=1, verbose=0)
     assert set(history.history) == {"loss", "val_loss"}
+
+
+def test_an_int_image_size_is_a_square(tmp_path):
+    make_folder(tmp_path, {"a": 2, "b": 1})
+    images, _ = next(iter(image_dataset_from_directory(tmp_path, image_size=3, shuffle=False)))
+    assert images.shape == (3, 3, 3, 3)
+    with pytest.raises(ValueError, match="image_size must be a"):
+        image_dataset_from_directory(tmp_path, image_size=True)

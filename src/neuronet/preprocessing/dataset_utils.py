@@ -200,8 +200,8 @@ def get_training_or_validation_split(samples, labels, validation_split, subset, 
 def datasets_from_directory(make, directory, labels, label_mode, class_names, shuffle, seed,
                             validation_split, subset, follow_links, verbose, *, formats, caller,
                             file_kind, samples):
-    """The dataset of `subset` of the files in `directory`, or the (training, validation) pair
-    for subset='both' (the validation part keeps its order): `index_directory`, then
+    """The dataset of `subset` of the files in `directory`, or the list [training,
+    validation] for subset='both' (as Keras; the validation part keeps its order): `index_directory`, then
     `encode_labels` and `get_training_or_validation_split`. make(paths, labels,
     class_names, shuffle=...) builds one dataset. file_kind ('picture') and samples
     ('images') word the errors.
@@ -221,7 +221,7 @@ def datasets_from_directory(make, directory, labels, label_mode, class_names, sh
         return make(paths, part_labels, class_names, shuffle=shuffled)
 
     if subset == "both":
-        return one("training", shuffle), one("validation", False)
+        return [one("training", shuffle), one("validation", False)]
     return one(subset, shuffle)
 
 

@@ -70,7 +70,7 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
         seed: seed of the shuffles (drawn from the framework's generator when None);
             required with `validation_split` and shuffle so the two subsets do not overlap.
         validation_split: fraction of the files kept for validation (the last ones).
-        subset: 'training', 'validation' or 'both' (a (training, validation) pair);
+        subset: 'training', 'validation' or 'both' (a list [training, validation]);
             required with `validation_split`.
         follow_links: also enter sub-folders that are symbolic links.
         verbose: print how many files and classes were found.

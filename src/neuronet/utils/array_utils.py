@@ -3,8 +3,15 @@ import numpy as np
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
-    """One-hot encode integer class labels: (n,) or (n, 1) -> (n, num_classes)."""
+    """One-hot encode integer class labels: (n,) or (n, 1) -> (n, num_classes). Numeric
+    strings ('0', '1', ...) are taken as their numbers, as in Keras."""
     y = np.asarray(y)
+    if y.dtype.kind in "USO":
+        try:
+            y = y.astype(np.int64)
+        except (TypeError, ValueError):
+            raise ValueError(f"to_categorical: expected integer class labels, received values "
+                             f"such as {y.ravel()[:3].tolist()}") from None
     if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
         raise ValueError("to_categorical: expected integer class labels, received non-integer values")
     y = y.astype(int)

@@ -1,6 +1,8 @@
 """image_dataset_from_directory: batches of pictures and labels read from a folder (Keras 3)."""
 import functools
 
+import numpy as np
+
 from ...backend import check_choice, standardize_data_format
 from ..dataset_utils import FileDataset, check_dataset_args, datasets_from_directory
 from .utils import ALLOWED_FORMATS, COLOR_MODES, INTERPOLATIONS, check_size, load_image_batch
@@ -39,16 +41,16 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
             shape (batch, 1), exactly 2 classes) or None (no labels).
         color_mode: 'rgb', 'grayscale' or 'rgba'.
         batch_size: pictures per batch; None yields single pictures.
-        image_size: (height, width) every picture is resized to.
+        image_size: (height, width) every picture is resized to (an int: a square).
         validation_split, subset: a fraction in (0, 1) and 'training', 'validation' or
-            'both' (which returns the pair (training, validation)).
+            'both' (which returns the list [training, validation]).
         interpolation: the resampling filter: 'bilinear', 'nearest', 'bicubic', 'area',
             'lanczos3', or Pillow's 'hamming', 'box', 'lanczos'.
         crop_to_aspect_ratio / pad_to_aspect_ratio: resize without distortion, by taking
             the centred crop of the target's aspect ratio, or by padding with black.
 
     Returns:
-        An ImageDataset, or a (training, validation) pair when subset='both'. It chains
+        An ImageDataset, or a list [training, validation] when subset='both'. It chains
         like a tf.data.Dataset: `map`, `shuffle`, `cache`, `prefetch`, `take`, `batch`, ...
         (see Dataset); `model.fit` reads one pass of it per epoch.
     """
@@ -57,6 +59,8 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     check_choice(_CALLER, "color_mode", color_mode, tuple(COLOR_MODES))
     resample = INTERPOLATION_ALIASES.get(str(interpolation).lower(), str(interpolation).lower())
     check_choice(_CALLER, "interpolation", resample, INTERPOLATIONS + tuple(INTERPOLATION_ALIASES))
+    if isinstance(image_size, (int, np.integer)) and not isinstance(image_size, bool):
+        image_size = (image_size, image_size)                  # as Keras takes it
     image_size = check_size(_CALLER, "image_size", image_size)
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError(f"{_CALLER}: crop_to_aspect_ratio and pad_to_aspect_ratio cannot both "
