@@ -4,6 +4,7 @@ import functools
 import numpy as np
 
 from ...backend import check_choice, standardize_data_format
+from ...ops.image import RESIZE_INTERPOLATIONS
 from ..dataset_utils import FileDataset, check_dataset_args, datasets_from_directory
 from .utils import ALLOWED_FORMATS, COLOR_MODES, INTERPOLATIONS, check_size, load_image_batch
 
@@ -44,8 +45,9 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         image_size: (height, width) every picture is resized to (an int: a square).
         validation_split, subset: a fraction in (0, 1) and 'training', 'validation' or
             'both' (which returns the list [training, validation]).
-        interpolation: the resampling filter: 'bilinear', 'nearest', 'bicubic', 'area',
-            'lanczos3', or Pillow's 'hamming', 'box', 'lanczos'.
+        interpolation: 'bilinear', 'nearest', 'bicubic', 'lanczos3' or 'lanczos5' resize
+            as Keras 3 does (keras.ops.image.resize on the decoded picture: the same
+            pixels); 'area' and Pillow's 'hamming', 'box', 'lanczos' resize with Pillow.
         crop_to_aspect_ratio / pad_to_aspect_ratio: resize without distortion, by taking
             the centred crop of the target's aspect ratio, or by padding with black.
 
@@ -57,8 +59,12 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     labels, label_mode, seed = check_dataset_args(labels, label_mode, class_names, batch_size,
                                                   shuffle, seed, validation_split, subset, _CALLER)
     check_choice(_CALLER, "color_mode", color_mode, tuple(COLOR_MODES))
-    resample = INTERPOLATION_ALIASES.get(str(interpolation).lower(), str(interpolation).lower())
-    check_choice(_CALLER, "interpolation", resample, INTERPOLATIONS + tuple(INTERPOLATION_ALIASES))
+    interpolation = str(interpolation).lower()
+    check_choice(_CALLER, "interpolation", interpolation, tuple(dict.fromkeys(
+        RESIZE_INTERPOLATIONS + INTERPOLATIONS + tuple(INTERPOLATION_ALIASES))))
+    keras_3_resize = interpolation in RESIZE_INTERPOLATIONS      # Keras' pixels, else Pillow's
+    resample = interpolation if keras_3_resize else \
+        INTERPOLATION_ALIASES.get(interpolation, interpolation)
     if isinstance(image_size, (int, np.integer)) and not isinstance(image_size, bool):
         image_size = (image_size, image_size)                  # as Keras takes it
     image_size = check_size(_CALLER, "image_size", image_size)
@@ -71,7 +77,8 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                              interpolation=resample,
                              aspect="crop" if crop_to_aspect_ratio else
                              "pad" if pad_to_aspect_ratio else None,
-                             data_format=data_format, dtype="float32", caller=_CALLER)
+                             data_format=data_format, dtype="float32", caller=_CALLER,
+                             keras_3_resize=keras_3_resize)
     make = functools.partial(ImageDataset, batch_size=batch_size, seed=seed, load=load)
     return datasets_from_directory(make, directory, labels, label_mode, class_names, shuffle, seed,
                                    validation_split, subset, follow_links, verbose,

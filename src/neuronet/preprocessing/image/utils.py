@@ -196,17 +196,29 @@ def _decoder_pool():
 
 
 def load_image_batch(paths, color_mode, target_size, interpolation, aspect=None,
-                     data_format="channels_last", dtype=None, caller="load_img"):
+                     data_format="channels_last", dtype=None, caller="load_img",
+                     keras_3_resize=False):
     """Decode and resize picture files into one float array (n, height, width, channels).
 
     Channels come first with data_format='channels_first'. The pixels are those of
-    `load_img` + `img_to_array` on each file; the files are decoded on a thread pool.
+    `load_img` + `img_to_array` on each file (Pillow resizes them, as tf.keras 2 did);
+    with `keras_3_resize`, those of Keras 3's image_dataset_from_directory: each picture
+    decoded at full size, then resized by `keras.ops.image.resize` (no antialiasing;
+    `interpolation` one of its methods). The files are decoded on a thread pool.
     """
     batch = np.empty((len(paths),) + tuple(target_size) + (COLOR_MODES[color_mode],),
                      dtype=dtype or backend.floatx())
 
     def fill(i):
-        img = read_image(paths[i], color_mode, target_size, interpolation, aspect, caller=caller)
+        if keras_3_resize:
+            from ...ops.image import resize
+            img = np.asarray(read_image(paths[i], color_mode, caller=caller), np.float32)
+            img = resize(img.reshape(img.shape[:2] + (-1,)), target_size, interpolation,
+                         crop_to_aspect_ratio=aspect == "crop",
+                         pad_to_aspect_ratio=aspect == "pad").data
+        else:
+            img = read_image(paths[i], color_mode, target_size, interpolation, aspect,
+                             caller=caller)
         batch[i] = np.asarray(img).reshape(batch.shape[1:])
 
     if len(paths) == 1:
