@@ -23,14 +23,14 @@ class MonitorCallback(Callback):
                              f"received {mode!r}")
         self.monitor, self.mode = monitor, mode
         self.best = baseline
-        self._direction = None if mode == "auto" else mode
+        self._known_direction = None if mode == "auto" else mode
 
     @property
     def direction(self):
         """'min' or 'max': the way the monitored value improves."""
-        if self._direction is None:
-            self._direction = self._infer_direction()
-        return self._direction
+        if self._known_direction is None:
+            self._known_direction = self._infer_direction()
+        return self._known_direction
 
     def _infer_direction(self):
         key = self.monitor.removeprefix("val_")

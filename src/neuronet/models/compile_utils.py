@@ -2,8 +2,9 @@
 
 A model with several outputs names them (`model.output_names`: the output layers' names,
 or the keys of a dict of outputs); a subclassed model compiled before it was built names
-them from its first outputs (`output_names_of`). Targets, sample weights, losses, loss weights and
-metrics may then be given per output as a list (in output order) or a dict (by name).
+them from its first outputs (`output_names_of`). Targets, sample weights, losses, loss
+weights and metrics may then be given per output as a list (in output order) or a dict
+(by name).
 The logs use Keras 3's keys: 'loss' (the total), '<output>_loss' (each output's loss,
 unweighted) and '<output>_<metric>' (each output's metrics).
 """

@@ -231,6 +231,11 @@ class SequenceBatches(Batches):
             self.sequence.on_epoch_end()
 
 
+# Keras' words when the data ends before an epoch's `steps_per_epoch` batches
+RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset "
+           "or generator can generate at least `steps_per_epoch * epochs` batches.")
+
+
 class SteppedBatches(Batches):
     """`steps` batches an epoch from a finite source (`steps_per_epoch` with arrays or a
     PyDataset), Keras' rule: with `resume`, an epoch reads on from where the last one
@@ -260,11 +265,6 @@ class SteppedBatches(Batches):
             yield next(self._pass)
         if self._used == self.source.num_batches:
             self._pass = None
-
-
-# Keras' words when the data ends before an epoch's `steps_per_epoch` batches
-RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset "
-            "or generator can generate at least `steps_per_epoch * epochs` batches.")
 
 
 def _is_dataset(x):

@@ -102,8 +102,9 @@ class Model(Trainer, Layer):
             values[id(tensor)] = self._conform_input(index, tensor, value)
         for node in self._nodes:
             args, kwargs = node.arguments(values)
-            if training is not None or "training" not in kwargs:   # Keras 3: an explicit
-                kwargs = {**kwargs, "training": training}   # training= of the call wins
+            # A training= given at build holds unless the call gives one (Keras 3).
+            if training is not None or "training" not in kwargs:
+                kwargs = {**kwargs, "training": training}
             result = node.layer(*args, **kwargs)
             for tensor, value in zip(node.outputs, flatten(result, VALUES)):
                 values[id(tensor)] = value

@@ -37,7 +37,8 @@ class Trainer:
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self.compiled_loss = CompiledLoss(loss, loss_weights, names) if loss is not None else None
-        self.compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names, self.compiled_loss)
+        self.compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names,
+                                                self.compiled_loss)
         self._loss_tracker = metrics_module.Mean(name="loss")
         self._trainable_at_compile = None      # taken when the model is built, see below
         self.compiled = True

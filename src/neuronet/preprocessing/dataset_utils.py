@@ -201,10 +201,10 @@ def datasets_from_directory(make, directory, labels, label_mode, class_names, sh
                             validation_split, subset, follow_links, verbose, *, formats, caller,
                             file_kind, samples):
     """The dataset of `subset` of the files in `directory`, or the list [training,
-    validation] for subset='both' (as Keras; the validation part keeps its order): `index_directory`, then
-    `encode_labels` and `get_training_or_validation_split`. make(paths, labels,
-    class_names, shuffle=...) builds one dataset. file_kind ('picture') and samples
-    ('images') word the errors.
+    validation] for subset='both' (as Keras; the validation part keeps its order):
+    `index_directory`, then `encode_labels` and `get_training_or_validation_split`.
+    make(paths, labels, class_names, shuffle=...) builds one dataset. file_kind ('picture')
+    and samples ('images') word the errors.
     """
     file_paths, found, class_names = index_directory(
         directory, labels, formats, class_names, shuffle, seed, follow_links, verbose,

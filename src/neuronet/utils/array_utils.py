@@ -13,7 +13,8 @@ def to_categorical(y, num_classes=None, dtype="float32"):
             raise ValueError(f"to_categorical: expected integer class labels, received values "
                              f"such as {y.ravel()[:3].tolist()}") from None
     if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
-        raise ValueError("to_categorical: expected integer class labels, received non-integer values")
+        raise ValueError("to_categorical: expected integer class labels, received "
+                         "non-integer values")
     y = y.astype(int)
     if y.ndim > 1 and y.shape[-1] == 1:
         y = y.reshape(y.shape[:-1])
