@@ -129,6 +129,7 @@ class CompiledMetrics:
 
     def __init__(self, metrics, weighted_metrics, output_names, compiled_loss=None):
         self._arguments = (metrics, weighted_metrics)
+        self._given = any(spec not in (None, [], (), {}) for spec in self._arguments)
         self.compiled_loss = compiled_loss
         self.metrics = None             # [(key, output index, Metric)], unweighted
         self.weighted = None            # the same for `weighted_metrics`
@@ -145,7 +146,7 @@ class CompiledMetrics:
 
     def any(self):
         """Whether compile was given any metric."""
-        return any(spec not in (None, [], (), {}) for spec in self._arguments)
+        return self._given
 
     def build(self, y_pred_shapes, y_true_shapes):
         taken = set()
