@@ -465,3 +465,12 @@ def test_equality_is_element_wise_and_tensors_stay_hashable_by_identity():
     twin = Tensor(np.array([[1], [2]]))
     seen = {a: "a", twin: "twin"}                      # equal values, two keys
     assert seen[a] == "a" and seen[twin] == "twin" and len({a, twin, a}) == 2
+
+
+def test_a_variables_numpy_is_a_snapshot_as_in_keras():
+    v = Variable(np.zeros(3, dtype=np.float32))
+    before = v.numpy()
+    v.assign(np.ones(3, dtype=np.float32))
+    v.assign_add(np.ones(3, dtype=np.float32))
+    np.testing.assert_array_equal(before, np.zeros(3))
+    np.testing.assert_array_equal(v.numpy(), np.full(3, 2.0))

@@ -379,3 +379,36 @@ def test_a_model_can_start_at_a_layer_output_as_keras_allows():
     features = full.layers[1](x).numpy()
     np.testing.assert_allclose(tail.predict(features, verbose=0), full.predict(x, verbose=0),
                                rtol=1e-6)
+
+
+@pytest.mark.parametrize("merge", ["Multiply", "Maximum", "Minimum", "Add"])
+@pytest.mark.parametrize("both_masked", [False, True])
+def test_merging_masked_inputs_gives_what_keras_gives(real_keras, merge, both_masked):
+    # Keras 3: Multiply counts masked positions as 1 (and zeroes the output where every
+    # input is masked); Maximum and Minimum never let a masked value win; Add ignores masks.
+    rng = np.random.default_rng(0)
+    features = rng.random((2, 6, 4)).astype(np.float32)
+    ids = np.array([[3, 5, 2, 7, 0, 0], [0, 0, 1, 2, 3, 4]])
+    other_ids = np.array([[3, 0, 2, 0, 1, 0], [1, 2, 0, 0, 3, 4]])
+    tables = [rng.random((10, 4)).astype(np.float32) for _ in range(2)]
+    results = []
+    for library in (keras, real_keras):
+        ids_in, other_in = library.Input((6,), dtype="int32"), library.Input((6,), dtype="int32")
+        features_in = library.Input((6, 4))
+        first = library.layers.Embedding(10, 4, mask_zero=True)
+        second = library.layers.Embedding(10, 4, mask_zero=True)
+        merged = getattr(library.layers, merge)()(
+            [first(ids_in), second(other_in) if both_masked else features_in])
+        model = library.Model([ids_in, other_in, features_in],
+                              [merged, library.layers.SimpleRNN(3, seed=1)(merged)])
+        first.set_weights(tables[:1])
+        if both_masked:
+            second.set_weights(tables[1:])
+        results.append((model, [np.asarray(out) for out in model.predict(
+            [ids, other_ids, features], verbose=0)]))
+    (ours, our_outputs), (theirs, their_outputs) = results
+    ours.layers[-1].set_weights(theirs.layers[-1].get_weights())
+    our_outputs = [np.asarray(out) for out in ours.predict([ids, other_ids, features],
+                                                           verbose=0)]
+    for mine, expected in zip(our_outputs, their_outputs):
+        np.testing.assert_allclose(mine, expected, rtol=1e-5, atol=1e-6)

@@ -638,3 +638,21 @@ def test_masks_pass_through_dense_and_dropout_and_metrics_skip_masked_steps():
     logs = model.evaluate(x, y, verbose=0, return_dict=True)
     assert logs["accuracy"] == pytest.approx(hits[x != 0].mean())
     assert hits[x != 0].mean() != pytest.approx(hits.mean())     # the mask changes it
+
+
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_compute_mask_with_return_state_has_one_entry_per_output(real_keras, return_sequences):
+    x = np.zeros((2, 5, 4), np.float32)
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], bool)
+    for given in (mask, None):
+        masks = []
+        for library in (keras, real_keras):
+            layer = library.layers.LSTM(3, return_state=True, return_sequences=return_sequences)
+            layer(x)
+            masks.append([None if k is None else np.asarray(k)
+                          for k in layer.compute_mask(x, given)])
+        assert len(masks[0]) == len(masks[1]) == 3
+        for ours, theirs in zip(*masks):
+            assert (ours is None) == (theirs is None)
+            if ours is not None:
+                np.testing.assert_array_equal(ours, theirs)

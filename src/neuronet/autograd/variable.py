@@ -25,6 +25,11 @@ class Variable(Tensor):
     def value(self):
         return Tensor(self.data)
 
+    def numpy(self):
+        """The values as a new ndarray: a snapshot that later assigns and training leave
+        as it is (as in Keras)."""
+        return self.data.copy()
+
     def assign(self, value):
         """Overwrite the values in place; the shape must not change."""
         value = as_array(value)

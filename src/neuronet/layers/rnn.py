@@ -302,7 +302,7 @@ class RNN(Layer):
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
         output_mask = mask if self.return_sequences else None
-        if self.return_state and output_mask is not None:
+        if self.return_state:                      # one entry per output, as in Keras
             return [output_mask] + [None] * self.state_count
         return output_mask
 

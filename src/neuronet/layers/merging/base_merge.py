@@ -4,8 +4,25 @@ Shapes follow Keras' rule: the batch axes must agree, the other axes broadcast a
 NumPy (aligned from the right, a size of 1 stretches, None matches anything), and an
 input of lower rank gets axes of size 1 inserted right after its batch axis.
 """
+from ...autograd.tensor import as_array
 from ...ops import math as m
 from ..base import Layer
+
+
+def fold_masked(op, inputs, masks):
+    """op folded over `inputs` as Keras 3 folds Maximum and Minimum over masked inputs: at a
+    masked position an input takes the running result's value, and the running result
+    (where it is masked) the input's, so that masked values never win; masks (b, t, 1)
+    or None."""
+    output, output_mask = inputs[0], masks[0]
+    for x, mask in zip(inputs[1:], masks[1:]):
+        if mask is not None:
+            x = m.where(mask, x, output)
+        if output_mask is not None:
+            output = m.where(output_mask, output, x)
+        output_mask = None if mask is None or output_mask is None else output_mask | mask
+        output = op(output, x)
+    return output
 
 
 def check_shape_list(layer, input_shape, count=None):
@@ -57,6 +74,8 @@ class Merge(Layer):
     Input: a list of tensors whose shapes broadcast (see the module docstring).
     Output: one tensor of the broadcast shape. A masked input's mask passes through:
     the output mask is the OR of the input masks (None if any input has none).
+    Subclasses whose merge must not see masked values (Multiply, Maximum, Minimum)
+    define `_merge_masked(inputs, masks)`, called when an input has a mask.
     """
 
     supports_masking = True
@@ -73,13 +92,16 @@ class Merge(Layer):
         check_shape_list(self, input_shape, self.num_inputs)
         return broadcast_shapes(self, [tuple(s) for s in input_shape])
 
-    def call(self, inputs):
+    def call(self, inputs, mask=None):
         shapes = [x.shape for x in inputs]
         self.compute_output_shape(shapes)            # shapes may change between calls
         rank = max(len(s) for s in shapes)
         inputs = [x if x.ndim == rank else
                   m.reshape(x, x.shape[:1] + (1,) * (rank - x.ndim) + x.shape[1:])
                   for x in inputs]
+        if mask is not None and hasattr(self, "_merge_masked"):
+            masks = [None if k is None else as_array(k)[..., None] for k in mask]  # (b, t, 1)
+            return self._merge_masked(inputs, masks)
         return self._merge_function(inputs)
 
     def compute_mask(self, inputs, mask=None):
