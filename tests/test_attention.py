@@ -488,3 +488,18 @@ def test_multi_head_attention_kernels_draw_with_keras_fans():
         if weight.numpy().ndim == 3:
             largest = np.abs(weight.numpy()).max()
             assert 0.95 * limit < largest <= limit, weight.name
+
+
+@pytest.mark.parametrize("layer", ["Attention", "AdditiveAttention"])
+def test_attention_scores_carry_no_mask_as_in_keras(real_keras, layer):
+    # A layer's single output mask belongs to its first output: the scores get none.
+    ids = np.array([[1, 2, 3, 0, 0, 0]])
+    for library in (nn, real_keras):
+        query = library.Input((6,), dtype="int32")
+        embedded = library.layers.Embedding(10, 4, mask_zero=True)(query)
+        out, scores = getattr(library.layers, layer)()([embedded, embedded],
+                                                       return_attention_scores=True)
+        outputs = library.Model(query, [out, scores])(ids)
+        masks = [getattr(t, "_keras_mask", None) for t in outputs]
+        np.testing.assert_array_equal(np.asarray(masks[0]), ids > 0)
+        assert masks[1] is None, library.__name__

@@ -420,10 +420,12 @@ def _mask_of(inputs):
 
 
 def _attach_mask(outputs, mask):
-    """Give the output(s) their mask: one mask for all, or one per output (nested lists,
-    such as the states of stacked recurrent cells, take theirs recursively)."""
+    """Give the output(s) their mask: one per output (nested lists, such as the states of
+    stacked recurrent cells, take theirs recursively); a single mask for several outputs
+    is the first output's, as Keras pairs them (an attention layer's scores get none)."""
     if isinstance(outputs, (list, tuple)):
-        masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outputs)
+        masks = mask if isinstance(mask, (list, tuple)) else \
+            [mask] + [None] * (len(outputs) - 1)
         for output, output_mask in zip(outputs, masks):
             _attach_mask(output, output_mask)
     else:
@@ -432,12 +434,13 @@ def _attach_mask(outputs, mask):
 
 def _set_mask_shapes(outputs, masks):
     """Give the SymbolicTensor(s) `outputs` the shapes of the SymbolicTensor(s) `masks`
-    (one mask for all outputs, or one per output)."""
+    (one per output; a single mask is the first output's, as in `_attach_mask`)."""
     if isinstance(outputs, SymbolicTensor):
         outputs._mask_shape = getattr(masks, "shape", None)
     elif isinstance(outputs, (list, tuple)):
         for index, output in enumerate(outputs):
-            _set_mask_shapes(output, masks[index] if isinstance(masks, (list, tuple)) else masks)
+            single = masks if index == 0 else None
+            _set_mask_shapes(output, masks[index] if isinstance(masks, (list, tuple)) else single)
 
 
 def _shapes(inputs):
