@@ -5,7 +5,6 @@ A layer stores its configuration in `__init__`, creates its weights lazily in
 round-trips through `get_config()` / `from_config()`.
 """
 import inspect
-import itertools
 import numbers
 
 import numpy as np
@@ -67,10 +66,10 @@ class Layer:
         'variable_1', ... when no name is given, as in Keras)."""
         dtype = np.dtype(dtype or self.dtype).name
         if name is None:
-            taken = {w.name for w in self._weights}
-            name = next(n for n in itertools.chain(["variable"], (f"variable_{k}" for k in
-                                                                itertools.count(1)))
-                        if n not in taken)
+            taken, name, count = {w.name for w in self._weights}, "variable", 0
+            while name in taken:
+                count += 1
+                name = f"variable_{count}"
         if initializer is None:
             initializer = "glorot_uniform" if backend.is_float_dtype(dtype) else "zeros"
         variable = Variable(initializers.get(initializer), shape=tuple(shape or ()), dtype=dtype,
@@ -438,9 +437,10 @@ def _set_mask_shapes(outputs, masks):
     if isinstance(outputs, SymbolicTensor):
         outputs._mask_shape = getattr(masks, "shape", None)
     elif isinstance(outputs, (list, tuple)):
-        for index, output in enumerate(outputs):
-            single = masks if index == 0 else None
-            _set_mask_shapes(output, masks[index] if isinstance(masks, (list, tuple)) else single)
+        if not isinstance(masks, (list, tuple)):
+            masks = [masks] + [None] * (len(outputs) - 1)
+        for output, mask in zip(outputs, masks):
+            _set_mask_shapes(output, mask)
 
 
 def _shapes(inputs):

@@ -48,16 +48,14 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
                          "Sequential model does not call its layers when it is built. "
                          f"Received the Sequential model '{model.name}'")
     with custom_object_scope(_user_objects(model)):
+        clone_layer = _cached_clone(clone_function, call_function, recursive)
         if not graph_model:
             clone = deserialize_keras_object(serialize_keras_object(model)
                                              | {"compile_config": None})
         elif isinstance(model, Sequential):
-            clone = _clone_sequential(model, _cached_clone(clone_function, call_function,
-                                                           recursive), input_tensors)
+            clone = _clone_sequential(model, clone_layer, input_tensors)
         else:
-            clone = _clone_functional(model, _cached_clone(clone_function, call_function,
-                                                           recursive), call_function,
-                                      input_tensors)
+            clone = _clone_functional(model, clone_layer, call_function, input_tensors)
         if model.compiled:                  # as Keras: compiled alike, with a new optimizer
             clone.compile_from_config(model.get_compile_config())
     return clone

@@ -143,12 +143,7 @@ def deserialize_object(config, module, names, custom_objects=None):
                          f"'class_name' and 'config', received {config!r}")
     class_name, registered = config["class_name"], config.get("registered_name")
     if class_name == "function":
-        name = config.get("config")
-        function = find_registered((registered, name), custom_objects)
-        if function is None:
-            raise ValueError(f"{_label(module)}.deserialize: unknown function {name!r}; "
-                             + _register_hint(name))
-        return function
+        return _find_function(config, f"{_label(module)}.deserialize", custom_objects)
     factory = find_registered((registered, class_name), custom_objects) or names.get(class_name)
     if factory is None:
         raise ValueError(f"{_label(module)}.deserialize: unknown identifier {class_name!r}; "
@@ -276,10 +271,13 @@ def find_class(module, class_name, registered_name=None):
                      "custom class, " + _register_hint(class_name) + ".")
 
 
-def _find_function(config, where):
+def _find_function(config, where, custom_objects=None):
+    """The function a {'class_name': 'function'} config names: a custom object first, then
+    a built-in of a library's module ('builtins' included, as Keras 3.15 writes them)."""
     name = config.get("config")
     registered = config.get("registered_name")
-    custom = find_registered((None if registered == "function" else registered, name))
+    custom = find_registered((None if registered == "function" else registered, name),
+                             custom_objects)
     if custom is not None:
         return custom
     module = config.get("module")

@@ -74,12 +74,16 @@ class Merge(Layer):
     Input: a list of tensors whose shapes broadcast (see the module docstring).
     Output: one tensor of the broadcast shape. A masked input's mask passes through:
     the output mask is the OR of the input masks (None if any input has none).
-    Subclasses whose merge must not see masked values (Multiply, Maximum, Minimum)
-    define `_merge_masked(inputs, masks)`, called when an input has a mask.
+    When an input has a mask, `_merge_masked(inputs, masks)` merges; subclasses whose
+    merge must not see masked values (Multiply, Maximum, Minimum) override it.
     """
 
     supports_masking = True
     num_inputs = None          # None: any number of inputs (at least one)
+
+    def _merge_masked(self, inputs, masks):
+        """The merge of inputs of which some are masked (masks (b, t, 1) or None)."""
+        return self._merge_function(inputs)
 
     def _merge_function(self, inputs):
         raise NotImplementedError(f"{type(self).__name__} must implement _merge_function()")
@@ -99,7 +103,7 @@ class Merge(Layer):
         inputs = [x if x.ndim == rank else
                   m.reshape(x, x.shape[:1] + (1,) * (rank - x.ndim) + x.shape[1:])
                   for x in inputs]
-        if mask is not None and hasattr(self, "_merge_masked"):
+        if mask is not None:
             masks = [None if k is None else as_array(k)[..., None] for k in mask]  # (b, t, 1)
             return self._merge_masked(inputs, masks)
         return self._merge_function(inputs)

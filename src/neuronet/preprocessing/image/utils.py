@@ -11,6 +11,7 @@ import numpy as np
 
 from ... import backend
 from ...backend import check_choice, standardize_data_format
+from ...ops.image import resize
 
 # File extensions read as images: tf.keras 2's iterator list and Keras 3's
 # image_dataset_from_directory list (which adds .gif).
@@ -211,7 +212,6 @@ def load_image_batch(paths, color_mode, target_size, interpolation, aspect=None,
 
     def fill(i):
         if keras_3_resize:
-            from ...ops.image import resize
             img = np.asarray(read_image(paths[i], color_mode, caller=caller), np.float32)
             img = resize(img.reshape(img.shape[:2] + (-1,)), target_size, interpolation,
                          crop_to_aspect_ratio=aspect == "crop",
