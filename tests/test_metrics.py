@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 
+import neuronet
 from neuronet import metrics
 from neuronet.autograd import Tensor
 from neuronet.metrics import (AUC, Accuracy, BinaryAccuracy, CategoricalAccuracy, CosineSimilarity,
@@ -144,10 +145,55 @@ def test_binary_accuracy_thresholds_and_label_shapes(binary):
             pytest.approx(expected)
         assert BinaryAccuracy(threshold=threshold)(y, p[:, 0], sample_weight=w) == \
             pytest.approx(expected)
-    values = metrics.binary_accuracy(y, p)
-    assert values.shape == (len(y),) and values.dtype == np.float32
+    values = metrics.binary_accuracy(y, p)                     # one hit per entry, as Keras 3
+    assert values.shape == (len(y), 1) and values.dtype == np.float32
     with pytest.raises(ValueError, match=r"invalid value for argument `threshold`.*'0.5'"):
         BinaryAccuracy(threshold="0.5")
+
+
+def test_accuracy_functions_give_one_hit_per_entry_weighted_entry_by_entry():
+    y = np.array([[0, 1], [1, 1]], np.float32)
+    p = np.array([[0.2, 0.7], [0.4, 0.9]], np.float32)
+    np.testing.assert_array_equal(metrics.binary_accuracy(y, p), [[1, 1], [0, 1]])
+    np.testing.assert_array_equal(metrics.accuracy(y, np.round(p)), [[1, 1], [0, 1]])
+    weights = np.array([[1, 0], [0.5, 0.5]], np.float32)        # one weight per entry
+    # per sample: the weighted hits' mean over the entries and the weights' mean, (0.5, 0.25)
+    # and (0.5, 0.5): (0.5 + 0.25) / (0.5 + 0.5)
+    assert BinaryAccuracy()(y, p, sample_weight=weights) == pytest.approx(0.75)
+
+
+def test_metric_functions_of_a_rank_1_pair_are_the_loss_functions():
+    """Keras' metric functions are its loss functions: a rank-1 pair is one sample."""
+    y = np.array([0, 1, 1, 0], np.float32)
+    p = np.array([0.2, 0.7, 0.4, 0.9], np.float32)
+    for name in ("mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+                 "mean_squared_logarithmic_error", "log_cosh", "huber", "binary_crossentropy",
+                 "binary_focal_crossentropy", "hinge", "squared_hinge", "poisson",
+                 "kl_divergence"):
+        value = getattr(metrics, name)(y, p)
+        assert np.shape(value) == (), name
+        assert float(value) == pytest.approx(float(getattr(neuronet.losses, name)(y, p).data),
+                                             rel=1e-6), name
+    assert float(metrics.mean_squared_error(y, p)) == pytest.approx(np.mean((y - p) ** 2))
+    m = neuronet.metrics.MeanSquaredError()                      # one sample per batch, as Keras
+    m.update_state(y[:3], p[:3])
+    m.update_state(y[3:], p[3:])
+    assert m.result() == pytest.approx((np.mean((y[:3] - p[:3]) ** 2) + (y[3] - p[3]) ** 2) / 2)
+
+
+def test_metric_functions_match_keras(real_keras):
+    y = np.array([0, 1, 1, 0], np.float32)
+    p = np.array([0.2, 0.7, 0.4, 0.9], np.float32)
+    for name in ("mean_squared_error", "mean_absolute_error", "binary_crossentropy", "hinge",
+                 "huber", "poisson", "log_cosh", "binary_accuracy"):
+        for yt, yp in ((y, p), (y[:, None], p[:, None]), (y.reshape(2, 2), p.reshape(2, 2))):
+            expected = np.asarray(getattr(real_keras.metrics, name)(yt, yp))
+            np.testing.assert_allclose(getattr(metrics, name)(yt, yp), expected, rtol=1e-6,
+                                       err_msg=f"{name} {yt.shape}")
+    y2, p2 = y.reshape(2, 2), p.reshape(2, 2)
+    weights = np.array([[1, 0], [0.5, 0.5]], np.float32)
+    expected = real_keras.metrics.BinaryAccuracy()(y2, p2, sample_weight=weights)
+    assert BinaryAccuracy()(y2, p2, sample_weight=weights) == pytest.approx(float(expected))
 
 
 def test_binary_accuracy_of_logits_with_threshold_zero():
@@ -446,7 +492,7 @@ def _metric_cases(binary, classes):
         (lambda: AUC(curve="PR"), (y, p, w)),
         (MeanSquaredError, (one_hot, scores, cw)),
         (RootMeanSquaredError, (one_hot, scores, cw)),
-        (MeanAbsoluteError, (p[:, 0], y, w)),
+        (MeanAbsoluteError, (p, y[:, None], w)),
         (CosineSimilarity, (one_hot, scores, cw)),
     ]
 

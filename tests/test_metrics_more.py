@@ -189,11 +189,16 @@ def test_binary_crossentropy_formula_weights_and_rank_1_entries(rng):
     w = rng.random(30)
     expected = np.average(_log_loss_per_sample(y, p), weights=w)
     assert in_two_batches(metrics.BinaryCrossentropy(), y, p, w) == pytest.approx(expected, 1e-5)
-    # a pair of rank-1 arrays: each entry is one sample with its own weight
+    # columns (n, 1): each entry is one sample with its own weight
     expected = np.average(_log_loss_per_sample(y[:, :1], p[:, :1]), weights=w)
-    assert metrics.BinaryCrossentropy()(y[:, 0], p[:, 0], sample_weight=w) == \
+    assert metrics.BinaryCrossentropy()(y[:, :1], p[:, :1], sample_weight=w) == \
         pytest.approx(expected, rel=1e-5)
     assert np.asarray(metrics.binary_crossentropy(y, p)).shape == (30,)
+    # a pair of rank-1 arrays is one sample, as in Keras: no weight per entry
+    assert metrics.BinaryCrossentropy()(y[:, 0], p[:, 0]) == \
+        pytest.approx(_log_loss_per_sample(y[:, :1], p[:, :1]).mean(), rel=1e-5)
+    with pytest.raises(ValueError, match=r"one value for the whole batch.*\(n, 1\)"):
+        metrics.BinaryCrossentropy()(y[:, 0], p[:, 0], sample_weight=w)
 
 
 def test_sparse_categorical_crossentropy_ignore_class_leaves_samples_out(rng):

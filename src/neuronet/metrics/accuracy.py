@@ -1,6 +1,8 @@
 """Accuracy metrics: per-sample functions and the running-mean metrics built on them.
 
-Each function returns one float per sample (1.0 for a hit, 0.0 for a miss):
+Each function returns 1.0 for a hit and 0.0 for a miss: accuracy and binary_accuracy one
+per entry (as Keras 3; the metric classes average a sample's entries), the others one
+per sample:
 
     accuracy                           y_pred == y_true
     binary_accuracy                    (y_pred > threshold) == y_true
@@ -25,15 +27,15 @@ def _hits(matches):
 
 
 def accuracy(y_true, y_pred):
-    """Fraction of the entries of each sample where y_pred equals y_true exactly."""
-    y_true, y_pred = match_shapes(y_true, y_pred, "accuracy")
-    return _hits(y_true == y_pred).mean(axis=-1)
+    """Whether y_pred equals y_true exactly, entry by entry."""
+    y_true, y_pred = match_shapes(y_true, y_pred, "accuracy", rank_1_as_column=False)
+    return _hits(y_true == y_pred)
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
-    """Fraction of the entries of each sample where (y_pred > threshold) equals y_true."""
-    y_true, y_pred = match_shapes(y_true, y_pred, "binary_accuracy")
-    return _hits(y_true == (y_pred > threshold)).mean(axis=-1)
+    """Whether (y_pred > threshold) equals y_true, entry by entry."""
+    y_true, y_pred = match_shapes(y_true, y_pred, "binary_accuracy", rank_1_as_column=False)
+    return _hits(y_true == (y_pred > threshold))
 
 
 def _class_labels(y_true, y_pred, caller):

@@ -61,14 +61,16 @@ def match_shapes(y_true, y_pred, caller, float_pred=False, rank_1_as_column=True
     return y_true, y_pred
 
 
-def loss_values(loss_fn, y_true, y_pred, caller, rank_1_as_column=True, **kwargs):
-    """The per-sample values of a function of `neuronet.losses` as an ndarray.
+def loss_values(loss_fn, y_true, y_pred, caller, **kwargs):
+    """The values of a function of `neuronet.losses` as an ndarray: one per sample, and
+    one for a whole rank-1 pair (a single sample), as Keras' metric functions, which are
+    its loss functions.
 
     y_true and y_pred are brought to one shape first (`match_shapes`); no graph is
     recorded. `kwargs` go to `loss_fn` (from_logits, axis, ...).
     """
     y_true, y_pred = match_shapes(y_true, y_pred, caller, float_pred=True,
-                                  rank_1_as_column=rank_1_as_column)
+                                  rank_1_as_column=False)
     return loss_fn(y_true, y_pred, **kwargs).data
 
 
@@ -224,8 +226,11 @@ def reduce_to_samplewise(values, sample_weight, reduce, caller):
         try:
             weights = np.broadcast_to(weights, values.shape)
         except ValueError:
+            whole = ("; the values are one value for the whole batch (a rank-1 y_true and "
+                     "y_pred are one sample, as in Keras): pass them as columns of shape "
+                     "(n, 1) for a weight per entry") if values.ndim == 0 else ""
             raise ValueError(f"{caller}: sample_weight of shape {weights.shape} cannot be "
-                             f"broadcast to the values of shape {values.shape}") from None
+                             f"broadcast to the values of shape {values.shape}{whole}") from None
         values = values * weights
         if weights.ndim > 1:
             weights = reduce(weights, axis=tuple(range(1, weights.ndim)))

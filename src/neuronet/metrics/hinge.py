@@ -25,8 +25,7 @@ def squared_hinge(y_true, y_pred):
 
 def categorical_hinge(y_true, y_pred):
     """Categorical hinge loss of each sample with one-hot labels."""
-    return loss_values(losses.categorical_hinge, y_true, y_pred, "categorical_hinge",
-                       rank_1_as_column=False)
+    return loss_values(losses.categorical_hinge, y_true, y_pred, "categorical_hinge")
 
 
 class Hinge(PresetMeanMetric):

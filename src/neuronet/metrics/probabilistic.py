@@ -28,7 +28,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Cross-entropy of each sample with one-hot labels along `axis`."""
     return loss_values(losses.categorical_crossentropy, y_true, y_pred,
-                       "categorical_crossentropy", rank_1_as_column=False,
+                       "categorical_crossentropy",
                        from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
 
 
@@ -47,7 +47,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     """Categorical focal cross-entropy of each sample with one-hot labels along `axis`
     (`neuronet.losses.categorical_focal_crossentropy`); a function only, as in Keras."""
     return loss_values(losses.categorical_focal_crossentropy, y_true, y_pred,
-                       "categorical_focal_crossentropy", rank_1_as_column=False, alpha=alpha,
+                       "categorical_focal_crossentropy", alpha=alpha,
                        gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing,
                        axis=axis)
 
@@ -63,8 +63,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 
 def kl_divergence(y_true, y_pred):
     """Kullback-Leibler divergence of each sample's distribution y_pred from y_true."""
-    return loss_values(losses.kl_divergence, y_true, y_pred, "kl_divergence",
-                       rank_1_as_column=False)
+    return loss_values(losses.kl_divergence, y_true, y_pred, "kl_divergence")
 
 
 def poisson(y_true, y_pred):

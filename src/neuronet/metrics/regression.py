@@ -1,7 +1,8 @@
 """Regression metrics: per-sample error functions and the running means built on them.
 
 Each function returns one value per sample, with the formula of the loss of the same
-name in `neuronet.losses` (averaged over the last axis), as NumPy values:
+name in `neuronet.losses` (averaged over the last axis), as NumPy values; a rank-1 pair
+is one sample, as in Keras, whose metric functions are its loss functions:
 
     mean_squared_error               mean((y_pred - y_true)^2)
     mean_absolute_error              mean(|y_pred - y_true|)
@@ -9,8 +10,6 @@ name in `neuronet.losses` (averaged over the last axis), as NumPy values:
     mean_squared_logarithmic_error   mean((log(1 + y_pred) - log(1 + y_true))^2)
     log_cosh                         mean(log(cosh(y_pred - y_true)))
     cosine_similarity                sum(y_true / ||y_true|| * y_pred / ||y_pred||)  (1: same way)
-
-As for the accuracy metrics, a pair of rank-1 arrays counts one sample per entry.
 """
 import numpy as np
 
@@ -57,8 +56,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
     A pair of rank-1 arrays is one pair of vectors. The loss of the same name is its negative.
     """
-    return -loss_values(losses.cosine_similarity, y_true, y_pred, "cosine_similarity",
-                        rank_1_as_column=False, axis=axis)
+    return -loss_values(losses.cosine_similarity, y_true, y_pred, "cosine_similarity", axis=axis)
 
 
 class MeanSquaredError(PresetMeanMetric):
