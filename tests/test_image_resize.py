@@ -29,6 +29,36 @@ def test_resize_matches_keras(real_keras):
         rtol=1e-5, atol=1e-6)
 
 
+LAYER_CASES = [dict(interpolation="bicubic"), dict(interpolation="lanczos3", antialias=True),
+               dict(pad_to_aspect_ratio=True, fill_value=0.25), dict(crop_to_aspect_ratio=True),
+               dict(interpolation="nearest")]
+
+
+@pytest.mark.parametrize("kwargs", LAYER_CASES)
+def test_resizing_layer_matches_keras(real_keras, kwargs):
+    mine = keras.layers.Resizing(5, 4, **kwargs)
+    theirs = real_keras.layers.Resizing(5, 4, **kwargs)
+    np.testing.assert_allclose(mine(IMAGES).numpy(), np.asarray(theirs(IMAGES)), rtol=1e-5,
+                               atol=1e-6)
+    config = mine.get_config()
+    assert {key: config[key] for key in kwargs} == kwargs
+    assert keras.layers.Resizing.from_config(config).get_config() == config
+
+
+@pytest.mark.parametrize("interpolation", ["bilinear", "bicubic", "lanczos5"])
+def test_upsampling_interpolations_match_keras(real_keras, interpolation):
+    mine = keras.layers.UpSampling2D((2, 3), interpolation=interpolation)
+    theirs = real_keras.layers.UpSampling2D((2, 3), interpolation=interpolation)
+    np.testing.assert_allclose(mine(IMAGES).numpy(), np.asarray(theirs(IMAGES)), rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_resizing_refuses_crop_and_pad_together():
+    with pytest.raises(ValueError, match="only one of `crop_to_aspect_ratio` and "
+                                         "`pad_to_aspect_ratio`"):
+        keras.layers.Resizing(3, 3, crop_to_aspect_ratio=True, pad_to_aspect_ratio=True)
+
+
 @pytest.mark.parametrize("kwargs", [dict(size=(4, 6)), dict(size=(9, 5), interpolation="bicubic",
                                                            antialias=True),
                                     dict(size=(3, 3), pad_to_aspect_ratio=True)])

@@ -130,3 +130,37 @@ def test_optimizer_state_travels_both_ways(tmp_path):
     assert int(in_keras.optimizer.iterations) == 2
     for ours, theirs in zip(model.optimizer.variables, in_keras.optimizer.variables):
         np.testing.assert_allclose(ours.data, np.asarray(theirs), rtol=1e-6)
+
+
+KERAS_LAYERS = [
+    lambda k: k.layers.Dense(3, activation="relu", use_bias=False),
+    lambda k: k.layers.Conv2D(2, 3, strides=2, padding="same"),
+    lambda k: k.layers.LayerNormalization(axis=-1, epsilon=1e-4),
+    lambda k: k.layers.BatchNormalization(momentum=0.9),
+    lambda k: k.layers.Embedding(10, 4, mask_zero=True),
+    lambda k: k.layers.LSTM(3, return_sequences=True, dropout=0.1),
+    lambda k: k.layers.Bidirectional(k.layers.GRU(2), merge_mode="sum"),
+    lambda k: k.layers.TimeDistributed(k.layers.Dense(2)),
+    lambda k: k.layers.CategoryEncoding(num_tokens=5, output_mode="count"),
+]
+
+
+@pytest.mark.parametrize("make", KERAS_LAYERS)
+def test_layer_from_keras_config(make):
+    """A layer's from_config takes the config Keras 3 writes (its dtype a DTypePolicy dict,
+    options neuronet lacks at their defaults) and gives back the same config."""
+    config = make(keras).get_config()
+    layer = getattr(neuronet.layers, type(make(keras)).__name__).from_config(config)
+    assert layer.dtype == "float32"
+    ours = layer.get_config()
+    for key, value in config.items():
+        if key in ours and key not in ("dtype", "layer", "backward_layer"):
+            assert ours[key] == value or (isinstance(value, dict) and
+                                          ours[key]["class_name"] == value["class_name"]), key
+
+
+def test_layer_from_keras_config_refuses_a_keras_only_option_switched_on():
+    config = keras.layers.Dense(3).get_config()
+    config["lora_rank"] = 4
+    with pytest.raises(ValueError, match="lora_rank=4 of Dense is not supported"):
+        neuronet.layers.Dense.from_config(config)

@@ -430,3 +430,34 @@ def test_input_errors_name_the_metric_and_shapes(rng):
         r2(np.zeros((4, 3)), np.zeros((4, 3)))
     with pytest.raises(ValueError, match=r"categorical_crossentropy: expected y_true and y_pred"):
         metrics.CategoricalCrossentropy()([0, 1], np.eye(2))
+
+
+def test_iou_from_a_keras_config_and_sample_weights_of_a_column(real_keras):
+    """Keras' IoU config (dtype 'int32') loads and truncates fractional weights as Keras; a
+    weight column (n, 1) for labels (n,) weighs the labels as Keras (which flattens it)."""
+    y_true = np.array([0, 1, 2, 1, 0, 2], np.int32)
+    y_pred = np.array([0, 1, 1, 1, 2, 2], np.int32)
+    fractional = np.array([0.7, 1.5, 0.5, 1.0, 2.0, 0.9], np.float32)
+    column = np.array([[1], [2], [1], [1], [3], [1]], np.float32)
+    theirs = real_keras.metrics.MeanIoU(num_classes=3)
+    mine = metrics.MeanIoU.from_config(theirs.get_config())
+    assert mine.get_config()["dtype"] == "int32"
+    for weights in (fractional, column):
+        theirs.reset_state()
+        theirs.update_state(y_true, y_pred, sample_weight=weights)
+        mine.reset_state()
+        mine.update_state(y_true, y_pred, sample_weight=weights)
+        assert mine.result() == pytest.approx(float(theirs.result()), rel=1e-6)
+    default = metrics.MeanIoU(num_classes=3)                    # floats: weights kept whole
+    default.update_state(y_true, y_pred, sample_weight=column)
+    assert default.result() == pytest.approx(float(theirs.result()), rel=1e-6)
+
+
+def test_sparse_categorical_crossentropy_ignore_class_with_a_weight_column(real_keras):
+    labels = np.array([0, 1, 2, 1], np.int32)
+    probs = np.array([[.7, .2, .1], [.2, .5, .3], [.1, .1, .8], [.3, .3, .4]], np.float32)
+    column = np.array([[1.0], [1.0], [2.0], [1.0]], np.float32)
+    theirs = real_keras.metrics.SparseCategoricalCrossentropy(ignore_class=1)
+    mine = metrics.SparseCategoricalCrossentropy(ignore_class=1)
+    assert mine(labels, probs, sample_weight=column) == pytest.approx(
+        float(theirs(labels, probs, sample_weight=column)), rel=1e-5)

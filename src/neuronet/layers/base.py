@@ -13,6 +13,7 @@ from .. import backend, constraints, initializers, regularizers
 from ..backend import snake_case, unique_name
 from ..autograd import Tensor, Variable
 from ..ops import math as m
+from ..saving.serialization import layer_arguments
 
 
 class _CallContext:
@@ -365,7 +366,9 @@ class Layer:
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        """The layer of `config`, as `get_config` (or Keras 3's, with its DTypePolicy dict
+        and options at their defaults) describes it."""
+        return cls(**layer_arguments(cls, config))
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -1,6 +1,7 @@
 """Bidirectional: runs a recurrent layer forwards and a copy of it backwards, then merges."""
 from ..ops import math as m
-from ..saving.serialization import deserialize_keras_object, serialize_keras_object
+from ..saving.serialization import (deserialize_keras_object, layer_arguments,
+                                    serialize_keras_object)
 from .base import Layer
 from .rnn_base import split_states, states_join_inputs
 
@@ -158,4 +159,4 @@ class Bidirectional(Layer):
         backward = config.pop("backward_layer", None)
         if backward is not None:
             backward = deserialize_keras_object(backward, custom_objects)
-        return cls(layer, backward_layer=backward, **config)
+        return cls(layer, backward_layer=backward, **layer_arguments(cls, config))

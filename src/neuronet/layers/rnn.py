@@ -13,7 +13,8 @@ import numpy as np
 from ..autograd import Tensor, Variable
 from ..autograd.tensor import as_array
 from ..ops import math as m
-from ..saving.serialization import deserialize_keras_object, serialize_keras_object
+from ..saving.serialization import (deserialize_keras_object, layer_arguments,
+                                    serialize_keras_object)
 from .base import Layer
 from .input_spec import InputSpec
 from .rnn_cells import (StackedRNNCells, call_cell, cell_output_size, check_cell,
@@ -317,7 +318,7 @@ class RNN(Layer):
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         cell = deserialize_keras_object(config.pop("cell"), custom_objects)
-        return cls(cell, **config)
+        return cls(cell, **layer_arguments(cls, config))
 
 
 def _reset_dropout_masks(cell):

@@ -4,6 +4,7 @@ Each is an RNN over its own built-in cell made from the layer's arguments, as in
 (`LSTM(32)` computes what `RNN(LSTMCell(32))` computes): the cell runs the whole sequence
 as one op of `neuronet.ops.recurrent`.
 """
+from ..saving.serialization import layer_arguments
 from .input_spec import InputSpec
 from .rnn import RNN, split_states, states_join_inputs
 
@@ -68,7 +69,7 @@ class RecurrentLayer(RNN):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        return cls(**config)
+        return cls(**layer_arguments(cls, config))
 
 
 class GatedRecurrentLayer(RecurrentLayer):

@@ -15,7 +15,8 @@ from ..ops.dropout import check_rate, dropout as dropout_op
 from ..ops.math import matmul, tensor
 from ..ops.nn import linear
 from ..ops.recurrent import ACTIVATIONS, gru, lstm, simple_rnn
-from ..saving.serialization import deserialize_keras_object, serialize_keras_object
+from ..saving.serialization import (deserialize_keras_object, layer_arguments,
+                                    serialize_keras_object)
 from .base import Layer, check_positive_int, signature_parameters
 
 
@@ -519,4 +520,4 @@ class StackedRNNCells(Layer):
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         cells = [deserialize_keras_object(cell, custom_objects) for cell in config.pop("cells")]
-        return cls(cells, **config)
+        return cls(cells, **layer_arguments(cls, config))

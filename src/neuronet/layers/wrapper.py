@@ -1,5 +1,6 @@
 """Wrapper: the base of layers that wrap another layer (e.g. TimeDistributed)."""
-from ..saving.serialization import deserialize_keras_object, serialize_keras_object
+from ..saving.serialization import (deserialize_keras_object, layer_arguments,
+                                    serialize_keras_object)
 from .base import Layer
 
 
@@ -23,4 +24,4 @@ class Wrapper(Layer):
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         layer = deserialize_keras_object(config.pop("layer"), custom_objects)
-        return cls(layer, **config)
+        return cls(layer, **layer_arguments(cls, config))

@@ -98,6 +98,7 @@ def masked_sample_weight(mask, sample_weight):
     if sample_weight is None:
         return mask
     weight = as_array(sample_weight, np.float64)
+    mask, weight = squeeze_or_expand_to_same_rank(mask, weight)      # (n,) and (n, 1)
     return mask * weight.reshape(weight.shape + (1,) * (mask.ndim - weight.ndim))
 
 

@@ -53,7 +53,8 @@ class IoU(Metric):
     sparse_y_true / sparse_y_pred: whether y_true / y_pred hold class ids (True) or one
     score per class along `axis`, reduced with argmax (False).
     sample_weight: one weight per sample (n,) or per entry of the labels. The counts are
-    floats (Keras' default int32 dtype would truncate fractional weights).
+    floats: the default dtype is floatx() (Keras' default is 'int32'); with an integer
+    dtype, as Keras, the weights are truncated to integers.
     """
 
     _direction = "up"
@@ -62,7 +63,10 @@ class IoU(Metric):
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
                  sparse_y_true=True, sparse_y_pred=True, axis=-1):
-        super().__init__(name=name, dtype=dtype)
+        integer = dtype is not None and np.dtype(dtype).kind in "iu"
+        super().__init__(name=name, dtype=None if integer else dtype)
+        if integer:                                    # a config Keras wrote: whole weights
+            self._dtype = backend.standardize_dtype(dtype)
         caller = type(self).__name__
         self.num_classes = check_integer(num_classes, 1, caller, "num_classes")
         if np.ndim(target_class_ids) != 1 or len(target_class_ids) == 0:
@@ -88,7 +92,11 @@ class IoU(Metric):
             raise ValueError(f"{self.name}: expected class ids y_true and y_pred of one shape, "
                              f"received y_true.shape={y_true.shape} and "
                              f"y_pred.shape={y_pred.shape}")
+        if sample_weight is not None and np.size(sample_weight) == y_true.size:
+            sample_weight = np.reshape(sample_weight, y_true.shape)    # e.g. (n, 1) for (n,)
         weights = broadcast_sample_weight(sample_weight, y_true.shape, self.name)
+        if np.dtype(self.dtype).kind in "iu":
+            weights = np.trunc(weights)
         if self.ignore_class is not None:
             keep = y_true != self.ignore_class
             weights = weights * keep

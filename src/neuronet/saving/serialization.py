@@ -410,17 +410,25 @@ def _deserialize(config):
     return obj
 
 
+def layer_arguments(cls, config):
+    """A layer's config (neuronet's or Keras 3's) as the constructor of `cls` takes it: the
+    dtype a plain name (Keras writes a DTypePolicy dict), and the options Keras has and
+    neuronet lacks dropped while they are switched off (ValueError when one is on)."""
+    config = dict(config)
+    who = f"layer {config.get('name')!r}"
+    if "dtype" in config:
+        config["dtype"] = dtype_name(config["dtype"], who)
+    if "layers" in config:                             # models read their own configs
+        return config
+    return accepted_config(config, init_parameters(cls), cls.__name__, who)
+
+
 def _instantiate(cls, config):
     from ..layers import Lambda, Layer
     if inspect.isclass(cls) and issubclass(cls, Layer):
-        config = dict(config)
-        if "dtype" in config:
-            config["dtype"] = dtype_name(config["dtype"], f"layer {config.get('name')!r}")
         if issubclass(cls, Lambda):
             config = _lambda_config(config)
-        if "layers" not in config:                    # models read their own configs
-            config = accepted_config(config, init_parameters(cls), cls.__name__,
-                                     f"layer {config.get('name')!r}")
+        config = layer_arguments(cls, config)
     if hasattr(cls, "from_config"):
         return cls.from_config(config)
     return cls(**config)
