@@ -67,7 +67,7 @@ def test_weights_move_on_every_nth_call_by_the_mean_gradient():
     np.testing.assert_allclose(seen[3], seen[2])                 # accumulating again
     assert optimizer.iterations == 1 and int(optimizer._iterations) == 4
     assert [v.name for v in optimizer.variables] == [
-        "SGD/iteration", "SGD/learning_rate", "SGD/variable_gradient_accumulator"]
+        "sgd/iteration", "sgd/learning_rate", "sgd/variable_gradient_accumulator"]
     np.testing.assert_array_equal(optimizer.variables[2].data, [9.0, 9.0])
 
 

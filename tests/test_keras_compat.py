@@ -1,6 +1,7 @@
 """.keras files exchanged with Keras 3 (JAX backend, CPU): each loads in the other library
 and gives the same predictions; optimizer state travels with them."""
 import os
+import re
 
 os.environ["KERAS_BACKEND"] = "jax"
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
@@ -164,3 +165,22 @@ def test_layer_from_keras_config_refuses_a_keras_only_option_switched_on():
     config["lora_rank"] = 4
     with pytest.raises(ValueError, match="lora_rank=4 of Dense is not supported"):
         neuronet.layers.Dense.from_config(config)
+
+
+def test_optimizer_config_with_a_schedule_loads_in_keras_and_back():
+    schedule = neuronet.optimizers.schedules.CosineDecay(0.1, 100, alpha=0.1)
+    config = neuronet.optimizers.Adam(learning_rate=schedule).get_config()
+    theirs = keras.optimizers.Adam.from_config(config)
+    assert float(theirs.learning_rate) == pytest.approx(0.1)
+    assert float(theirs._learning_rate(50)) == pytest.approx(schedule(50), rel=1e-6)
+    back = neuronet.optimizers.Adam.from_config(theirs.get_config())
+    assert back._learning_rate(50) == pytest.approx(schedule(50), rel=1e-6)
+
+
+def test_optimizer_default_names_are_keras_snake_case():
+    """Keras names an optimizer after its class in snake case (then numbers repeats: adam_1,
+    adam_2, ..., which neuronet does not)."""
+    for name, expected in (("SGD", "sgd"), ("AdamW", "adam_w"), ("RMSprop", "rm_sprop"),
+                           ("Nadam", "nadam")):
+        assert getattr(neuronet.optimizers, name)().name == expected
+        assert re.sub(r"_\d+$", "", getattr(keras.optimizers, name)().name) == expected

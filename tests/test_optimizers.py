@@ -482,9 +482,9 @@ def test_learning_rate_schedule_is_evaluated_at_iterations():
 
 def test_setting_a_schedule_replaces_the_learning_rate_variable():
     optimizer = optimizers.SGD(0.1)
-    assert [v.name for v in optimizer.variables] == ["SGD/iteration", "SGD/learning_rate"]
+    assert [v.name for v in optimizer.variables] == ["sgd/iteration", "sgd/learning_rate"]
     optimizer.learning_rate = schedules.PiecewiseConstantDecay([0], [1.0, 0.5])
-    assert [v.name for v in optimizer.variables] == ["SGD/iteration"]
+    assert [v.name for v in optimizer.variables] == ["sgd/iteration"]
     w = Variable(np.zeros(1, np.float32))
     optimizer.apply([np.ones(1)], [w])
     optimizer.apply([np.ones(1)], [w])
@@ -700,7 +700,8 @@ def test_config_contents():
         "epsilon": 1e-7, "amsgrad": False}
     schedule_config = optimizers.Adamax(schedules.ExponentialDecay(0.1, 10, 0.5)).get_config()
     assert schedule_config["learning_rate"] == {
-        "class_name": "ExponentialDecay",
+        "module": "keras.optimizers.schedules", "class_name": "ExponentialDecay",
+        "registered_name": None,
         "config": {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5,
                    "staircase": False, "name": "ExponentialDecay"}}
 
@@ -708,14 +709,14 @@ def test_config_contents():
 def test_keras_defaults():
     expected = {
         optimizers.SGD: {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False,
-                         "name": "SGD"},
+                         "name": "sgd"},
         optimizers.RMSprop: {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0,
-                             "epsilon": 1e-7, "centered": False, "name": "rmsprop"},
+                             "epsilon": 1e-7, "centered": False, "name": "rm_sprop"},
         optimizers.Adam: {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999,
                           "epsilon": 1e-7, "amsgrad": False, "name": "adam"},
         optimizers.AdamW: {"learning_rate": 0.001, "weight_decay": 0.004, "beta_1": 0.9,
                            "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False,
-                           "name": "adamw"},
+                           "name": "adam_w"},
         optimizers.Adagrad: {"learning_rate": 0.001, "initial_accumulator_value": 0.1,
                              "epsilon": 1e-7, "name": "adagrad"},
         optimizers.Adadelta: {"learning_rate": 0.001, "rho": 0.95, "epsilon": 1e-7,

@@ -20,7 +20,7 @@ class Adadelta(Optimizer):
             ... (see `Optimizer`).
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="adadelta",
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name=None,
                  **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rho = check_hyperparameter("Adadelta", "rho", rho, 0, 1)

@@ -159,7 +159,7 @@ class Optimizer:
                                  f"Received: ema_overwrite_frequency={ema_overwrite_frequency}")
         learning_rate = _check_learning_rate(learning_rate)
 
-        self.name = name or type(self).__name__.lower()
+        self.name = name or backend.snake_case(type(self).__name__)       # Keras: sgd, adam_w
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue

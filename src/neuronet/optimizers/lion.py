@@ -23,7 +23,7 @@ class Lion(Optimizer):
             ... (see `Optimizer`).
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, name="lion", **kwargs):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.beta_1 = check_hyperparameter("Lion", "beta_1", beta_1, 0, 1)
         if beta_1 == 0:

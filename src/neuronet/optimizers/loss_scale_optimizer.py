@@ -34,7 +34,7 @@ class LossScaleOptimizer(Optimizer):
     """
 
     def __init__(self, inner_optimizer, initial_scale=2.0 ** 15, dynamic_growth_steps=2000,
-                 name="loss_scale_optimizer", **kwargs):
+                 name=None, **kwargs):
         if not kwargs.pop("dynamic", True):
             raise ValueError("LossScaleOptimizer no longer supports `dynamic=False`. "
                              "Instead, set `loss_scale_factor` on the `inner_optimizer`.")

@@ -30,7 +30,7 @@ class ScheduleFreeAdamW(Optimizer):
     """
 
     def __init__(self, learning_rate=0.0025, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 warmup_steps=0, name="schedule_free_adam_w", **kwargs):
+                 warmup_steps=0, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         owner = type(self).__name__
         self.beta_1 = check_hyperparameter(owner, "beta_1", beta_1, 0, 1)

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from .. import backend
+from ..saving.serialization import deserialize_object, serialize_object
 
 
 class LearningRateSchedule:
@@ -263,19 +264,16 @@ _SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, InverseTimeDecay,
                                             CosineDecay, CosineDecayRestarts)}
 
 
+_MODULE = "keras.optimizers.schedules"
+
+
 def serialize(learning_rate_schedule):
-    """The schedule as a JSON-compatible dict: {'class_name': ..., 'config': {...}}."""
-    return {"class_name": type(learning_rate_schedule).__name__,
-            "config": learning_rate_schedule.get_config()}
+    """The schedule as Keras 3 writes it: {'module', 'class_name', 'config',
+    'registered_name'}."""
+    return serialize_object(learning_rate_schedule, _MODULE, _SCHEDULES)
 
 
 def deserialize(config, custom_objects=None):
-    """The schedule described by `serialize`'s dict; `custom_objects` maps names of
-    user-defined schedule classes to the classes."""
-    known = {**_SCHEDULES, **(custom_objects or {})}
-    name = config.get("class_name") if isinstance(config, dict) else None
-    if name not in known:
-        raise ValueError(f"schedules.deserialize: unknown learning rate schedule {name!r}; "
-                         f"expected one of {sorted(known)} (or pass `custom_objects`). "
-                         f"Received: config={config!r}")
-    return known[name].from_config(dict(config.get("config", {})))
+    """The schedule described by `serialize`'s dict (or Keras 2's {'class_name', 'config'});
+    `custom_objects` maps names of user-defined schedule classes to the classes."""
+    return deserialize_object(config, _MODULE, _SCHEDULES, custom_objects)

@@ -19,7 +19,7 @@ class SGD(Optimizer):
             ... (see `Optimizer`).
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.momentum = check_hyperparameter("SGD", "momentum", momentum, 0, 1)
         self.nesterov = nesterov
