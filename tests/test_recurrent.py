@@ -279,6 +279,13 @@ KERAS_CASES = [
     ("LSTM", {"units": 2, "return_state": True, "go_backwards": True}),
     ("GRU", {"units": 3, "return_sequences": True, "return_state": True}),
     ("GRU", {"units": 2, "return_sequences": True, "reset_after": False, "go_backwards": True}),
+    # activations the recurrent ops do not compute: the layer steps through its cell
+    ("SimpleRNN", {"units": 3, "activation": "softsign", "return_sequences": True}),
+    ("LSTM", {"units": 3, "activation": "elu", "recurrent_activation": "softsign",
+              "return_state": True, "go_backwards": True}),
+    ("GRU", {"units": 2, "activation": "gelu", "return_sequences": True,
+             "reset_after": False}),
+    ("GRU", {"units": 2, "recurrent_activation": "hard_silu", "return_state": True}),
 ]
 
 
@@ -493,14 +500,27 @@ def test_time_distributed_applies_the_layer_to_every_step(rng):
 
 @pytest.mark.parametrize("make, message", [
     (lambda: GRU(0), "positive integer for argument 'units'"),
-    (lambda: SimpleRNN(2, activation="softmax"), "unsupported activation 'softmax'"),
-    (lambda: LSTM(2, recurrent_activation="gelu"), "unsupported recurrent_activation"),
+    (lambda: SimpleRNN(2, activation="nope"), "Unknown activation 'nope'"),
     (lambda: GRU(2, dropout=1.5), "between 0 and 1"),
     (lambda: LSTM(2, use_cudnn=True), "use_cudnn"),
 ])
 def test_layer_argument_errors(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_other_activations_step_through_the_cell_with_gradients(float64, rng):
+    """An activation the recurrent op does not compute runs the cell step by step: the same
+    function as the op's loop, with the gradients of the graph ops (checked here)."""
+    layer = LSTM(2, activation="softsign", recurrent_activation="hard_silu",
+                 return_sequences=True)
+    x = rng.standard_normal((2, 4, 3))
+    layer(x)
+    assert not layer.cell.fusable and LSTM(2).cell.fusable
+    gradcheck(lambda x: layer(x), [x])
+    config = layer.get_config()
+    assert (config["activation"], config["recurrent_activation"]) == ("softsign", "hard_silu")
+    assert LSTM.from_config(config).cell.activation is keras.activations.softsign
 
 
 def test_recurrent_layer_wants_3d_inputs():

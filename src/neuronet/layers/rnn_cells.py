@@ -4,8 +4,8 @@
 
 `keras.layers.RNN(cell)` runs a cell over a sequence. SimpleRNNCell, LSTMCell and GRUCell
 also know how to run a whole sequence at once (`run_sequence`, one fused op of
-`neuronet.ops.recurrent` with hand-written backpropagation through time); RNN uses that
-for them, and calls any other cell once per step. StackedRNNCells makes one cell of
+`neuronet.ops.recurrent` with hand-written backpropagation through time) when the op
+computes their activations; RNN uses that for them, and calls any other cell once per step. StackedRNNCells makes one cell of
 several: each step of the first feeds the same step of the next.
 """
 import numpy as np
@@ -20,21 +20,11 @@ from ..saving.serialization import (deserialize_keras_object, layer_arguments,
 from .base import Layer, check_positive_int, signature_parameters
 
 
-def activation_name(owner, argument, activation):
-    """The name of `activation` (a name, a built-in function or None), checked against the
-    activations the recurrent ops compute."""
-    if activation is None:
-        return "linear"
-    if callable(activation):
-        activation = activations.get(activation)    # keras.ops.tanh: the op itself
-    name = activation if isinstance(activation, str) else getattr(activation, "__name__", None)
-    if not isinstance(activation, str) and name in ACTIVATIONS and \
-            activations.get(name) is not activation:
-        name = None                              # a user function that borrows a built-in name
-    if name not in ACTIVATIONS:
-        raise ValueError(f"{owner}: unsupported {argument} {activation!r}; expected one of "
-                         f"{', '.join(sorted(ACTIVATIONS))}")
-    return name
+def fused_activation_name(activation):
+    """The name under which the recurrent ops compute `activation` (a function from
+    `activations.get`), or None when they do not (the layer then steps through the cell)."""
+    name = getattr(activation, "__name__", None)
+    return name if name in ACTIVATIONS and activations.get(name) is activation else None
 
 
 def lstm_bias_initializer(initializer, units, unit_forget_bias):
@@ -111,7 +101,8 @@ def fused_cells(cell):
     """The built-in cells that `cell` is (itself, or the cells of a StackedRNNCells) when all
     of them can run a whole sequence as one op; None when one steps through its own call."""
     cells = cell.cells if getattr(type(cell), "call", None) is StackedRNNCells.call else [cell]
-    if all(isinstance(c, RecurrentCell) and type(c).call is RecurrentCell.call for c in cells):
+    if all(isinstance(c, RecurrentCell) and type(c).call is RecurrentCell.call and c.fusable
+           for c in cells):
         return cells
     return None
 
@@ -141,8 +132,7 @@ class RecurrentCell(Layer):
         self.units = check_positive_int(who, "units", units)
         check_rate(dropout, f"{who} (argument 'dropout')")
         check_rate(recurrent_dropout, f"{who} (argument 'recurrent_dropout')")
-        self._activation_name = activation_name(who, "activation", activation)
-        self.activation = activations.get(self._activation_name)
+        self.activation = activations.get("linear" if activation is None else activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
@@ -233,6 +223,12 @@ class RecurrentCell(Layer):
         """Forget the state dropout factors: the next sequence draws new ones."""
         self._recurrent_dropout_mask = None
 
+    @property
+    def fusable(self):
+        """Whether the op of `neuronet.ops.recurrent` computes this cell's activations; an RNN
+        over a cell that is not steps through its `call` (one graph op per step)."""
+        return fused_activation_name(self.activation) is not None
+
     # --- one step ----------------------------------------------------------------------------
     def call(self, inputs, states, training=False):
         """One step: (output, new_states) from inputs (batch, features) and the states, a list
@@ -283,7 +279,7 @@ class RecurrentCell(Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,
-                "activation": self._activation_name, "use_bias": self.use_bias,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
@@ -303,13 +299,17 @@ class GatedCell(RecurrentCell):
 
     def __init__(self, units, recurrent_activation="sigmoid", implementation=2, **kwargs):
         super().__init__(units, **kwargs)
-        self._recurrent_activation_name = activation_name(
-            type(self).__name__, "recurrent_activation", recurrent_activation)
-        self.recurrent_activation = activations.get(self._recurrent_activation_name)
+        self.recurrent_activation = activations.get(
+            "linear" if recurrent_activation is None else recurrent_activation)
         self.implementation = implementation
 
+    @property
+    def fusable(self):
+        return super().fusable and fused_activation_name(self.recurrent_activation) is not None
+
     def get_config(self):
-        return {**super().get_config(), "recurrent_activation": self._recurrent_activation_name}
+        return {**super().get_config(),
+                "recurrent_activation": activations.serialize(self.recurrent_activation)}
 
 
 class SimpleRNNCell(RecurrentCell):
@@ -317,7 +317,8 @@ class SimpleRNNCell(RecurrentCell):
 
     Weights: kernel (features, units), recurrent_kernel (units, units), bias (units,).
     state_size: units; call(inputs, states) returns (h_t, [h_t]).
-    activation: one of 'tanh', 'sigmoid', 'relu', 'hard_sigmoid', 'linear' (or None).
+    activation: any activation; with 'tanh', 'sigmoid', 'relu', 'hard_sigmoid' or 'linear'
+    (None) a whole sequence runs as one op, with others the RNN steps through the cell.
     """
 
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
@@ -341,7 +342,7 @@ class SimpleRNNCell(RecurrentCell):
 
     def _fused(self, sequences, options):
         return simple_rnn(sequences, self.kernel, self.recurrent_kernel, self.bias,
-                          activation=self._activation_name, **options)
+                          activation=fused_activation_name(self.activation), **options)
 
 
 class LSTMCell(GatedCell):
@@ -390,8 +391,8 @@ class LSTMCell(GatedCell):
 
     def _fused(self, sequences, options):
         return lstm(sequences, self.kernel, self.recurrent_kernel, self.bias,
-                    activation=self._activation_name,
-                    recurrent_activation=self._recurrent_activation_name, **options)
+                    activation=fused_activation_name(self.activation),
+                    recurrent_activation=fused_activation_name(self.recurrent_activation), **options)
 
     def get_config(self):
         return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
@@ -453,8 +454,8 @@ class GRUCell(GatedCell):
 
     def _fused(self, sequences, options):
         return gru(sequences, self.kernel, self.recurrent_kernel, self.bias,
-                   activation=self._activation_name,
-                   recurrent_activation=self._recurrent_activation_name,
+                   activation=fused_activation_name(self.activation),
+                   recurrent_activation=fused_activation_name(self.recurrent_activation),
                    reset_after=self.reset_after, **options)
 
     def get_config(self):
