@@ -43,8 +43,8 @@ class Layer:
                  input_shape=None, batch_input_shape=None, input_dim=None, batch_size=None,
                  **kwargs):
         if kwargs:
-            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
-                            f"{sorted(kwargs)}")
+            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
+                             f"{kwargs}")
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self.dtype = backend.standardize_dtype(dtype or backend.floatx())
