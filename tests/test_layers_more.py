@@ -223,6 +223,16 @@ def test_adapt_computes_numpy_mean_and_variance_per_kept_index(axis, shape, kept
     assert out.dtype == np.float32
     assert [w.name for w in layer.weights] == ["mean", "variance", "count"]
     assert not layer.trainable_weights
+    np.testing.assert_allclose(layer.mean, mean.reshape(broadcast), rtol=1e-5)   # Keras' names
+    np.testing.assert_allclose(layer.variance, variance.reshape(broadcast), rtol=1e-5)
+
+
+def test_mean_and_variance_attributes_follow_keras():
+    assert layers.Normalization().mean is None                  # not built yet
+    given = layers.Normalization(mean=2.0, variance=4.0)
+    given.build((None, 1))
+    np.testing.assert_array_equal(given.mean, [[2.0]])
+    np.testing.assert_array_equal(given.variance, [[4.0]])
 
 
 def test_adapt_keras_docstring_examples():

@@ -130,14 +130,30 @@ class Normalization(Layer):
         self.adapt_variance.assign(array.var(axis=reduced, dtype=np.float64))
         self.count.assign(array.size // max(self.adapt_mean.size, 1))
 
+    @property
+    def mean(self):
+        """The mean the layer subtracts, shaped to broadcast with its inputs (None until it
+        is built), as Keras' `Normalization.mean`."""
+        return self._statistic(0)
+
+    @property
+    def variance(self):
+        """The variance the layer divides by the root of, shaped like `mean`."""
+        return self._statistic(1)
+
+    def _statistic(self, k):
+        if not self.built:
+            return None
+        if self.input_mean is None:
+            adapted = (self.adapt_mean, self.adapt_variance)[k]
+            return adapted.data.reshape(self._broadcast_shape)
+        return self._given[k]
+
     def _statistics(self):
         """(mean, standard deviation floored at epsilon), shaped to broadcast with inputs."""
-        if self.input_mean is None:
-            mean = self.adapt_mean.data.reshape(self._broadcast_shape)
-            variance = self.adapt_variance.data.reshape(self._broadcast_shape)
-        else:
-            mean, variance = self._given
-        return mean, np.maximum(np.sqrt(variance), np.asarray(backend.epsilon(), variance.dtype))
+        variance = self.variance
+        return self.mean, np.maximum(np.sqrt(variance),
+                                     np.asarray(backend.epsilon(), variance.dtype))
 
     def call(self, inputs):
         if not backend.is_float_dtype(inputs.dtype):
