@@ -416,6 +416,16 @@ def test_variable_from_an_initializer_and_its_facts():
     assert not frozen.trainable and not frozen.requires_grad
 
 
+def test_variable_from_an_initializer_name():
+    ones = Variable("ones", shape=(2,), dtype="int32")            # as keras.Variable
+    assert ones.dtype == np.int32 and ones.numpy().tolist() == [1, 1]
+    drawn = Variable("glorot_uniform", shape=(3, 2), name="w")
+    assert drawn.shape == (3, 2) and drawn.dtype == np.float32
+    assert np.abs(drawn.numpy()).max() <= np.sqrt(6 / 5)
+    with pytest.raises(ValueError, match="nope"):
+        Variable("nope", shape=(2,))
+
+
 def test_variable_rejects_an_initial_value_of_the_wrong_shape():
     with pytest.raises(ValueError, match=r"'w'.*\(2, 2\).*\(3,\)"):
         Variable(np.zeros(3), shape=(2, 2), name="w")

@@ -12,6 +12,9 @@ class Variable(Tensor):
     """
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
+        if isinstance(initializer, str):           # a name, as Keras takes: Variable("ones", ...)
+            from .. import initializers            # (the initializers are built on this class)
+            initializer = initializers.get(initializer)
         value = initializer(shape, dtype) if callable(initializer) else initializer
         super().__init__(value, dtype=dtype, requires_grad=trainable, name=name)
         self.data = np.array(self.data)    # a copy: `assign` never writes into the caller's array
