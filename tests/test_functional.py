@@ -106,12 +106,32 @@ def test_logs_match_keras_itself(real_keras):
                                rtol=1e-5)
 
 
+def test_dict_outputs_are_ordered_by_key_as_keras_orders_them(real_keras):
+    """Keras flattens a dict of outputs by sorted key: output_names, outputs, layers and
+    weights follow that order, so weights travel between the libraries with set_weights."""
+    def build(k):
+        inputs = k.Input((3,))
+        return k.Model(inputs, {"priority": k.layers.Dense(1, name="priority")(inputs),
+                                "department": k.layers.Dense(4, name="department")(inputs)})
+    theirs, ours = build(real_keras), build(keras)
+    assert ours.output_names == theirs.output_names == ["department", "priority"]
+    assert [l.name for l in ours.layers][1:] == [l.name for l in theirs.layers][1:]
+    ours.set_weights(theirs.get_weights())
+    x = np.random.default_rng(0).random((5, 3)).astype(np.float32)
+    expected, got = theirs.predict(x, verbose=0), ours.predict(x, verbose=0)
+    assert set(got) == set(expected)
+    assert list(ours(x)) == list(theirs(x)) == ["priority", "department"]   # as given
+    for key in expected:
+        np.testing.assert_allclose(got[key], np.asarray(expected[key]), rtol=1e-5, atol=1e-6)
+
+
 def test_dict_inputs_by_input_name_and_dict_outputs():
     a, b = keras.Input((3,), name="first"), keras.Input((2,), name="second")
     h = keras.layers.concatenate([a, b])
     model = keras.Model({"first": a, "second": b},
                         {"value": Dense(1)(h), "kind": Dense(2, activation="softmax")(h)})
-    assert model.output_names == ["value", "kind"]
+    assert model.output_names == ["kind", "value"]                # sorted keys, as Keras
+    assert [tuple(t.shape) for t in model.outputs] == [(None, 2), (None, 1)]
     (xa, xb), (value, label) = _toy_data(n=32)
     inputs = {"second": xb, "first": xa}                        # order does not matter
     model.compile(optimizer="adam", loss={"value": "mse", "kind": "sparse_categorical_crossentropy"},

@@ -83,7 +83,7 @@ class Model(Trainer, Layer):
         """The values for `self.inputs`, in order, from one value, a list or a dict (keyed
         like the `inputs` given to Model(), or by the Input names)."""
         if isinstance(inputs, dict):
-            keys = (list(self._input_structure) if isinstance(self._input_structure, dict)
+            keys = (sorted(self._input_structure) if isinstance(self._input_structure, dict)
                     else [t.name for t in self.inputs])
             missing = [key for key in keys if key not in inputs]
             if missing:
@@ -108,10 +108,10 @@ class Model(Trainer, Layer):
             result = node.layer(*args, **kwargs)
             for tensor, value in zip(node.outputs, flatten(result, VALUES)):
                 values[id(tensor)] = value
-        results = [values[id(t)] for t in self.outputs]
         structure = self._output_structure
         if isinstance(structure, dict):
-            return dict(zip(structure, results))
+            return {key: values[id(tensor)] for key, tensor in structure.items()}
+        results = [values[id(t)] for t in self.outputs]
         if isinstance(structure, (list, tuple)) and len(structure) > 1:
             return type(structure)(results)
         return results[0]                              # outputs=[y] gives y, as in Keras
@@ -246,10 +246,10 @@ class Model(Trainer, Layer):
 
     @property
     def output_names(self):
-        """The names of the outputs: the dict keys of dict outputs, else the names of the
-        layers that produce them."""
+        """The names of the outputs, in the order of `outputs`: the sorted keys of dict
+        outputs, else the names of the layers that produce them."""
         if isinstance(getattr(self, "_output_structure", None), dict):
-            return list(self._output_structure)
+            return sorted(self._output_structure)
         if self.outputs:
             return [t.node.layer.name if t.node else t.name for t in self.outputs]
         return ["output"]
@@ -332,8 +332,9 @@ class Model(Trainer, Layer):
 
 
 def _flatten(structure):
+    """The tensors of a tensor, a list/tuple or a dict (by sorted key, as Keras flattens)."""
     if isinstance(structure, dict):
-        return list(structure.values())
+        return [structure[key] for key in sorted(structure)]
     return list(structure) if isinstance(structure, (list, tuple)) else [structure]
 
 
