@@ -113,8 +113,10 @@ def _rows(model, expand_nested, show_trainable, graph, connected):
 
 def print_summary(model, line_length=None, print_fn=None, expand_nested=False,
                   show_trainable=False):
-    """Print (or pass line by line to `print_fn`) the summary of a model."""
-    print_fn = print_fn or print_msg
+    """Print the summary of a model, or pass its whole text to `print_fn` in one call (as
+    Keras 3 does)."""
+    lines = []
+    emit = lines.append
     graph = _Graph(model) if getattr(model, "_functional", False) else None
     connected = graph is not None and not _is_chain(model)
     header = ["Layer (type)", "Output Shape", "Param #"]
@@ -135,24 +137,29 @@ def print_summary(model, line_length=None, print_fn=None, expand_nested=False,
     def rule(left, middle, end, fill):
         return left + middle.join(fill * (w + 2) for w in widths) + end
 
-    print_fn(f'Model: "{model.name}"')
-    print_fn(rule("┏", "┳", "┓", "━"))
-    print_fn(line(header, "┃"))
-    print_fn(rule("┡", "╇", "┩", "━"))
+    emit(f'Model: "{model.name}"')
+    emit(rule("┏", "┳", "┓", "━"))
+    emit(line(header, "┃"))
+    emit(rule("┡", "╇", "┩", "━"))
     for index, row in enumerate(rows):
         if index:
-            print_fn(rule("├", "┼", "┤", "─"))
+            emit(rule("├", "┼", "┤", "─"))
         for k in range(max(len(cell) for cell in row)):
-            print_fn(line([cell[k] if k < len(cell) else "" for cell in row], "│"))
-    print_fn(rule("└", "┴", "┘", "─"))
+            emit(line([cell[k] if k < len(cell) else "" for cell in row], "│"))
+    emit(rule("└", "┴", "┘", "─"))
     trainable, everything = model.trainable_weights, model.weights
     trainable_ids = {id(w) for w in trainable}
     frozen = [w for w in everything if id(w) not in trainable_ids]
     optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
     slots = optimizer.variables if optimizer is not None and optimizer.built else []
     total = trainable + frozen + slots
-    print_fn(f" Total params: {_count(total):,} ({_size(total)})")
-    print_fn(f" Trainable params: {_count(trainable):,} ({_size(trainable)})")
-    print_fn(f" Non-trainable params: {_count(frozen):,} ({_size(frozen)})")
+    emit(f" Total params: {_count(total):,} ({_size(total)})")
+    emit(f" Trainable params: {_count(trainable):,} ({_size(trainable)})")
+    emit(f" Non-trainable params: {_count(frozen):,} ({_size(frozen)})")
     if slots:
-        print_fn(f" Optimizer params: {_count(slots):,} ({_size(slots)})")
+        emit(f" Optimizer params: {_count(slots):,} ({_size(slots)})")
+    text = "\n".join(lines) + "\n"
+    if print_fn is None:
+        print_msg(text, line_break=False)
+    else:
+        print_fn(text)
