@@ -5,8 +5,9 @@
 `keras.layers.RNN(cell)` runs a cell over a sequence. SimpleRNNCell, LSTMCell and GRUCell
 also know how to run a whole sequence at once (`run_sequence`, one fused op of
 `neuronet.ops.recurrent` with hand-written backpropagation through time) when the op
-computes their activations; RNN uses that for them, and calls any other cell once per step. StackedRNNCells makes one cell of
-several: each step of the first feeds the same step of the next.
+computes their activations; RNN uses that for them, and calls any other cell once per
+step. StackedRNNCells makes one cell of several: each step of the first feeds the same
+step of the next.
 """
 import numpy as np
 
@@ -132,7 +133,7 @@ class RecurrentCell(Layer):
         self.units = check_positive_int(who, "units", units)
         check_rate(dropout, f"{who} (argument 'dropout')")
         check_rate(recurrent_dropout, f"{who} (argument 'recurrent_dropout')")
-        self.activation = activations.get("linear" if activation is None else activation)
+        self.activation = activations.get(activation)               # None: linear
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
@@ -299,8 +300,7 @@ class GatedCell(RecurrentCell):
 
     def __init__(self, units, recurrent_activation="sigmoid", implementation=2, **kwargs):
         super().__init__(units, **kwargs)
-        self.recurrent_activation = activations.get(
-            "linear" if recurrent_activation is None else recurrent_activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
         self.implementation = implementation
 
     @property
@@ -392,7 +392,8 @@ class LSTMCell(GatedCell):
     def _fused(self, sequences, options):
         return lstm(sequences, self.kernel, self.recurrent_kernel, self.bias,
                     activation=fused_activation_name(self.activation),
-                    recurrent_activation=fused_activation_name(self.recurrent_activation), **options)
+                    recurrent_activation=fused_activation_name(self.recurrent_activation),
+                    **options)
 
     def get_config(self):
         return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
