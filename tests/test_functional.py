@@ -125,6 +125,29 @@ def test_dict_outputs_are_ordered_by_key_as_keras_orders_them(real_keras):
         np.testing.assert_allclose(got[key], np.asarray(expected[key]), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("order", [["yout", "bout"], ["bout", "yout"]])
+def test_output_losses_follow_the_loss_dict_as_in_keras(real_keras, order):
+    """metrics_names and evaluate's list take the outputs' losses in the loss dict's order."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(6, 3)).astype(np.float32)
+    y = {"yout": rng.normal(size=(6, 1)).astype(np.float32),
+         "bout": rng.normal(size=(6, 2)).astype(np.float32)}
+    results = []
+    for k in (real_keras, keras):
+        inputs = k.Input((3,))
+        model = k.Model(inputs, {"yout": k.layers.Dense(1)(inputs),
+                                 "bout": k.layers.Dense(2)(inputs)})
+        if k is keras:
+            model.set_weights(weights)
+        weights = model.get_weights()
+        model.compile(loss={name: "mse" for name in order}, metrics={"yout": ["mae"]})
+        results.append((model.evaluate(x, y, verbose=0), list(model.metrics_names)))
+    (expected, expected_names), (got, names) = results
+    assert names == expected_names
+    assert [name for name in names if name.endswith("out_loss")] == [f"{n}_loss" for n in order]
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
 def test_dict_inputs_by_input_name_and_dict_outputs():
     a, b = keras.Input((3,), name="first"), keras.Input((2,), name="second")
     h = keras.layers.concatenate([a, b])

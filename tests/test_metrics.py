@@ -645,6 +645,7 @@ def test_resolve_accuracy_follows_keras():
     assert resolve("binary_crossentropy", (None, 1)) is BinaryAccuracy
     assert resolve("mse", (None, 1)) is BinaryAccuracy                   # one output unit
     assert resolve("binary_crossentropy", (None, 5)) is BinaryAccuracy   # multi-label
+    assert resolve("mse", (None,), target_shape=(None, 1)) is BinaryAccuracy   # one per sample
     assert resolve("sparse_categorical_crossentropy", (None, 10)) is SparseCategoricalAccuracy
     assert resolve("categorical_crossentropy", (None, 10)) is CategoricalAccuracy
     assert resolve(None, (None, 10)) is CategoricalAccuracy

@@ -350,3 +350,18 @@ def test_loss_scale_factor_scales_the_loss_and_divides_the_gradients_back():
         model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
         weights.append(model.get_weights()[0])
     np.testing.assert_allclose(weights[1], weights[0], rtol=1e-5)
+
+
+def test_accuracy_of_an_output_with_one_value_per_sample():
+    """A model whose output is (n,) (a final Reshape(())) compiled with 'accuracy' and a
+    non-binary loss counts thresholded hits (it picked the sparse categorical accuracy,
+    which raised on targets of shape (n, 1))."""
+    inputs = keras.Input((3,))
+    outputs = keras.layers.Reshape(())(keras.layers.Dense(1, activation="sigmoid")(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(loss="mse", metrics=["accuracy"])
+    x = np.random.default_rng(0).normal(size=(10, 3)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.float32)
+    expected = np.mean((model.predict(x, verbose=0) > 0.5) == y)
+    logs = model.evaluate(x, y[:, None], batch_size=4, verbose=0, return_dict=True)
+    assert logs["accuracy"] == pytest.approx(expected)

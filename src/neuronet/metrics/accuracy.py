@@ -198,14 +198,15 @@ def _loss_name(loss):
 def resolve_accuracy(loss, output_shape, target_shape=None):
     """The accuracy class Keras uses for the metric string 'accuracy' (or 'acc').
 
-    BinaryAccuracy when the output has one unit or the loss is binary crossentropy;
+    BinaryAccuracy when the output has one unit (or is one value per sample) or the loss
+    is binary crossentropy;
     SparseCategoricalAccuracy when the loss is sparse categorical crossentropy or the
     targets are integer labels (`target_shape` of lower rank than the output, or a last
     axis of 1 against several outputs); CategoricalAccuracy otherwise.
     """
     output_shape = tuple(output_shape)
     name = _loss_name(loss)
-    if output_shape[-1] == 1 or name in _BINARY_LOSSES:
+    if len(output_shape) == 1 or output_shape[-1] == 1 or name in _BINARY_LOSSES:
         return BinaryAccuracy
     sparse_targets = target_shape is not None and (
         len(target_shape) < len(output_shape) or tuple(target_shape)[-1] == 1)

@@ -80,9 +80,13 @@ class CompiledLoss:
         weights = [None] * len(self.output_names) if loss_weights is None else \
             per_output(loss_weights, self.output_names, "compile(loss_weights=...)")
         self.weights = [1.0 if w is None else float(w) for w in weights]
-        named = [name for name, spec in zip(self.output_names, self.losses) if spec is not None]
-        self.metrics = ([metrics_module.Mean(name=f"{name}_loss") for name in named]
-                        if len(named) > 1 else [])
+        # the outputs' losses are summed and tracked in the order of a loss dict (Keras 3's
+        # metrics_names and evaluate list), else in the order of the outputs
+        rank = {name: i for i, name in enumerate(loss)} if isinstance(loss, dict) else {}
+        self._order = sorted((k for k, spec in enumerate(self.losses) if spec is not None),
+                             key=lambda k: (rank.get(output_names[k], len(rank)), k))
+        self.metrics = ([metrics_module.Mean(name=f"{output_names[k]}_loss")
+                         for k in self._order] if len(self._order) > 1 else [])
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         if self.output_names is None:
@@ -92,14 +96,12 @@ class CompiledLoss:
         weights = per_output(sample_weight, self.output_names, "sample_weight")
         trackers = iter(self.metrics)
         total = None
-        for loss, loss_weight, target, output, weight in zip(
-                self.losses, self.weights, targets, outputs, weights):
-            if loss is None:
-                continue
-            value = loss(target, output, sample_weight=weight)
+        for k in self._order:
+            loss, loss_weight = self.losses[k], self.weights[k]
+            value = loss(targets[k], outputs[k], sample_weight=weights[k])
             tracker = next(trackers, None)
             if tracker is not None:
-                tracker.update_state(value.data, sample_weight=_batch_size(output))
+                tracker.update_state(value.data, sample_weight=_batch_size(outputs[k]))
             value = value if loss_weight == 1.0 else value * loss_weight
             total = value if total is None else total + value
         return total
