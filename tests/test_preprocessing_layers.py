@@ -434,6 +434,14 @@ def test_discretization_config_round_trip_keeps_adapted_boundaries():
     assert round_trip(fixed).get_config() == fixed.get_config()
 
 
+def test_discretization_config_has_the_keys_keras_takes(real_keras):
+    layer = layers.Discretization(bin_boundaries=[0.0, 1.5])
+    theirs = real_keras.layers.Discretization.from_config(layer.get_config())
+    assert set(layer.get_config()) == set(theirs.get_config())
+    np.testing.assert_array_equal(np.asarray(theirs(np.array([[-1.0, 0.5, 2.0]]))),
+                                  layer(np.array([[-1.0, 0.5, 2.0]])).data)
+
+
 def test_adapted_discretization_in_a_saved_model(tmp_path):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(40, 3)).astype("float32")

@@ -138,10 +138,13 @@ class Discretization(TokenLayer):
 
     # --- config ------------------------------------------------------------------------------
     def get_config(self):
-        """The arguments; after adapt, both num_bins and the learned bin_boundaries."""
-        return {**super().get_config(), "bin_boundaries": self.bin_boundaries,
-                "num_bins": self.num_bins, "epsilon": self.epsilon,
-                "output_mode": self.output_mode, "sparse": self.sparse}
+        """The arguments; after adapt, both num_bins and the learned bin_boundaries. No
+        'trainable' (Keras' Discretization neither writes nor takes it)."""
+        config = {key: value for key, value in super().get_config().items()
+                  if key != "trainable"}
+        return {**config, "bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins,
+                "epsilon": self.epsilon, "output_mode": self.output_mode,
+                "sparse": self.sparse}
 
     @classmethod
     def from_config(cls, config):
