@@ -424,6 +424,8 @@ def test_variable_from_an_initializer_name():
     assert np.abs(drawn.numpy()).max() <= np.sqrt(6 / 5)
     with pytest.raises(ValueError, match="nope"):
         Variable("nope", shape=(2,))
+    with pytest.raises(ValueError, match="the `shape` argument should be specified"):
+        Variable("ones")
 
 
 def test_variable_rejects_an_initial_value_of_the_wrong_shape():

@@ -15,6 +15,9 @@ class Variable(Tensor):
         if isinstance(initializer, str):           # a name, as Keras takes: Variable("ones", ...)
             from .. import initializers            # (the initializers are built on this class)
             initializer = initializers.get(initializer)
+        if callable(initializer) and shape is None:
+            raise ValueError(f"Variable {name!r}: when `initializer` is a function or a name, "
+                             "the `shape` argument should be specified")
         value = initializer(shape, dtype) if callable(initializer) else initializer
         super().__init__(value, dtype=dtype, requires_grad=trainable, name=name)
         self.data = np.array(self.data)    # a copy: `assign` never writes into the caller's array
