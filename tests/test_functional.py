@@ -132,14 +132,14 @@ def test_output_losses_follow_the_loss_dict_as_in_keras(real_keras, order):
     x = rng.normal(size=(6, 3)).astype(np.float32)
     y = {"yout": rng.normal(size=(6, 1)).astype(np.float32),
          "bout": rng.normal(size=(6, 2)).astype(np.float32)}
-    results = []
+    models = []
     for k in (real_keras, keras):
         inputs = k.Input((3,))
-        model = k.Model(inputs, {"yout": k.layers.Dense(1)(inputs),
-                                 "bout": k.layers.Dense(2)(inputs)})
-        if k is keras:
-            model.set_weights(weights)
-        weights = model.get_weights()
+        models.append(k.Model(inputs, {"yout": k.layers.Dense(1)(inputs),
+                                       "bout": k.layers.Dense(2)(inputs)}))
+    models[1].set_weights(models[0].get_weights())
+    results = []
+    for model in models:
         model.compile(loss={name: "mse" for name in order}, metrics={"yout": ["mae"]})
         results.append((model.evaluate(x, y, verbose=0), list(model.metrics_names)))
     (expected, expected_names), (got, names) = results
