@@ -662,3 +662,16 @@ def test_resolve_accuracy_follows_keras():
 
     assert resolve(sparse_categorical_crossentropy, (None, 3)) is SparseCategoricalAccuracy
     assert resolve(BinaryCrossentropy(), (None, 3)) is BinaryAccuracy
+
+
+def test_sparse_top_k_hits_come_in_the_shape_of_the_labels():
+    """As Keras: labels (n, 1) give hits (n, 1), labels (n,) give (n,)."""
+    scores = np.array([[.1, .6, .3], [.5, .2, .3], [.2, .2, .6], [.7, .2, .1]], np.float32)
+    labels = np.array([1, 2, 0, 0])
+    column = metrics.sparse_top_k_categorical_accuracy(labels[:, None], scores, k=2)
+    np.testing.assert_array_equal(column, [[1], [1], [1], [1]])
+    np.testing.assert_array_equal(metrics.sparse_top_k_categorical_accuracy(labels, scores, k=1),
+                                  [1, 0, 0, 1])
+    weighted = SparseTopKCategoricalAccuracy(k=1)(labels[:, None], scores,
+                                                  sample_weight=[1, 1, 0, 0])
+    assert weighted == pytest.approx(0.5)

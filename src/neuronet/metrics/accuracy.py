@@ -102,15 +102,18 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
     """1.0 where the integer label is among the k highest scores.
 
     With `from_sorted_ids`, y_pred holds class ids sorted by score, best first
-    (n, >= k), instead of the scores themselves.
+    (n, >= k), instead of the scores themselves. The hits come in y_true's shape, as Keras
+    gives them ((n, 1) labels: (n, 1) hits).
     """
     caller = "sparse_top_k_categorical_accuracy"
     k = check_integer(k, 1, caller, "k")
     y_pred = as_array(y_pred)
     labels = _class_labels(y_true, y_pred, caller)
     if from_sorted_ids:
-        return _hits((y_pred[..., :k] == labels[..., None]).any(axis=-1))
-    return _in_top_k(labels, y_pred, k, caller)
+        hits = _hits((y_pred[..., :k] == labels[..., None]).any(axis=-1))
+    else:
+        hits = _in_top_k(labels, y_pred, k, caller)
+    return hits.reshape(np.shape(y_true))
 
 
 class Accuracy(PresetMeanMetric):
