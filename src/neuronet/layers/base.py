@@ -13,7 +13,7 @@ from .. import backend, constraints, initializers, regularizers
 from ..backend import snake_case, unique_name
 from ..autograd import Tensor, Variable
 from ..ops import math as m
-from ..saving.serialization import layer_arguments
+from ..saving.serialization import dtype_name, layer_arguments
 
 
 class _CallContext:
@@ -47,7 +47,9 @@ class Layer:
                              f"{kwargs}")
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        self.dtype = backend.standardize_dtype(dtype or backend.floatx())
+        # a dtype name, or a DTypePolicy dict as Keras 3 writes it in configs
+        self.dtype = backend.standardize_dtype(dtype_name(dtype, f"layer {name!r}")
+                                               or backend.floatx())
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self.input_spec = None

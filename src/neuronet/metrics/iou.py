@@ -63,9 +63,9 @@ class IoU(Metric):
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
                  sparse_y_true=True, sparse_y_pred=True, axis=-1):
-        integer = dtype is not None and np.dtype(dtype).kind in "iu"
-        super().__init__(name=name, dtype=None if integer else dtype)
-        if integer:                                    # a config Keras wrote: whole weights
+        self._whole_weights = dtype is not None and np.dtype(dtype).kind in "iu"
+        super().__init__(name=name, dtype=None if self._whole_weights else dtype)
+        if self._whole_weights:                        # a config Keras wrote: whole weights
             self._dtype = backend.standardize_dtype(dtype)
         caller = type(self).__name__
         self.num_classes = check_integer(num_classes, 1, caller, "num_classes")
@@ -95,7 +95,7 @@ class IoU(Metric):
         if sample_weight is not None and np.size(sample_weight) == y_true.size:
             sample_weight = np.reshape(sample_weight, y_true.shape)    # e.g. (n, 1) for (n,)
         weights = broadcast_sample_weight(sample_weight, y_true.shape, self.name)
-        if np.dtype(self.dtype).kind in "iu":
+        if self._whole_weights:
             weights = np.trunc(weights)
         if self.ignore_class is not None:
             keep = y_true != self.ignore_class

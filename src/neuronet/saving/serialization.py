@@ -412,15 +412,12 @@ def _deserialize(config):
 
 def layer_arguments(cls, config):
     """A layer's config (neuronet's or Keras 3's) as the constructor of `cls` takes it: the
-    dtype a plain name (Keras writes a DTypePolicy dict), and the options Keras has and
-    neuronet lacks dropped while they are switched off (ValueError when one is on)."""
-    config = dict(config)
-    who = f"layer {config.get('name')!r}"
-    if "dtype" in config:
-        config["dtype"] = dtype_name(config["dtype"], who)
+    options Keras has and neuronet lacks dropped while they are switched off (ValueError
+    when one is on). (Layer takes Keras' DTypePolicy dict as its dtype itself.)"""
     if "layers" in config:                             # models read their own configs
-        return config
-    return accepted_config(config, init_parameters(cls), cls.__name__, who)
+        return dict(config)
+    return accepted_config(config, init_parameters(cls), cls.__name__,
+                           f"layer {config.get('name')!r}")
 
 
 def _instantiate(cls, config):
