@@ -5,8 +5,9 @@ import pytest
 
 from neuronet import Tensor, backend
 from neuronet.autograd import GradientTape
-from neuronet.layers import (ELU, Activation, Dense, Dropout, Flatten, GaussianNoise, Lambda,
-                             LeakyReLU, Permute, ReLU, RepeatVector, Reshape, Softmax)
+from neuronet.layers import (ELU, Activation, Dense, Discretization, Dropout, Flatten,
+                             GaussianNoise, Lambda, LeakyReLU, Permute, ReLU, RepeatVector,
+                             Reshape, Softmax)
 from neuronet.layers.symbolic import SymbolicTensor
 from neuronet.ops import math as m
 from neuronet.ops.dropout import dropout
@@ -404,13 +405,14 @@ def test_dense_checks_its_rank_before_building():
         Dense(3)(np.ones(4, np.float32))
 
 
-@pytest.mark.parametrize("layer", [Dense(3), ReLU(), Softmax(), Flatten()],
-                         ids=["dense", "relu", "softmax", "flatten"])
-def test_nan_input_raises_a_clear_error(layer):
+def test_nan_and_inf_inputs_pass_through_as_in_keras():
     x = np.ones((2, 4), np.float32)
-    x[1, 2] = np.nan
-    with pytest.raises(ValueError, match=f"Layer '{layer.name}' received an input with NaN"):
-        layer(x)
+    x[1, 2], x[0, 0] = np.nan, np.inf
+    assert np.isinf(Dense(1, kernel_initializer="ones")(x).numpy()[0, 0])
+    assert np.isnan(Dense(1, kernel_initializer="ones")(x).numpy()[1, 0])
+    np.testing.assert_array_equal(Flatten()(x).numpy(), x)
+    assert Discretization(bin_boundaries=[0.0, 1.0])(
+        np.array([np.nan, np.inf, -np.inf], np.float32)).numpy().tolist() == [2, 2, 0]
 
 
 def test_float32_stays_float32_end_to_end():

@@ -428,3 +428,18 @@ def test_results_match_keras_3(real_keras):
             assert np.asarray(mine).dtype == reference.dtype, name
             np.testing.assert_allclose(np.asarray(mine), reference, rtol=1e-5, atol=1e-6,
                                        err_msg=name)
+
+
+def test_sort_with_axis_none_sorts_the_flattened_input():
+    x = np.array([[3, 1], [2, 1]], np.int32)
+    assert ops.sort(x, axis=None).numpy().tolist() == [1, 1, 2, 3]
+    assert ops.sort(np.float32(2.5), axis=None).numpy().tolist() == [2.5]
+
+
+def test_top_k_counts_nan_as_the_largest_value(real_keras):
+    x = np.array([[1.0, np.nan, 2.0, np.inf, np.nan], [0.0, -1.0, 5.0, 5.0, 1.0]], np.float32)
+    values, indices = ops.top_k(x, 4)
+    theirs = real_keras.ops.top_k(x, 4)
+    np.testing.assert_array_equal(values.numpy(), np.asarray(theirs[0]))
+    np.testing.assert_array_equal(indices.numpy(), np.asarray(theirs[1]))
+    assert indices.numpy().tolist() == [[1, 4, 3, 2], [2, 3, 4, 0]]

@@ -64,3 +64,14 @@ def test_bad_norm_orders_are_named():
         ops.norm(np.ones(3), ord="nuc")
     with pytest.raises(ValueError, match="ord=3"):
         ops.norm(np.ones((2, 2)), ord=3)
+
+
+@pytest.mark.parametrize("name", ["segment_max", "segment_min"])
+def test_segment_extrema_of_booleans_match_keras(real_keras, name):
+    data = np.array([[True, False], [False, False], [True, True]])
+    ids = np.array([0, 0, 2])
+    mine = getattr(ops, name)(data, ids, num_segments=4).numpy()
+    theirs = np.asarray(getattr(real_keras.ops, name)(data, ids, num_segments=4))
+    np.testing.assert_array_equal(mine, theirs)
+    assert mine.dtype == np.bool_
+    assert mine[3].tolist() == ([False, False] if name == "segment_max" else [True, True])

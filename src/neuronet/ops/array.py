@@ -385,15 +385,19 @@ def take_along_axis(x, indices, axis=None):
 
 
 def sort(x, axis=-1):
-    """`x` sorted in ascending order along `axis`; the gradient follows each value."""
+    """`x` sorted in ascending order along `axis` (None: `x` flattened first); the gradient
+    follows each value."""
     x = tensor(x)
+    if axis is None:
+        x, axis = reshape(x, (-1,)), 0
     axis = normalize_axis(axis, x.ndim, "sort")
     return _take_along(x, np.argsort(x.data, axis=axis, kind="stable"), axis, unique=True)
 
 
 def top_k(x, k, sorted=True):
     """(values, indices) of the k largest values along the last axis, largest first (ties:
-    the lower index first); values carry the gradient, indices are int32."""
+    the lower index first; NaN counts as larger than any number, as in Keras); values carry
+    the gradient, indices are int32."""
     x = tensor(x)
     if x.ndim == 0:
         raise ValueError("top_k: expected an input of rank >= 1, received a scalar")
@@ -403,7 +407,11 @@ def top_k(x, k, sorted=True):
         raise ValueError(f"top_k: expected k to be an int in [0, {length}] (the size of the last "
                          f"axis), received k={k!r}")
     descending = -x.data if x.dtype.kind in "fi" else -x.data.astype(np.int64)
-    order = np.argsort(descending, axis=-1, kind="stable")[..., :k]
+    nan = np.isnan(x.data) if x.dtype.kind == "f" else None
+    if nan is not None and nan.any():                  # NaN first, then the numbers
+        order = np.lexsort((descending, ~nan), axis=-1)[..., :k]
+    else:
+        order = np.argsort(descending, axis=-1, kind="stable")[..., :k]
     return _take_along(x, order, x.ndim - 1, unique=True), Tensor(order.astype(INDEX_DTYPE))
 
 
@@ -737,12 +745,17 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
 
 def _segment_extremum(caller, reduce, data, segment_ids, num_segments, sorted):
     """segment_max (reduce np.maximum) or segment_min (np.minimum); an empty segment gets
-    the identity of `reduce`: -inf / inf (the integer type's limit for integer data)."""
+    the identity of `reduce`: -inf / inf (the integer type's limits for integer data,
+    False / True for booleans)."""
     data, count, rows, ids, starts, groups = _segments(data, segment_ids, num_segments,
                                                        sorted, caller)
-    limits = np.finfo if data.dtype.kind == "f" else np.iinfo
-    empty = (-np.inf if reduce is np.maximum else np.inf) if data.dtype.kind == "f" else (
-        limits(data.dtype).min if reduce is np.maximum else limits(data.dtype).max)
+    kind, largest = data.dtype.kind, reduce is np.maximum
+    if kind == "f":
+        empty = -np.inf if largest else np.inf
+    elif kind == "b":
+        empty = not largest
+    else:
+        empty = np.iinfo(data.dtype).min if largest else np.iinfo(data.dtype).max
     out = np.full((count,) + data.shape[1:], empty, data.dtype)
     picked = data.data[rows]
     if rows.size:
