@@ -98,9 +98,14 @@ def _sigmoid_array(a):
     return out
 
 
+_SCALAR_LOOP_SIZE = 512     # up to this many elements, one scalar loop beats six calls
+
+
 def _log1p(e):
     """log(1 + e) for e >= 0 to a few ulps: log(u) for u = 1 + e rounded, corrected to first
-    order by the rounding error (u - 1) - e."""
+    order by the rounding error (u - 1) - e (np.log1p itself on small arrays)."""
+    if e.size <= _SCALAR_LOOP_SIZE:
+        return np.log1p(e)
     u = 1 + e
     return np.log(u) - ((u - 1) - e) / u
 
