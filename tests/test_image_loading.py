@@ -11,7 +11,7 @@ import neuronet as keras  # noqa: E402
 from neuronet import backend  # noqa: E402
 from neuronet.preprocessing.image import (DirectoryIterator, NumpyArrayIterator,  # noqa: E402
                                           array_to_img, image_dataset_from_directory,
-                                          img_to_array, load_img, save_img)
+                                          img_to_array, load_img, save_img, smart_resize)
 
 
 def colour(label, index):
@@ -421,3 +421,31 @@ def test_an_int_image_size_is_a_square(tmp_path):
     assert images.shape == (3, 3, 3, 3)
     with pytest.raises(ValueError, match="image_size must be a"):
         image_dataset_from_directory(tmp_path, image_size=True)
+
+
+def test_each_era_reads_its_own_picture_extensions_as_keras(tmp_path):
+    """flow_from_directory reads .tif and .ppm, not .gif (tf.keras 2's list); Keras 3's
+    image_dataset_from_directory reads .gif, not .tif or .ppm."""
+    os.makedirs(tmp_path / "a")
+    for extension in ("png", "gif", "tif", "ppm", "bmp"):
+        Image.new("RGB", (3, 3), (9, 9, 9)).save(tmp_path / "a" / f"x.{extension}")
+    it = DirectoryIterator(tmp_path, None, target_size=(2, 2), shuffle=False)
+    assert it.filenames == [os.path.join("a", f"x.{e}") for e in ("bmp", "png", "ppm", "tif")]
+    ds = image_dataset_from_directory(tmp_path, image_size=(2, 2), shuffle=False, verbose=False)
+    assert ds.file_paths == [os.path.join(str(tmp_path), "a", f"x.{e}")
+                             for e in ("bmp", "gif", "png")]
+
+
+@pytest.mark.parametrize("shape, size", [((7, 10, 3), (4, 4)), ((2, 9, 5, 1), (6, 3)),
+                                         ((5, 5, 2), (8, 2))])
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest", "bicubic"])
+def test_smart_resize_matches_keras(real_keras, shape, size, interpolation):
+    x = np.random.default_rng(0).uniform(0, 255, shape).astype(np.float32)
+    mine = smart_resize(x, size, interpolation=interpolation)
+    theirs = real_keras.preprocessing.image.smart_resize(x, size, interpolation=interpolation)
+    assert isinstance(mine, np.ndarray) and mine.shape == np.shape(theirs)
+    np.testing.assert_allclose(mine, np.asarray(theirs), rtol=1e-5, atol=1e-3)
+    pixels = x.astype(np.uint8)
+    assert smart_resize(pixels, size).dtype == np.uint8
+    with pytest.raises(ValueError, match="smart_resize: expected an image"):
+        smart_resize(x[0, 0], size)

@@ -74,6 +74,14 @@ def test_text_to_word_sequence_rejects_non_strings():
 
 # ---------------------------------------------------------------- fitting
 
+def test_nb_words_is_keras_1s_name_for_num_words():
+    with pytest.warns(UserWarning, match="renamed `num_words`"):
+        tokenizer = Tokenizer(nb_words=3)
+    assert tokenizer.num_words == 3
+    tokenizer.fit_on_texts(["a a a b b c"])
+    assert tokenizer.texts_to_sequences(["a b c"]) == [[1, 2]]
+
+
 def test_fit_on_texts_counts_and_index():
     tokenizer = fitted()
     assert tokenizer.document_count == 3

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import itertools
 import json
+import warnings
 from collections import Counter, OrderedDict, defaultdict
 
 import numpy as np
@@ -105,7 +106,12 @@ class Tokenizer:
     """
 
     def __init__(self, num_words=None, filters=DEFAULT_FILTERS, lower=True, split=" ",
-                 char_level=False, oov_token=None, analyzer=None, document_count=0):
+                 char_level=False, oov_token=None, analyzer=None, document_count=0,
+                 nb_words=None):
+        if nb_words is not None:                           # Keras 1's name, still accepted
+            warnings.warn("Tokenizer: the `nb_words` argument has been renamed `num_words`",
+                          stacklevel=2)
+            num_words = nb_words
         if num_words is not None and (not isinstance(num_words, (int, np.integer)) or num_words < 0):
             raise ValueError("Tokenizer: `num_words` must be None or an int >= 0, "
                              f"received {num_words!r}")

@@ -6,7 +6,7 @@ import numpy as np
 from ...backend import check_choice, standardize_data_format
 from ...ops.image import RESIZE_INTERPOLATIONS
 from ..dataset_utils import FileDataset, check_dataset_args, datasets_from_directory
-from .utils import ALLOWED_FORMATS, COLOR_MODES, INTERPOLATIONS, check_size, load_image_batch
+from .utils import COLOR_MODES, DATASET_FORMATS, INTERPOLATIONS, check_size, load_image_batch
 
 # Keras 3 interpolation names with a Pillow filter of the same effect.
 INTERPOLATION_ALIASES = {"area": "box", "lanczos3": "lanczos"}
@@ -82,5 +82,5 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     make = functools.partial(ImageDataset, batch_size=batch_size, seed=seed, load=load)
     return datasets_from_directory(make, directory, labels, label_mode, class_names, shuffle, seed,
                                    validation_split, subset, follow_links, verbose,
-                                   formats=ALLOWED_FORMATS, caller=_CALLER, file_kind="picture",
+                                   formats=DATASET_FORMATS, caller=_CALLER, file_kind="picture",
                                    samples="images")

@@ -7,7 +7,7 @@ from ...backend import check_choice
 from ..dataset_utils import class_folders, list_files
 from ...io_utils import print_msg
 from .iterator import Iterator, split_slice
-from .utils import ALLOWED_FORMATS, COLOR_MODES, INTERPOLATIONS, check_size, load_image_batch
+from .utils import COLOR_MODES, INTERPOLATIONS, ITERATOR_FORMATS, check_size, load_image_batch
 
 CLASS_MODES = ("categorical", "binary", "sparse", "input", None)
 
@@ -68,7 +68,7 @@ class DirectoryIterator(Iterator):
 
         self.filenames, labels = [], []
         for index, class_name in enumerate(class_names):
-            files = list_files(os.path.join(self.directory, class_name), ALLOWED_FORMATS,
+            files = list_files(os.path.join(self.directory, class_name), ITERATOR_FORMATS,
                                follow_links)
             if split is not None:
                 files = files[split_slice(len(files), split, subset)]

@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import backend
 from ...backend import check_choice, standardize_data_format
-from .utils import ALLOWED_FORMATS, array_to_img
+from .utils import ITERATOR_FORMATS, array_to_img
 
 SUBSETS = ("training", "validation")
 
@@ -35,7 +35,7 @@ class Iterator:
         seed: makes the shuffling and the random transforms reproducible.
     """
 
-    white_list_formats = ALLOWED_FORMATS
+    white_list_formats = ITERATOR_FORMATS
 
     def __init__(self, n, batch_size, shuffle, seed):
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:

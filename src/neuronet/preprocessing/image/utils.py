@@ -13,9 +13,11 @@ from ... import backend
 from ...backend import check_choice, standardize_data_format
 from ...ops.image import resize
 
-# File extensions read as images: tf.keras 2's iterator list and Keras 3's
-# image_dataset_from_directory list (which adds .gif).
-ALLOWED_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png", ".ppm", ".tif", ".tiff")
+# File extensions read as images, each era's own list (a folder of both kinds then gives the
+# same samples and labels as in Keras): the iterators of tf.keras 2 (flow_from_directory)
+# and Keras 3's image_dataset_from_directory.
+ITERATOR_FORMATS = (".bmp", ".jpeg", ".jpg", ".png", ".ppm", ".tif", ".tiff")
+DATASET_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 
 COLOR_MODES = {"grayscale": 1, "rgb": 3, "rgba": 4}       # color_mode -> channels
 INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "hamming", "box", "lanczos")
@@ -180,6 +182,22 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
                       stacklevel=2)
         img = img.convert("RGB")
     img.save(path, format=file_format, **kwargs)
+
+
+def smart_resize(x, size, interpolation="bilinear", data_format="channels_last"):
+    """An image (height, width, channels) or a batch of them resized to `size` = (height,
+    width) without distortion, as Keras' smart_resize: the largest centred window with the
+    target's aspect ratio, resized with `interpolation` ('bilinear', 'nearest', 'bicubic',
+    'lanczos3', 'lanczos5'). Returns a NumPy array (integer images keep their type)."""
+    if len(tuple(size)) != 2:
+        raise ValueError(f"smart_resize: expected size to be (height, width), received "
+                         f"size={size!r}")
+    x = np.asarray(x)
+    if x.ndim not in (3, 4):
+        raise ValueError("smart_resize: expected an image (height, width, channels) or a batch "
+                         f"(batch, height, width, channels), received shape {x.shape}")
+    return resize(x, size, interpolation=interpolation, crop_to_aspect_ratio=True,
+                  data_format=data_format).numpy()
 
 
 # --- batches of pictures -------------------------------------------------------------------------
