@@ -27,6 +27,18 @@ def test_each_constraint_projects_as_keras_defines_it():
     assert constraints.MaxNorm(2)(w).dtype == np.float32
 
 
+@pytest.mark.parametrize("make", [lambda: constraints.MaxNorm(2, axis=[0, 1, 2]),
+                                  lambda: constraints.MinMaxNorm(0.5, 1.0, axis=[0, 1, 2]),
+                                  lambda: constraints.UnitNorm(axis=[0, 1, 2])])
+def test_norm_constraints_take_a_list_of_axes_as_keras_documents_for_conv(make):
+    kernel = np.random.default_rng(1).standard_normal((3, 3, 2, 4)).astype(np.float32)
+    constraint = make()
+    as_tuple = type(constraint).from_config({**constraint.get_config(), "axis": (0, 1, 2)})
+    np.testing.assert_array_equal(constraint(kernel), as_tuple(kernel))
+    norms = np.sqrt((np.asarray(constraint(kernel)) ** 2).sum(axis=(0, 1, 2)))
+    assert norms.shape == (4,) and norms.max() <= 2 + 1e-5
+
+
 class Clip(keras.constraints.Constraint):
     """A user constraint as GAN tutorials write it (WGAN's weight clipping)."""
 

@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 
+import neuronet
 from neuronet import regularizers
 from neuronet.autograd import Tensor, Variable
 from neuronet.regularizers import L1, L1L2, L2, OrthogonalRegularizer, Regularizer
@@ -147,7 +148,35 @@ def test_get_other_identifiers():
         return 0.5 * (x * x).sum()
     assert regularizers.get(custom) is custom
     assert regularizers.l1 is L1 and regularizers.l2 is L2
-    assert regularizers.l1_l2(l1=0.1).get_config() == {"l1": 0.1, "l2": 0.01}
+
+
+def test_l1_l2_is_the_l1l2_class_as_in_keras_3(real_keras):
+    assert regularizers.l1_l2 is L1L2
+    assert regularizers.l1_l2(l1=0.1).get_config() == {"l1": 0.1, "l2": 0.0}
+    assert regularizers.l1_l2().get_config() == real_keras.regularizers.l1_l2().get_config()
+
+
+def test_layer_losses_come_in_keras_order_and_leave_frozen_weights_out(real_keras):
+    x = np.random.default_rng(2).standard_normal((5, 4)).astype(np.float32)
+
+    def losses(lib):
+        dense = lib.layers.Dense(3, kernel_regularizer=lib.regularizers.L2(0.1),
+                                 bias_regularizer=lib.regularizers.L1(1.0),
+                                 activity_regularizer=lib.regularizers.L2(0.001),
+                                 bias_initializer="ones")
+        model = lib.Sequential([lib.Input((4,)), dense])
+        model(x)
+        weights = [np.ones((4, 3), np.float32), np.ones(3, np.float32)]
+        dense.set_weights(weights)
+        model(x)
+        every = [float(np.asarray(v)) for v in model.losses]
+        dense.trainable = False
+        return every, [float(np.asarray(v)) for v in model.losses]
+
+    mine, theirs = losses(neuronet), losses(real_keras)
+    np.testing.assert_allclose(mine[0], theirs[0], rtol=1e-5)     # activity, kernel, bias
+    np.testing.assert_allclose(mine[1], theirs[1], rtol=1e-5)     # frozen: activity only
+    assert len(mine[0]) == 3 and len(mine[1]) == 1
 
 
 class Squared(Regularizer):

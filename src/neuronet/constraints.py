@@ -31,7 +31,9 @@ class Constraint:
 
 
 def _norms(w, axis):
-    """The L2 norms of `w` over `axis`, kept as axes of size 1."""
+    """The L2 norms of `w` over `axis` (an int, or a list or tuple of ints), kept as axes of
+    size 1."""
+    axis = tuple(axis) if isinstance(axis, list) else axis
     return np.sqrt(np.sum(np.square(w), axis=axis, keepdims=True))
 
 

@@ -140,16 +140,16 @@ class OrthogonalRegularizer(Regularizer):
         return {"factor": self.factor, "mode": self.mode}
 
 
-def l1_l2(l1=0.01, l2=0.01):
-    """L1L2 with both factors 0.01 by default, as the string 'l1_l2' gives."""
+def _l1_l2_of_keras_2(l1=0.01, l2=0.01):
+    """What tf.keras 2 gave for the string 'l1_l2' (Keras 3 knows only 'l1l2'): both 0.01."""
     return L1L2(l1=l1, l2=l2)
 
 
-# Lower-case aliases, as `keras.regularizers` exports them.
-l1, l2, orthogonal_regularizer = L1, L2, OrthogonalRegularizer
+# Lower-case aliases, as `keras.regularizers` exports them (l1_l2 is the class L1L2 itself).
+l1, l2, l1_l2, orthogonal_regularizer = L1, L2, L1L2, OrthogonalRegularizer
 
 _MODULE = "keras.regularizers"
-_NAMES = name_table([L1, L2, L1L2, OrthogonalRegularizer], {"l1_l2": l1_l2})
+_NAMES = name_table([L1, L2, L1L2, OrthogonalRegularizer], {"l1_l2": _l1_l2_of_keras_2})
 
 
 def serialize(regularizer):

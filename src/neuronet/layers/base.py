@@ -153,13 +153,27 @@ class Layer:
 
     @property
     def losses(self):
-        """Regularization penalties of the weights (fresh), and the losses of the last call:
-        its activity penalties and those given to `add_loss`."""
-        found = [reg(var) for reg, var in self._weight_regularizers]
-        found += self._activity_losses
-        found += self._call_losses
+        """Keras 3's list, in its order: the losses of the last call (those given to
+        `add_loss`, then the activity penalties), this layer's and then its sublayers';
+        after them the regularization penalties of the trainable weights (fresh)."""
+        found = self._last_call_losses()
+        regularized = self._regularized_weights()
+        if regularized:
+            trainable = {id(w) for w in self.trainable_weights}
+            found += [reg(var) for reg, var in regularized if id(var) in trainable]
+        return found
+
+    def _last_call_losses(self):
+        found = [*self._call_losses, *self._activity_losses]
         for layer in self._sublayers():
-            found += layer.losses
+            found += layer._last_call_losses()
+        return found
+
+    def _regularized_weights(self):
+        """(regularizer, variable) pairs of this layer's weights and its sublayers'."""
+        found = list(self._weight_regularizers)
+        for layer in self._sublayers():
+            found += layer._regularized_weights()
         return found
 
     def add_loss(self, loss):
