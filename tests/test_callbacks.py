@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+import neuronet
 from neuronet.callbacks import (CSVLogger, Callback, CallbackList, EarlyStopping, History,
                                 LambdaCallback, LearningRateScheduler, ProgbarLogger,
                                 ReduceLROnPlateau, TerminateOnNaN)
@@ -204,9 +205,17 @@ def test_early_stopping_verbose_messages(capsys):
     assert "Restoring model weights from the end of the best epoch: 2." in out
 
 
-def test_early_stopping_rejects_unknown_mode():
-    with pytest.raises(ValueError, match=r"EarlyStopping.*mode.*'auto', 'min', 'max'.*'mn'"):
-        EarlyStopping(mode="mn")
+@pytest.mark.parametrize("callback", [EarlyStopping, ReduceLROnPlateau])
+def test_unknown_mode_falls_back_to_auto_with_a_warning_as_keras(callback):
+    with pytest.warns(UserWarning, match=f"{callback.__name__} mode 'mn' is unknown, fallback"):
+        cb = callback(monitor="loss", mode="mn")
+    assert cb.mode == "auto" and cb.direction == "min"
+
+
+@pytest.mark.parametrize("callback", [EarlyStopping, ReduceLROnPlateau])
+def test_a_monitor_of_unknown_direction_stops_fit_at_the_first_epoch_end(callback):
+    with pytest.raises(ValueError, match="monitor='val_foo'.*mode='max'"):
+        fit([callback(monitor="val_foo")], losses(1.0, 0.5))
 
 
 def test_auto_mode_direction_from_the_metric_objects():
@@ -279,8 +288,6 @@ def test_reduce_lr_verbose_and_errors(capsys):
     assert "Epoch 2: ReduceLROnPlateau reducing learning rate to 0.05." in capsys.readouterr().out
     with pytest.raises(ValueError, match="factor < 1.0.*factor=1.5"):
         ReduceLROnPlateau(factor=1.5)
-    with pytest.raises(ValueError, match="ReduceLROnPlateau.*mode"):
-        ReduceLROnPlateau(mode="maximum")
     with pytest.warns(UserWarning, match="Learning rate reduction.*`val_loss`"):
         fit([ReduceLROnPlateau()], losses(1.0))
 
@@ -334,16 +341,33 @@ def test_csv_logger_writes_header_and_rows(tmp_path):
 def test_csv_logger_append_and_overwrite(tmp_path):
     path = tmp_path / "log.csv"
     fit([CSVLogger(path)], [{"loss": 0.5}])
-    fit([CSVLogger(path, append=True)], [{"loss": 0.25}, {"loss": 0.125}])
-    assert read_csv(path) == [["epoch", "loss"], ["0", "0.5"], ["0", "0.25"], ["1", "0.125"]]
+    fit([CSVLogger(path, append=True)], [{"loss": 0.25, "val_loss": 0.5}, {"loss": 0.125}])
+    assert read_csv(path) == [["epoch", "loss", "val_loss"], ["0", "0.5", "NA"],
+                              ["0", "0.25", "0.5"], ["1", "0.125", "NA"]]
     fit([CSVLogger(path)], [{"loss": 2.0}])
-    assert read_csv(path) == [["epoch", "loss"], ["0", "2.0"]]
+    assert read_csv(path) == [["epoch", "loss", "val_loss"], ["0", "2.0", "NA"]]
 
 
 def test_csv_logger_append_to_new_file_writes_header(tmp_path):
     path = tmp_path / "new.csv"
     fit([CSVLogger(str(path), append=True)], [{"loss": 0.5}])
-    assert read_csv(path) == [["epoch", "loss"], ["0", "0.5"]]
+    assert read_csv(path) == [["epoch", "loss", "val_loss"], ["0", "0.5", "NA"]]
+
+
+def test_csv_logger_keeps_validation_that_starts_later_as_keras(tmp_path, real_keras):
+    x = np.random.default_rng(0).random((20, 3), np.float32)
+    y = x.sum(axis=1, keepdims=True)
+    tables = []
+    for lib in (neuronet, real_keras):
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        path = tmp_path / f"{len(tables)}.csv"
+        model.fit(x, y, epochs=3, validation_data=(x[:8], y[:8]), validation_freq=2, verbose=0,
+                  callbacks=[lib.callbacks.CSVLogger(str(path))])
+        header, *rows = read_csv(path)
+        tables.append((header, [[cell == "NA" for cell in row] for row in rows]))
+    assert tables[0] == tables[1] == (["epoch", "loss", "val_loss"],
+                                      [[False, False, True], [False] * 3, [False, False, True]])
 
 
 def test_csv_logger_separator_missing_keys_and_arrays(tmp_path):
@@ -503,3 +527,17 @@ def test_train_batch_hooks_reach_the_older_batch_names():
 def test_callback_list_rejects_non_callbacks():
     with pytest.raises(TypeError, match="CallbackList.*Callback.*function"):
         CallbackList([print])
+
+
+def test_fit_takes_one_callback_or_a_callback_list_as_keras():
+    x = np.random.default_rng(0).random((6, 2), np.float32)
+    model = neuronet.Sequential([neuronet.Input((2,)), neuronet.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    seen = []
+    one = LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(("one", epoch)))
+    model.fit(x, x[:, :1], epochs=2, verbose=0, callbacks=one)
+    listed = LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(("list", epoch)))
+    history = model.fit(x, x[:, :1], epochs=1, verbose=0,
+                        callbacks=CallbackList([listed], add_history=True, model=model))
+    assert seen == [("one", 0), ("one", 1), ("list", 0)] and history.epoch == [0]
+    model.evaluate(x, x[:, :1], verbose=0, callbacks=one)

@@ -597,6 +597,7 @@ def test_model_checkpoint_save_best_only(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Epoch 2: val_accuracy did not improve from 0.50000" in out
     assert "Epoch 3: val_accuracy improved from 0.50000 to 0.70000" in out
+    assert out.count(f"finished saving model to {path}") == 2       # epochs 1 and 3, as Keras
 
 
 def test_model_checkpoint_threshold_frequency_and_errors(tmp_path):

@@ -114,7 +114,7 @@ class CallbackList(Callback):
     """Calls each hook on every callback it holds, in order.
 
     Args:
-        callbacks: list of Callback instances (or None).
+        callbacks: a list of Callback instances, one Callback, or None.
         add_history: append a History callback unless one is already in `callbacks`.
         add_progbar: append a ProgbarLogger unless one is already in `callbacks`.
         model: the model the callbacks work with; `model.history` is set to the History.
@@ -124,6 +124,8 @@ class CallbackList(Callback):
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None,
                  **params):
         super().__init__()
+        if isinstance(callbacks, Callback):
+            callbacks = [callbacks]
         self.callbacks = list(callbacks) if callbacks else []
         for callback in self.callbacks:
             if not isinstance(callback, Callback):

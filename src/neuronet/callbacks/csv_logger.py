@@ -17,8 +17,10 @@ def _cell(value):
 class CSVLogger(Callback):
     """Write the epoch index and each epoch's logs as a row of a CSV file.
 
-    The columns are 'epoch' then the log keys of the first epoch, sorted; a key missing
-    from a later epoch is written as 'NA'.
+    The columns are 'epoch' then the log keys of the first epoch, sorted, followed (when
+    none of them is a validation key) by 'val_' and each of them, as in Keras: validation
+    that starts later (validation_freq > 1) or a run appended later then has its columns.
+    A key missing from an epoch is written as 'NA'.
 
     Args:
         filename: path of the CSV file.
@@ -50,6 +52,8 @@ class CSVLogger(Callback):
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs)
+            if not any(key.startswith("val_") for key in self.keys):
+                self.keys += [f"val_{key}" for key in self.keys]
         if self.writer is None:
             self.writer = csv.DictWriter(self.csv_file, fieldnames=["epoch"] + self.keys,
                                          delimiter=self.sep)

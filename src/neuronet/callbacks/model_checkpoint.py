@@ -80,6 +80,8 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save_weights(filepath, overwrite=True)
         else:
             self.model.save(filepath, overwrite=True)
+        if self.verbose > 0:
+            print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
 
     def _file_path(self, epoch, batch, logs):
         """`filepath` with its fields filled: epoch (from 1), batch (from 1) and the logs."""

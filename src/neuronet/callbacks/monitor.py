@@ -10,17 +10,19 @@ class MonitorCallback(Callback):
     """A callback that watches one log key (EarlyStopping, ModelCheckpoint,
     ReduceLROnPlateau).
 
-    mode 'min' / 'max' says which way `monitor` improves; 'auto' infers it as Keras 3 does,
-    on first use: down for a loss, else the `_direction` of the compiled metric logged
-    under that key (accuracies, AUC, precision, recall ... up; errors down); a ValueError
-    when neither tells. `best` is None until a value has been seen.
+    mode 'min' / 'max' says which way `monitor` improves; 'auto' (also what an unknown mode
+    falls back to, with a warning) infers it as Keras 3 does, when the first value is read:
+    down for a loss, else the `_direction` of the compiled metric logged under that key
+    (accuracies, AUC, precision, recall ... up; errors down); a ValueError when neither
+    tells. `best` is None until a value has been seen.
     """
 
     def __init__(self, monitor, mode, baseline=None):
         super().__init__()
         if mode not in MODES:
-            raise ValueError(f"{type(self).__name__}: expected mode to be one of {MODES}, "
-                             f"received {mode!r}")
+            warnings.warn(f"{type(self).__name__} mode '{mode}' is unknown, fallback to auto "
+                          "mode.", stacklevel=3)
+            mode = "auto"
         self.monitor, self.mode = monitor, mode
         self.best = baseline
         self._known_direction = None if mode == "auto" else mode
@@ -56,7 +58,9 @@ class MonitorCallback(Callback):
         return current > reference + min_delta
 
     def _monitored_value(self, logs, what):
-        """`logs[monitor]`, or None with a warning naming the keys that are there."""
+        """`logs[monitor]`, or None with a warning naming the keys that are there (first
+        inferring the direction, which raises when unknown, as Keras does)."""
+        self.direction
         value = (logs or {}).get(self.monitor)
         if value is None:
             warnings.warn(f"{what} is conditioned on metric `{self.monitor}` which is not "

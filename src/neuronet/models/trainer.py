@@ -174,7 +174,7 @@ class Trainer:
         validation = None if validation_data is None else self._validation_batches(
             validation_data, validation_batch_size or batch_size, validation_steps)
         verbose = 1 if verbose == "auto" else verbose
-        callback_list = callbacks_module.CallbackList(
+        callback_list = _callback_list(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self,
             verbose=verbose, epochs=epochs, steps=train.num_batches)
         self.stop_training = False
@@ -253,7 +253,7 @@ class Trainer:
         self._require_compiled("evaluate")
         batches = self._batches(x, y, sample_weight, batch_size, False, steps, "evaluate")
         verbose = 1 if verbose == "auto" else verbose
-        callback_list = callbacks_module.CallbackList(
+        callback_list = _callback_list(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=batches.num_batches)
         logs = self._test_loop(batches, callback_list)
@@ -265,7 +265,7 @@ class Trainer:
         """The model's outputs on `x` in inference mode, as NumPy arrays."""
         batches = self._batches(x, None, None, batch_size, False, steps, "predict")
         verbose = 1 if verbose == "auto" else verbose
-        callback_list = callbacks_module.CallbackList(
+        callback_list = _callback_list(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=batches.num_batches)
         outputs = []
@@ -346,6 +346,14 @@ class Trainer:
         if array.dtype.kind == "f" and array.dtype != self.dtype:
             array = array.astype(self.dtype)
         return Tensor(array)
+
+
+def _callback_list(callbacks, **options):
+    """The CallbackList a loop drives: `callbacks` itself when it is one (as Keras takes
+    it), else a new one of the given callbacks (a list or one Callback) and `options`."""
+    if isinstance(callbacks, callbacks_module.CallbackList):
+        return callbacks
+    return callbacks_module.CallbackList(callbacks, **options)
 
 
 def _flat_logs(logs):
