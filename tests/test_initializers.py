@@ -108,11 +108,13 @@ def test_keras_default_arguments():
     assert RandomUniform().get_config() == {"seed": None, "minval": -0.05, "maxval": 0.05}
     assert TruncatedNormal().get_config() == {"seed": None, "mean": 0.0, "stddev": 0.05}
     assert VarianceScaling().get_config() == {"seed": None, "scale": 1.0, "mode": "fan_in",
-                                              "distribution": "truncated_normal"}
+                                              "distribution": "truncated_normal",
+                                              "input_axes": None, "output_axes": None}
     assert Orthogonal().get_config() == {"seed": None, "gain": 1.0}
     assert Identity().get_config() == {"gain": 1.0}
     assert Constant().get_config() == {"value": 0.0}
-    assert GlorotUniform().get_config() == {"seed": None}
+    assert GlorotUniform().get_config() == {"seed": None, "input_axes": None,
+                                            "output_axes": None}
     assert VarianceScaling(distribution="Normal").distribution == "truncated_normal"
 
 
@@ -132,7 +134,8 @@ def test_constant_initializers():
     np.testing.assert_array_equal(Constant(matrix)((3, 2), dtype="float32"), matrix)
     assert Constant(matrix)((3, 2)).dtype == np.float32
     assert Constant.from_config(Constant(matrix).get_config()).get_config() == {
-        "value": matrix.tolist()}
+        "value": {"class_name": "__numpy__",
+                  "config": {"value": matrix.tolist(), "dtype": "float64"}}}
     layer = keras.layers.Embedding(3, 2, embeddings_initializer=Constant(matrix))
     np.testing.assert_array_equal(layer(np.array([[2, 0]])).data, matrix[[2, 0]][None])
     masked = keras.layers.Embedding(3, 2, mask_zero=True)
@@ -190,6 +193,59 @@ def test_unseeded_draws_follow_set_random_seed(cls):
     np.testing.assert_array_equal(cls()((20, 10)), b)
 
 
+@pytest.mark.parametrize("cls", SEEDED)
+def test_an_unseeded_initializer_gives_the_same_values_at_every_call_as_keras_3(cls,
+                                                                               real_keras):
+    init = cls()
+    np.testing.assert_array_equal(init((20, 10)), init((20, 10)))
+    theirs = getattr(real_keras.initializers, cls.__name__)()
+    np.testing.assert_array_equal(np.asarray(theirs((20, 10))), np.asarray(theirs((20, 10))))
+    assert init.get_config()["seed"] is None
+
+
+def test_a_seed_generator_gives_new_values_at_every_call_and_round_trips_with_keras(real_keras):
+    init = RandomNormal(seed=keras.random.SeedGenerator(3))
+    first, second = init((5, 4)), init((5, 4))
+    assert not np.array_equal(first, second)
+    again = RandomNormal(seed=keras.random.SeedGenerator(3))
+    np.testing.assert_array_equal(again((5, 4)), first)
+    config = init.get_config()
+    theirs = real_keras.initializers.RandomNormal(seed=real_keras.random.SeedGenerator(3))
+    assert config["seed"]["class_name"] == "SeedGenerator"
+    assert config["seed"]["config"]["seed"] == theirs.get_config()["seed"]["config"]["seed"]
+    restored = RandomNormal.from_config(theirs.get_config())
+    assert isinstance(restored.seed, keras.random.SeedGenerator) and restored.seed.seed == 3
+    assert isinstance(real_keras.initializers.RandomNormal.from_config(config).seed,
+                      real_keras.random.SeedGenerator)
+
+
+@pytest.mark.parametrize("cls", [GlorotUniform, HeUniform, LecunUniform, VarianceScaling])
+def test_fans_from_input_and_output_axes_as_keras(cls, real_keras):
+    axes = dict(input_axes=[0], output_axes=[1, 2])
+    init = cls(seed=1, **axes)
+    theirs = getattr(real_keras.initializers, cls.__name__)(seed=1, **axes)
+    assert init.get_config() == theirs.get_config()
+    assert compute_fans((4, 3, 5), **axes) == (4, 15)
+    if cls is VarianceScaling:                         # its default: fan_in, truncated normal
+        return
+    values, keras_values = init((4, 3, 5)), np.asarray(theirs((4, 3, 5)))
+    fan = {GlorotUniform: (4 + 15) / 2, HeUniform: 4 / 2, LecunUniform: 4}[cls]
+    limit = math.sqrt(3 / fan)
+    assert np.abs(values).max() <= limit and np.abs(keras_values).max() <= limit
+    assert np.abs(values).max() > 0.8 * limit         # the whole range is used
+    assert cls.from_config(theirs.get_config()).input_axes == [0]
+
+
+def test_constant_arrays_in_configs_round_trip_with_keras(real_keras):
+    matrix = np.arange(6.0).reshape(3, 2)
+    mine = Constant(matrix).get_config()
+    theirs = real_keras.initializers.Constant(matrix).get_config()
+    assert mine == theirs
+    np.testing.assert_array_equal(Constant.from_config(theirs)((3, 2)), matrix)
+    np.testing.assert_array_equal(
+        np.asarray(real_keras.initializers.Constant.from_config(mine)((3, 2))), matrix)
+
+
 def test_float32_and_float64_draws_agree():
     single = GlorotNormal(seed=1)((30, 20), dtype="float32")
     double = GlorotNormal(seed=1)((30, 20), dtype="float64")
@@ -243,7 +299,8 @@ def test_config_round_trip(init):
 def test_serialize_writes_keras3_layout():
     assert initializers.serialize(GlorotUniform(seed=3)) == {
         "module": "keras.initializers", "class_name": "GlorotUniform",
-        "config": {"seed": 3}, "registered_name": None}
+        "config": {"seed": 3, "input_axes": None, "output_axes": None},
+        "registered_name": None}
     assert initializers.serialize(Zeros()) == {
         "module": "keras.initializers", "class_name": "Zeros", "config": {},
         "registered_name": None}
@@ -342,6 +399,7 @@ def test_unknown_name_lists_valid_names():
     (lambda: GlorotUniform()((None, 3)), r"GlorotUniform: .*shape=\(None, 3\)"),
     (lambda: RandomNormal()((2, 2), dtype="int32"), "float dtype.*'int32'"),
     (lambda: Constant([1.0, 2.0])((3, 3)), r"shape \(2,\) cannot fill .*\(3, 3\)"),
+    (lambda: RandomUniform(1.0, 0.0), "minval <= maxval.*minval=1.0 and maxval=0.0"),
 ])
 def test_errors_name_the_argument_and_the_received_value(call, message):
     with pytest.raises((ValueError, TypeError), match=message):

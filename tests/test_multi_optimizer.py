@@ -86,8 +86,9 @@ def test_callable_selector():
     assert selected == ["first/kernel", "first/bias", "second/kernel", "second/bias"]
     assert multi.optimizers == [adam, sgd]
     np.testing.assert_allclose(weights[1].data, before[1] - 0.1 * grads[1], rtol=1e-6)
-    np.testing.assert_allclose(weights[0].data, before[0] - 0.01 * np.sign(grads[0]),
-                               rtol=1e-4, atol=1e-6)        # Adam's first step: lr * sign
+    # Adam's first step: lr g / (|g| + eps / sqrt(1 - beta_2)), Keras' epsilon-hat form
+    first_step = 0.01 * grads[0] / (np.abs(grads[0]) + 1e-7 / np.sqrt(1 - 0.999))
+    np.testing.assert_allclose(weights[0].data, before[0] - first_step, rtol=1e-4, atol=1e-6)
 
 
 def test_optimizer_map_lookup_setitem_and_default():

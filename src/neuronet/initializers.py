@@ -4,16 +4,20 @@
     kernel = init((3, 3, 16, 32))            # float32 ndarray, fans counted as Keras does
 
 An initializer is called with a shape (and optionally a dtype) and returns a NumPy
-array of that dtype (`backend.floatx()` by default). Unseeded initializers draw from
-`backend.rng()`, so `backend.set_random_seed` makes them reproducible; an initializer
-given `seed=` returns the same values at every call, as Keras' seeded initializers do.
+array of that dtype (`backend.floatx()` by default). As in Keras 3, a random initializer
+returns the same values at every call: given `seed=` an int, from that seed; unseeded, from
+a seed it takes from `backend.rng()` when made (so `backend.set_random_seed` makes it
+reproducible, and each layer's own initializer draws its own values). Given a
+`keras.random.SeedGenerator`, it takes the generator's next seed at every call.
 """
 import math
 
 import numpy as np
 
 from . import backend
-from .saving.serialization import deserialize_object, get_object, name_table, serialize_object
+from .random import SeedGenerator
+from .saving.serialization import (deserialize_keras_object, deserialize_object, get_object,
+                                   name_table, serialize_keras_object, serialize_object)
 
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "Identity", "RandomNormal", "RandomUniform",
@@ -41,14 +45,18 @@ def _resolve_shape(shape, who):
     return tuple(int(d) for d in dims)
 
 
-def compute_fans(shape):
+def compute_fans(shape, input_axes=None, output_axes=None):
     """(fan_in, fan_out) of a weight shape, counted as Keras does.
 
-    Dense kernels (in, out) give (in, out); convolution kernels (*kernel_size, in, out)
-    multiply both by the receptive field size prod(kernel_size); a 1-D shape (n,)
-    gives (n, n) and a scalar shape gives (1, 1).
+    With both `input_axes` and `output_axes` given, the products of the sizes of those
+    axes. Else: Dense kernels (in, out) give (in, out); convolution kernels
+    (*kernel_size, in, out) multiply both by the receptive field size prod(kernel_size); a
+    1-D shape (n,) gives (n, n) and a scalar shape gives (1, 1).
     """
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return (int(math.prod(shape[a] for a in input_axes)),
+                int(math.prod(shape[a] for a in output_axes)))
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -98,9 +106,11 @@ class Ones(Initializer):
 
 class Constant(Initializer):
     """Every entry equal to `value`: a scalar, or an array broadcast to the shape (e.g. a
-    pretrained embedding matrix)."""
+    pretrained embedding matrix; in a config, Keras' '__numpy__' dict)."""
 
     def __init__(self, value=0.0):
+        if isinstance(value, dict):
+            value = deserialize_keras_object(value)
         if np.ndim(value) == 0:
             self.value = value.item() if isinstance(value, (np.ndarray, np.generic)) else value
         else:
@@ -115,8 +125,7 @@ class Constant(Initializer):
                              f"a weight of shape {shape}") from None
 
     def get_config(self):
-        return {"value": self.value.tolist() if isinstance(self.value, np.ndarray)
-                else self.value}
+        return {"value": serialize_keras_object(self.value)}
 
 
 class Identity(Initializer):
@@ -164,15 +173,20 @@ class RandomInitializer(Initializer):
     """
 
     def __init__(self, seed=None):
-        if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)
-                                 or seed < 0):
-            raise ValueError(f"{type(self).__name__}: expected `seed` to be None or a non-negative "
-                             f"int, received seed={seed!r}")
-        self.seed = None if seed is None else int(seed)
+        if isinstance(seed, dict):                         # a SeedGenerator's Keras config
+            seed = SeedGenerator.from_config(seed.get("config", {}))
+        if not (seed is None or isinstance(seed, SeedGenerator)
+                or (backend.is_int(seed) and seed >= 0)):
+            raise ValueError(f"{type(self).__name__}: expected `seed` to be None, a non-negative "
+                             f"int or a keras.random.SeedGenerator, received seed={seed!r}")
+        self.seed = int(seed) if backend.is_int(seed) else seed
+        self._seed = self.seed if seed is not None else int(backend.rng().integers(2**32))
 
     def _generator(self):
-        """A fresh generator from `seed` (same values every call), else the global one."""
-        return backend.rng() if self.seed is None else np.random.default_rng(self.seed)
+        """A fresh generator: from the initializer's seed (the same values every call), or
+        from the next seed of its SeedGenerator."""
+        seed = self._seed.next() if isinstance(self._seed, SeedGenerator) else self._seed
+        return np.random.default_rng(seed)
 
     def __call__(self, shape, dtype=None):
         name = type(self).__name__
@@ -186,6 +200,9 @@ class RandomInitializer(Initializer):
         raise NotImplementedError(f"{type(self).__name__} must implement _draw(rng, shape)")
 
     def get_config(self):
+        if isinstance(self.seed, SeedGenerator):           # as Keras serializes the object
+            return {"seed": {"module": "keras.random", "class_name": "SeedGenerator",
+                             "config": self.seed.get_config(), "registered_name": None}}
         return {"seed": self.seed}
 
 
@@ -216,6 +233,9 @@ class RandomUniform(RandomInitializer):
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
+        if minval > maxval:
+            raise ValueError(f"RandomUniform: expected minval <= maxval, received "
+                             f"minval={minval!r} and maxval={maxval!r}")
         self.minval = minval
         self.maxval = maxval
 
@@ -233,12 +253,15 @@ class VarianceScaling(RandomInitializer):
     distribution: 'truncated_normal' (stddev sqrt(scale / n) after truncation at 2 stddev;
     'normal' is accepted for it), 'untruncated_normal' (stddev sqrt(scale / n)) or
     'uniform' (within [-limit, limit], limit = sqrt(3 scale / n)).
+    input_axes, output_axes: lists of the axes whose sizes multiply into fan_in and
+    fan_out (both given, else the shape's rule of `compute_fans`).
     """
 
     _MODES = ("fan_in", "fan_out", "fan_avg")
     _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
         super().__init__(seed)
         name = type(self).__name__
         if not scale > 0:
@@ -256,9 +279,10 @@ class VarianceScaling(RandomInitializer):
         self.scale = scale
         self.mode = mode
         self.distribution = distribution
+        self.input_axes, self.output_axes = input_axes, output_axes
 
     def _draw(self, rng, shape):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, fan)
         if self.distribution == "truncated_normal":
@@ -270,7 +294,8 @@ class VarianceScaling(RandomInitializer):
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale, "mode": self.mode,
-                "distribution": self.distribution}
+                "distribution": self.distribution, "input_axes": self.input_axes,
+                "output_axes": self.output_axes}
 
 
 class _VarianceScalingPreset(VarianceScaling):
@@ -278,12 +303,14 @@ class _VarianceScalingPreset(VarianceScaling):
 
     _PRESET = None  # (scale, mode, distribution)
 
-    def __init__(self, seed=None):
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
         scale, mode, distribution = self._PRESET
-        super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed)
+        super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed,
+                         input_axes=input_axes, output_axes=output_axes)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {**RandomInitializer.get_config(self), "input_axes": self.input_axes,
+                "output_axes": self.output_axes}
 
 
 class GlorotUniform(_VarianceScalingPreset):
