@@ -432,3 +432,20 @@ def test_statistics_match_torch_nn_init():
                                             b=2 * sigma).numpy().astype(np.float64)
     np.testing.assert_allclose(mine.std(), reference.std(), rtol=0.02)
     np.testing.assert_allclose(np.abs(mine).max(), np.abs(reference).max(), rtol=0.01)
+
+
+def test_fresh_copy_gives_each_sublayer_its_own_draw():
+    init = GlorotUniform()
+    copy = initializers.fresh_copy(init)
+    assert type(copy) is GlorotUniform and copy is not init
+    assert not np.array_equal(copy((6, 5)), init((6, 5)))
+    seeded = initializers.fresh_copy(GlorotUniform(seed=4))
+    np.testing.assert_array_equal(seeded((6, 5)), GlorotUniform(seed=4)((6, 5)))
+
+    def draw(shape, dtype=None):
+        return np.zeros(shape)
+    assert initializers.fresh_copy(draw) is draw
+    attention = keras.layers.MultiHeadAttention(2, 3, kernel_initializer=init)
+    x = np.ones((1, 4, 6), np.float32)
+    attention(x, x)
+    assert not np.array_equal(attention.weights[0].data, attention.weights[2].data)

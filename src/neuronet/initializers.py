@@ -23,7 +23,8 @@ __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "Identity", "RandomNormal", "RandomUniform",
     "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
     "HeNormal", "LecunUniform", "LecunNormal", "Orthogonal", "IdentityInitializer",
-    "OrthogonalInitializer", "STFT", "STFTInitializer", "window_values", "compute_fans", "with_fans",
+    "OrthogonalInitializer", "STFT", "STFTInitializer", "window_values", "compute_fans",
+    "fresh_copy", "with_fans",
     "get", "serialize", "deserialize",
 ]
 
@@ -368,6 +369,12 @@ class Orthogonal(RandomInitializer):
 
     def get_config(self):
         return {**super().get_config(), "gain": self.gain}
+
+
+def fresh_copy(initializer):
+    """A new initializer from `initializer`'s config (a function is returned as it is): the
+    sublayers of a layer given one copy each draw their own values, as in Keras."""
+    return initializer.clone() if isinstance(initializer, Initializer) else initializer
 
 
 def with_fans(initializer, fan_in, fan_out):

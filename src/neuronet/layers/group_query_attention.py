@@ -94,8 +94,8 @@ class GroupQueryAttention(Layer):
         makes them), regularizers and constraints."""
         return EinsumDense(equation, output_shape, activation=activation,
                            bias_axes=bias_axes if self.use_bias else None,
-                           kernel_initializer=_fresh(self.kernel_initializer),
-                           bias_initializer=_fresh(self.bias_initializer),
+                           kernel_initializer=initializers.fresh_copy(self.kernel_initializer),
+                           bias_initializer=initializers.fresh_copy(self.bias_initializer),
                            kernel_regularizer=self.kernel_regularizer,
                            bias_regularizer=self.bias_regularizer,
                            activity_regularizer=self.activity_regularizer,
@@ -237,11 +237,6 @@ class GroupQueryAttention(Layer):
                 "bias_constraint": constraints.serialize(self.bias_constraint),
                 "seed": self.seed}
 
-
-
-def _fresh(initializer):
-    """A copy of an initializer object, so that the sublayers draw different values."""
-    return initializer.clone() if hasattr(initializer, "clone") else initializer
 
 
 def _keras_mask(x):

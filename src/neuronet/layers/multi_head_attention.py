@@ -147,11 +147,9 @@ class MultiHeadAttention(Layer):
     def _projection(self, out_axes, name, contracted=1):
         """A HeadProjection with this layer's initializers (fresh copies), regularizers and
         constraints."""
-        def fresh(initializer):
-            return initializer.clone() if hasattr(initializer, "clone") else initializer
         return HeadProjection(out_axes, contracted, use_bias=self.use_bias,
-                              kernel_initializer=fresh(self.kernel_initializer),
-                              bias_initializer=fresh(self.bias_initializer),
+                              kernel_initializer=initializers.fresh_copy(self.kernel_initializer),
+                              bias_initializer=initializers.fresh_copy(self.bias_initializer),
                               kernel_regularizer=self.kernel_regularizer,
                               bias_regularizer=self.bias_regularizer,
                               activity_regularizer=self.sublayer_activity_regularizer,

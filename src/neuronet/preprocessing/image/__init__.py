@@ -12,5 +12,5 @@ from .utils import array_to_img, img_to_array, load_img, save_img, smart_resize
 
 __all__ = ["ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIterator",
            "ImageDataset", "image_dataset_from_directory", "load_img", "img_to_array",
-           "array_to_img", "save_img", "smart_resize", "apply_affine_transform", "apply_channel_shift",
-           "apply_brightness_shift"]
+           "array_to_img", "save_img", "smart_resize", "apply_affine_transform",
+           "apply_channel_shift", "apply_brightness_shift"]
