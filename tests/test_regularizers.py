@@ -179,6 +179,20 @@ def test_layer_losses_come_in_keras_order_and_leave_frozen_weights_out(real_kera
     assert len(mine[0]) == 3 and len(mine[1]) == 1
 
 
+def test_a_symbolic_call_clears_the_losses_of_an_eager_call_as_keras(real_keras):
+    x = np.ones((2, 4), np.float32)
+
+    def losses(lib):
+        dense = lib.layers.Dense(3, kernel_regularizer=lib.regularizers.L2(0.1),
+                                 activity_regularizer=lib.regularizers.L2(0.001))
+        dense(x)
+        inputs = lib.Input((4,))
+        model = lib.Model(inputs, dense(inputs))
+        return len(dense.losses), len(model.losses)
+
+    assert losses(neuronet) == losses(real_keras) == (1, 1)
+
+
 class Squared(Regularizer):
     def __init__(self, strength=1.0):
         self.strength = strength

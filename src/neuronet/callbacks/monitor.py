@@ -60,7 +60,7 @@ class MonitorCallback(Callback):
     def _monitored_value(self, logs, what):
         """`logs[monitor]`, or None with a warning naming the keys that are there (first
         inferring the direction, which raises when unknown, as Keras does)."""
-        self.direction
+        self.direction                           # 'auto' settles here; unknown: ValueError
         value = (logs or {}).get(self.monitor)
         if value is None:
             warnings.warn(f"{what} is conditioned on metric `{self.monitor}` which is not "

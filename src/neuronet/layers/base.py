@@ -321,6 +321,7 @@ class Layer:
         outputs = self._symbolic_outputs(args, kwargs)
         Node(self, args, kwargs, flatten(outputs, SymbolicTensor))
         self.input, self.output = inputs, outputs
+        self._call_losses, self._activity_losses = (), []     # a call's losses: none here
         return outputs
 
     def _output_dtype(self):
