@@ -445,7 +445,11 @@ def test_smart_resize_matches_keras(real_keras, shape, size, interpolation):
     theirs = real_keras.preprocessing.image.smart_resize(x, size, interpolation=interpolation)
     assert isinstance(mine, np.ndarray) and mine.shape == np.shape(theirs)
     np.testing.assert_allclose(mine, np.asarray(theirs), rtol=1e-5, atol=1e-3)
-    pixels = x.astype(np.uint8)
-    assert smart_resize(pixels, size).dtype == np.uint8
+    pixels = x.astype(np.uint8)             # integers: floats, unrounded, except with 'nearest'
+    mine = smart_resize(pixels, size, interpolation=interpolation)
+    theirs = np.asarray(real_keras.preprocessing.image.smart_resize(
+        pixels, size, interpolation=interpolation))
+    assert mine.dtype == theirs.dtype == (np.uint8 if interpolation == "nearest" else np.float32)
+    np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-3)
     with pytest.raises(ValueError, match="smart_resize: expected an image"):
         smart_resize(x[0, 0], size)

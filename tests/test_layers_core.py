@@ -8,6 +8,7 @@ from neuronet.autograd import GradientTape
 from neuronet.layers import (ELU, Activation, Dense, Discretization, Dropout, Flatten,
                              GaussianNoise, Lambda, LeakyReLU, Permute, ReLU, RepeatVector,
                              Reshape, Softmax)
+from neuronet.layers.spatial_dropout1d import SpatialDropout1D
 from neuronet.layers.symbolic import SymbolicTensor
 from neuronet.ops import math as m
 from neuronet.ops.dropout import dropout
@@ -221,6 +222,19 @@ def test_dropout_zeroes_a_fraction_rate_and_rescales_the_rest():
     dropped = out == 0
     assert abs(dropped.mean() - 0.3) < 0.01             # 100,000 draws: 7 standard deviations
     np.testing.assert_allclose(out[~dropped], x[~dropped] / 0.7, rtol=1e-6)
+
+
+def test_dropout_zeroes_dropped_nan_and_inf_as_keras():
+    x = np.full((4, 500), np.nan, np.float32)
+    x[:2] = np.inf
+    out = Dropout(0.5)(x, training=True).data
+    dropped = out == 0
+    assert 0.4 < dropped.mean() < 0.6
+    assert np.isnan(out[2:][~dropped[2:]]).all() and np.isinf(out[:2][~dropped[:2]]).all()
+    spatial = SpatialDropout1D(0.5)(np.full((4, 3, 250), np.nan, np.float32),
+                                    training=True).data
+    whole_channels = (spatial == 0).all(axis=1)        # a dropped channel: 0 at every step
+    assert whole_channels.any() and np.isnan(spatial.transpose(0, 2, 1)[~whole_channels]).all()
 
 
 def test_dropout_gradient_is_the_mask_over_keep():

@@ -193,6 +193,31 @@ def test_a_symbolic_call_clears_the_losses_of_an_eager_call_as_keras(real_keras)
     assert losses(neuronet) == losses(real_keras) == (1, 1)
 
 
+def test_building_a_model_leaves_no_losses_of_nested_calls_as_keras(real_keras):
+    def losses(lib):
+        class Adds(lib.layers.Layer):
+            def call(self, x):
+                self.add_loss(lib.ops.sum(x) * 0 + 1.0)
+                return x
+
+        class Outer(lib.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = Adds()
+
+            def call(self, x):
+                self.add_loss(lib.ops.sum(x) * 0 + 5.0)
+                return self.inner(x)
+
+        inputs = lib.Input((3,))
+        model = lib.Model(inputs, Outer()(Adds()(inputs)))
+        before = len(model.losses)
+        model(np.ones((2, 3), np.float32))
+        return before, sorted(float(np.asarray(v)) for v in model.losses)
+
+    assert losses(neuronet) == losses(real_keras) == (0, [1.0, 1.0, 5.0])
+
+
 class Squared(Regularizer):
     def __init__(self, strength=1.0):
         self.strength = strength

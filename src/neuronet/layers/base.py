@@ -169,6 +169,12 @@ class Layer:
             found += layer._last_call_losses()
         return found
 
+    def _clear_call_losses(self):
+        """Forget the losses of the last call, this layer's and its sublayers'."""
+        self._call_losses, self._activity_losses = (), []
+        for layer in self._sublayers():
+            layer._clear_call_losses()
+
     def _regularized_weights(self):
         """(regularizer, variable) pairs of this layer's weights and its sublayers'."""
         found = list(self._weight_regularizers)
@@ -307,7 +313,7 @@ class Layer:
             return self(inputs, *rest, **options)
 
         outputs = infer_outputs(call, args, kwargs)
-        self._call_losses, self._activity_losses = (), []
+        self._clear_call_losses()
         return outputs
 
     def _call_symbolic(self, *args, **kwargs):
@@ -321,7 +327,7 @@ class Layer:
         outputs = self._symbolic_outputs(args, kwargs)
         Node(self, args, kwargs, flatten(outputs, SymbolicTensor))
         self.input, self.output = inputs, outputs
-        self._call_losses, self._activity_losses = (), []     # a call's losses: none here
+        self._clear_call_losses()                       # a symbolic call leaves no losses
         return outputs
 
     def _output_dtype(self):

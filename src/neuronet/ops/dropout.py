@@ -47,6 +47,9 @@ def dropout(x, rate, noise_shape=None, rng=None):
         kept = generator.random(shape, dtype=np.float32) < keep   # True with probability keep
         scale = (kept / keep).astype(x.dtype)              # mask / keep: 0 or 1/keep
 
+    out = np.multiply(x.data, scale, out=np.zeros(x.shape, x.dtype),
+                      where=scale != 0)                    # a dropped NaN or inf is 0 too
+
     def backward(g):                                       # d out/dx = mask / keep
         return (g * scale,)
-    return Tensor.from_op(x.data * scale, (x,), backward)
+    return Tensor.from_op(out, (x,), backward)

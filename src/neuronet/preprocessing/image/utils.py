@@ -188,7 +188,8 @@ def smart_resize(x, size, interpolation="bilinear", data_format="channels_last")
     """An image (height, width, channels) or a batch of them resized to `size` = (height,
     width) without distortion, as Keras' smart_resize: the largest centred window with the
     target's aspect ratio, resized with `interpolation` ('bilinear', 'nearest', 'bicubic',
-    'lanczos3', 'lanczos5'). Returns a NumPy array (integer images keep their type)."""
+    'lanczos3', 'lanczos5'). Returns a NumPy array: floats, unrounded and unclipped, as
+    Keras gives them (integer images keep their type only with 'nearest')."""
     if len(tuple(size)) != 2:
         raise ValueError(f"smart_resize: expected size to be (height, width), received "
                          f"size={size!r}")
@@ -196,6 +197,8 @@ def smart_resize(x, size, interpolation="bilinear", data_format="channels_last")
     if x.ndim not in (3, 4):
         raise ValueError("smart_resize: expected an image (height, width, channels) or a batch "
                          f"(batch, height, width, channels), received shape {x.shape}")
+    if x.dtype.kind in "biu" and interpolation != "nearest":
+        x = x.astype(backend.floatx())
     return resize(x, size, interpolation=interpolation, crop_to_aspect_ratio=True,
                   data_format=data_format).numpy()
 
