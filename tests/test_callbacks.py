@@ -541,3 +541,30 @@ def test_fit_takes_one_callback_or_a_callback_list_as_keras():
                         callbacks=CallbackList([listed], add_history=True, model=model))
     assert seen == [("one", 0), ("one", 1), ("list", 0)] and history.epoch == [0]
     model.evaluate(x, x[:, :1], verbose=0, callbacks=one)
+
+
+def test_keys_callbacks_add_at_epoch_end_stay_out_of_on_train_end_as_keras(real_keras):
+    x = np.random.default_rng(0).random((6, 2), np.float32)
+
+    def keys(lib):
+        class Adds(lib.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                logs["extra"] = 1.0
+
+        class Records(lib.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                self.epoch_keys = sorted(logs)
+
+            def on_train_end(self, logs=None):
+                self.end_keys = sorted(logs)
+
+        model = lib.Sequential([lib.Input((2,)), lib.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        records = Records()
+        scheduler = lib.callbacks.LearningRateScheduler(lambda epoch, lr: lr)
+        history = model.fit(x, x[:, :1], epochs=2, verbose=0,
+                            callbacks=[Adds(), scheduler, records])
+        return records.epoch_keys, records.end_keys, sorted(history.history)
+
+    assert keys(neuronet) == keys(real_keras) == (
+        ["extra", "learning_rate", "loss"], ["loss"], ["extra", "learning_rate", "loss"])

@@ -194,7 +194,8 @@ class Trainer:
                     epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
                 out_of_data = train.ran_out(more_epochs=epoch + 1 < epochs)
                 epoch_logs = callbacks_module.pythonify_logs(epoch_logs)
-                callback_list.on_epoch_end(epoch, epoch_logs)
+                callback_list.on_epoch_end(epoch, dict(epoch_logs))   # what callbacks add to
+                # their logs (learning_rate, ...) stays out of on_train_end's, as in Keras
                 if out_of_data:
                     _warn(data_adapter.RAN_OUT)
                 if self.stop_training or out_of_data:
