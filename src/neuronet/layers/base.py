@@ -156,31 +156,25 @@ class Layer:
         """Keras 3's list, in its order: the losses of the last call (those given to
         `add_loss`, then the activity penalties), this layer's and then its sublayers';
         after them the regularization penalties of the trainable weights (fresh)."""
-        found = self._last_call_losses()
-        regularized = self._regularized_weights()
+        layers = list(self._self_and_sublayers())
+        found = [loss for layer in layers
+                 for loss in (*layer._call_losses, *layer._activity_losses)]
+        regularized = [pair for layer in layers for pair in layer._weight_regularizers]
         if regularized:
             trainable = {id(w) for w in self.trainable_weights}
             found += [reg(var) for reg, var in regularized if id(var) in trainable]
         return found
 
-    def _last_call_losses(self):
-        found = [*self._call_losses, *self._activity_losses]
+    def _self_and_sublayers(self):
+        """This layer, then every layer inside it, depth first."""
+        yield self
         for layer in self._sublayers():
-            found += layer._last_call_losses()
-        return found
+            yield from layer._self_and_sublayers()
 
     def _clear_call_losses(self):
         """Forget the losses of the last call, this layer's and its sublayers'."""
-        self._call_losses, self._activity_losses = (), []
-        for layer in self._sublayers():
-            layer._clear_call_losses()
-
-    def _regularized_weights(self):
-        """(regularizer, variable) pairs of this layer's weights and its sublayers'."""
-        found = list(self._weight_regularizers)
-        for layer in self._sublayers():
-            found += layer._regularized_weights()
-        return found
+        for layer in self._self_and_sublayers():
+            layer._call_losses, layer._activity_losses = (), []
 
     def add_loss(self, loss):
         """Add `loss` (a Tensor; a non-scalar one is summed) to this layer's `losses`, and
