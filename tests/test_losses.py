@@ -1,4 +1,5 @@
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -506,6 +507,103 @@ def test_logits_survive_the_squeeze_of_a_trailing_axis():
     np.testing.assert_allclose(loss.data, [30.0], rtol=1e-6)
     loss.backward(np.ones(1, np.float32))
     assert logits.grad.shape == (1, 2, 1)
+
+
+# --- the mean of a batch in one fused op ---------------------------------------------------
+
+@pytest.mark.parametrize("shape", [(5, 1), (3, 4), (2, 3, 4)])
+def test_cross_entropy_ops_with_mean_gradcheck(shape):
+    r = _rng(40)
+    logits = _away_from(r.normal(size=shape) * 3, [0.0])
+    labels = r.uniform(0, 1, shape)
+    gradcheck(lambda z, x: ce.sigmoid_binary_cross_entropy(z, x, mean=True), [labels, logits])
+    gradcheck(lambda y, x: ce.softmax_cross_entropy(y, x, mean=True), [labels, logits])
+    indices = r.integers(0, shape[-1], shape[:-1])
+    gradcheck(lambda x: ce.sparse_softmax_cross_entropy_of_indices(indices, x, len(shape) - 1,
+                                                                   mean=True), [logits])
+
+
+def _fused_cases():
+    r = _rng(41)
+    binary = r.integers(0, 2, (6,)).astype(np.float64)
+    classes = r.integers(0, 4, (6,))
+    return [  # (loss, activation or None for logits, logits shape, labels)
+        (L.BinaryCrossentropy, activations.sigmoid, (6, 1), binary),
+        (L.BinaryCrossentropy, activations.sigmoid, (6, 1), binary[:, None]),
+        (L.BinaryCrossentropy, activations.sigmoid, (6, 3), r.integers(0, 2, (6, 3))),
+        (L.BinaryCrossentropy, None, (6, 1), binary),
+        (L.CategoricalCrossentropy, activations.softmax, (6, 4), _one_hot(classes, 4)),
+        (L.CategoricalCrossentropy, None, (2, 3, 4), _one_hot(classes, 4).reshape(2, 3, 4)),
+        (L.SparseCategoricalCrossentropy, activations.softmax, (6, 4), classes),
+        (L.SparseCategoricalCrossentropy, activations.softmax, (6, 4), classes[:, None]),
+        (L.SparseCategoricalCrossentropy, None, (2, 3, 4), classes.reshape(2, 3)),
+    ]
+
+
+@pytest.mark.parametrize("case", range(9))
+@pytest.mark.parametrize("by_name", [False, True])
+def test_loss_object_takes_the_mean_in_one_op_as_the_general_path_does(case, by_name):
+    """An unweighted batch of logits or a sigmoid/softmax output is scored by one fused op
+    (its output's parent is the logits): the value and the gradient of the general path,
+    which weights by sample_weight (ones here) and reduces in ops of their own."""
+    loss_class, activation, shape, labels = _fused_cases()[case]
+    from_logits = activation is None
+    if by_name:                 # compile(loss='binary_crossentropy') wraps the function
+        function = {L.BinaryCrossentropy: L.binary_crossentropy,
+                    L.CategoricalCrossentropy: L.categorical_crossentropy,
+                    L.SparseCategoricalCrossentropy: L.sparse_categorical_crossentropy}
+        loss = L.LossFunctionWrapper(function[loss_class], dtype="float64",
+                                     from_logits=from_logits)
+    else:
+        loss = loss_class(from_logits=from_logits, dtype="float64")
+    x = _rng(42).normal(size=shape) * 2
+    results = []
+    for weights in (None, np.ones(shape[0])):
+        logits = Tensor(x, requires_grad=True)
+        y_pred = logits if from_logits else activation(logits)
+        value = loss(labels, y_pred, sample_weight=weights)
+        assert (value._parents[-1] is logits) == (weights is None)      # fused: one op
+        value.backward()
+        results.append((value.data, logits.grad))
+    (fused, fused_grad), (general, general_grad) = results
+    np.testing.assert_allclose(fused, general, rtol=1e-12)
+    np.testing.assert_allclose(fused_grad, general_grad, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("make_loss, labels", [
+    (lambda: L.BinaryCrossentropy(label_smoothing=0.1, dtype="float64"), [[1.0], [0.0]]),
+    (lambda: L.BinaryCrossentropy(reduction="sum", dtype="float64"), [[1.0], [0.0]]),
+    (lambda: L.BinaryCrossentropy(from_logits=True, dtype="float64"), [[1.0], [0.0]]),
+    (lambda: L.BinaryCrossentropy(), [[1.0], [0.0]]),                 # float32 loss
+    (lambda: L.SparseCategoricalCrossentropy(ignore_class=0, dtype="float64"), [1, 0]),
+])
+def test_loss_object_keeps_the_general_path_where_the_fused_mean_does_not_apply(make_loss,
+                                                                                labels):
+    """Label smoothing, another reduction, logits said to be probabilities (a sigmoid
+    output with from_logits=True: Keras' warning), another dtype, an ignored class: no
+    fused op."""
+    logits = Tensor(np.array([[0.3], [-1.2]]), requires_grad=True)
+    if "Sparse" in type(make_loss()).__name__:
+        logits = Tensor(np.array([[0.3, 1.0], [-1.2, 0.4]]), requires_grad=True)
+        y_pred = activations.softmax(logits)
+    else:
+        y_pred = activations.sigmoid(logits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")                     # from_logits=True on a sigmoid
+        value = make_loss()(np.asarray(labels), y_pred)
+    assert value._parents[-1] is not logits
+
+
+def test_subclass_with_its_own_call_is_not_fused():
+    class Doubled(L.BinaryCrossentropy):
+        def call(self, y_true, y_pred):
+            return super().call(y_true, y_pred) * 2.0
+
+    logits = Tensor(np.array([[0.3], [-1.2]]), requires_grad=True)
+    y_pred = activations.sigmoid(logits)
+    labels = np.array([1.0, 0.0])
+    np.testing.assert_allclose(Doubled()(labels, y_pred).data,
+                               2 * L.BinaryCrossentropy()(labels, y_pred).data, rtol=1e-6)
 
 
 # --- dtypes --------------------------------------------------------------------------------

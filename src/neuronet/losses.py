@@ -303,6 +303,71 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return losses
 
 
+# The mean of an unweighted batch in one fused op: what a Loss object of these functions
+# computes for its default reduction, where the arguments allow (else None: the general path
+# takes the batch, and checks, converts or warns about it).
+
+def _fused_logits(y_true, y_pred, dtype, from_logits):
+    """(labels, logits) for a fused cross-entropy: `y_true` a non-empty array of numbers,
+    `y_pred` an unmasked Tensor of `dtype` that holds logits (from_logits) or a sigmoid or
+    softmax output's recorded logits; else None."""
+    if type(y_true) is not np.ndarray or y_true.dtype.kind not in "biuf" or not y_true.size \
+            or not isinstance(y_pred, Tensor) or y_pred.dtype != dtype \
+            or getattr(y_pred, "_keras_mask", None) is not None:
+        return None
+    recorded = getattr(y_pred, "_keras_logits", None)
+    if (recorded is None) != bool(from_logits):
+        return None                     # probabilities, or logits said to be probabilities
+    return y_true, (y_pred if recorded is None else recorded)
+
+
+def _binary_crossentropy_mean(y_true, y_pred, dtype, from_logits=False, label_smoothing=0.0,
+                              axis=-1):
+    found = _fused_logits(y_true, y_pred, dtype, from_logits)
+    if found is None or label_smoothing or axis != -1:
+        return None
+    labels, logits = found
+    if labels.shape + (1,) == logits.shape:                 # (n,) labels of (n, 1) outputs
+        labels = labels.reshape(logits.shape)
+    if labels.shape != logits.shape:
+        return None
+    probabilities = None if logits is y_pred else y_pred.data
+    return cross_entropy.sigmoid_binary_cross_entropy(labels.astype(dtype, copy=False), logits,
+                                                      probabilities, mean=True)
+
+
+def _categorical_crossentropy_mean(y_true, y_pred, dtype, from_logits=False,
+                                   label_smoothing=0.0, axis=-1):
+    found = _fused_logits(y_true, y_pred, dtype, from_logits)
+    if found is None or label_smoothing or axis != -1:
+        return None
+    labels, logits = found
+    if labels.shape != logits.shape or logits.shape[-1] < 2:
+        return None
+    return cross_entropy.softmax_cross_entropy(labels.astype(dtype, copy=False), logits,
+                                               mean=True)
+
+
+def _sparse_categorical_crossentropy_mean(y_true, y_pred, dtype, from_logits=False,
+                                          ignore_class=None, axis=-1):
+    found = _fused_logits(y_true, y_pred, dtype, from_logits)
+    if found is None or ignore_class is not None or axis != -1:
+        return None
+    labels, logits = found
+    if labels.ndim == logits.ndim and labels.shape[-1] == 1:
+        labels = labels[..., 0]                             # (n, 1) labels: one per sample
+    axis = logits.ndim - 1
+    labels = cross_entropy.class_indices(labels, logits.shape, axis,
+                                         "sparse_categorical_crossentropy")
+    return cross_entropy.sparse_softmax_cross_entropy_of_indices(labels, logits, axis,
+                                                                 mean=True)
+
+
+_FUSED_MEANS = {binary_crossentropy: _binary_crossentropy_mean,
+                categorical_crossentropy: _categorical_crossentropy_mean,
+                sparse_categorical_crossentropy: _sparse_categorical_crossentropy_mean}
+
+
 def kl_divergence(y_true, y_pred):
     """sum(y_true log(y_true / y_pred), axis=-1), both clipped to [epsilon, 1]."""
     y_true, y_pred = _inputs("kl_divergence", y_true, y_pred)
@@ -618,6 +683,10 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         """The loss of the batch: a scalar Tensor (per-sample losses for reduction None)."""
+        if sample_weight is None and self.reduction in _MEANS:
+            mean = self._fused_mean(y_true, y_pred)
+            if mean is not None:
+                return mean
         in_mask = getattr(y_pred, "_keras_mask", None)
         dtype = self.dtype
         y_pred = _as_dtype(y_pred, dtype)
@@ -630,6 +699,12 @@ class Loss:
             mask = np.logical_and(as_array(in_mask), as_array(out_mask))
         return reduce_weighted_values(_as_dtype(losses, dtype), sample_weight, mask,
                                       self.reduction)
+
+    def _fused_mean(self, y_true, y_pred):
+        """The mean loss of an unweighted batch computed by one fused op, where this loss
+        has one for these arguments, else None (then `call` and the reduction compute it:
+        the same value, up to float rounding)."""
+        return None
 
     def call(self, y_true, y_pred):
         """The per-sample losses (a Tensor); subclasses define it."""
@@ -662,6 +737,12 @@ class LossFunctionWrapper(Loss):
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
+    def _fused_mean(self, y_true, y_pred):
+        fused = _FUSED_MEANS.get(self.fn)
+        if fused is None or type(self).call is not LossFunctionWrapper.call:
+            return None
+        return fused(y_true, y_pred, self.dtype, **self._fn_kwargs)
+
     def get_config(self):
         config = {**super().get_config(), **self._fn_kwargs}
         if type(self) is LossFunctionWrapper:          # the subclasses fix their function
@@ -676,6 +757,7 @@ class LossFunctionWrapper(Loss):
 
 
 _DEFAULT = "sum_over_batch_size"
+_MEANS = ("sum_over_batch_size", "mean")       # the reductions that average the losses
 
 
 class BinaryCrossentropy(LossFunctionWrapper):

@@ -82,11 +82,18 @@ def class_indices(labels, logits_shape, axis, caller):
     return labels
 
 
-def softmax_cross_entropy(labels, logits, axis=-1):
+def _mean_of_losses(losses):
+    """(the mean of `losses`, a function that spreads its gradient back over them): what a
+    loss op with `mean=True` returns, one op where a reduction would add a second."""
+    count, ones = losses.size, (1,) * losses.ndim
+    return losses.sum() / count, lambda g: (g / count).reshape(ones)     # broadcasts
+
+
+def softmax_cross_entropy(labels, logits, axis=-1, mean=False):
     """-sum(labels * log(softmax(logits)), axis): the loss of each sample.
 
     labels: class probabilities (one-hot or smoothed), the shape of `logits`.
-    Returns the shape of `logits` without `axis`.
+    Returns the shape of `logits` without `axis`, or with `mean` the mean over the samples.
     """
     logits = _float_tensor(logits)
     axis = _class_axis("softmax_cross_entropy", axis, logits.ndim)
@@ -94,8 +101,12 @@ def softmax_cross_entropy(labels, logits, axis=-1):
     y = labels.data
     log_probs, probs = _log_softmax(logits.data, axis)
     out = -np.sum(y * log_probs, axis=axis)                        # (..., k, ...) -> (..., ...)
+    if mean:
+        out, spread = _mean_of_losses(out)                         # () <- (..., ...)
 
     def backward(g):
+        if mean:
+            g = spread(g)
         g = np.expand_dims(g, axis)                                # (..., 1, ...) over classes
         d_labels = -g * log_probs if labels.requires_grad else None   # d/dy = -log softmax(x)
         if not logits.requires_grad:
@@ -126,33 +137,43 @@ def sparse_softmax_cross_entropy(labels, logits, axis=-1):
     return sparse_softmax_cross_entropy_of_indices(labels, logits, axis)
 
 
-def sparse_softmax_cross_entropy_of_indices(labels, logits, axis):
+def sparse_softmax_cross_entropy_of_indices(labels, logits, axis, mean=False):
     """sparse_softmax_cross_entropy for arguments already checked: `labels` as
-    class_indices gives them, `logits` a float Tensor, `axis` non-negative."""
+    class_indices gives them, `logits` a float Tensor, `axis` non-negative; with `mean`,
+    the mean over the samples."""
     true_class = _true_class_index(labels, axis)
     log_probs, probs = _log_softmax(logits.data, axis)
     out = -log_probs[true_class]                                   # the shape of labels
+    if mean:
+        out, spread = _mean_of_losses(out)                         # () <- labels' shape
 
     def backward(g):                                   # d/dx = softmax(x) - one_hot(label)
+        if mean:
+            g = spread(g)
         grad = probs * np.expand_dims(g, axis)
         grad[true_class] -= g                                      # one label per sample
         return (grad,)
     return Tensor.from_op(out, (logits,), backward)
 
 
-def sigmoid_binary_cross_entropy(labels, logits, probabilities=None):
+def sigmoid_binary_cross_entropy(labels, logits, probabilities=None, mean=False):
     """-(z log(sigmoid(x)) + (1 - z) log(1 - sigmoid(x))) for each element.
 
     Computed as max(x, 0) - x z + log(1 + exp(-|x|)), finite for any x; `labels` z has
-    the shape of `logits` x, and so has the result. probabilities: sigmoid(x) when the
-    caller has it already (a sigmoid layer's output), which the backward pass then reuses.
+    the shape of `logits` x, and so has the result (with `mean`, its mean, a scalar).
+    probabilities: sigmoid(x) when the caller has it already (a sigmoid layer's output),
+    which the backward pass then reuses.
     """
     logits = _float_tensor(logits)
     labels = _labels_like(labels, logits, "sigmoid_binary_cross_entropy")
     x, z = logits.data, labels.data
     out = np.maximum(x, 0) - x * z + _log1p(np.exp(-np.abs(x)))   # exp of <= 0: no overflow
+    if mean:
+        out, spread = _mean_of_losses(out)
 
     def backward(g):
+        if mean:
+            g = spread(g)
         d_labels = -g * x if labels.requires_grad else None        # d/dz = -x
         if not logits.requires_grad:
             return d_labels, None
