@@ -594,6 +594,21 @@ def test_loss_object_keeps_the_general_path_where_the_fused_mean_does_not_apply(
     assert value._parents[-1] is not logits
 
 
+def test_fused_sparse_cross_entropy_reads_float_labels_in_the_loss_dtype():
+    """Float labels are read as the general path reads them (in the loss's float32), and
+    a non-integer label raises the same error on both paths."""
+    logits = Tensor(np.array([[0.3, 1.0, -2.0], [1.2, 0.4, 0.0]], np.float32))
+    y_pred = activations.softmax(logits)
+    loss = L.SparseCategoricalCrossentropy()
+    np.testing.assert_array_equal(loss(np.array([2.0, 0.0]), y_pred).data,
+                                  loss(np.array([2, 0]), y_pred).data)
+    np.testing.assert_array_equal(loss(np.array([2.0, 1 + 1e-9]), y_pred).data,  # 1 in float32
+                                  loss(np.array([2, 1]), y_pred).data)
+    for weights in (None, np.ones(2)):
+        with pytest.raises(ValueError, match="expected integer class labels"):
+            loss(np.array([2.0, 0.5]), y_pred, sample_weight=weights)
+
+
 def test_subclass_with_its_own_call_is_not_fused():
     class Doubled(L.BinaryCrossentropy):
         def call(self, y_true, y_pred):

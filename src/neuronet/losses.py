@@ -10,7 +10,9 @@ probabilities are clipped to [epsilon, 1 - epsilon] (`backend.epsilon()`), so th
 probabilities of exactly 0 or 1 give finite losses and gradients. The cross-entropies
 work from logits with the fused ops of `neuronet.ops.cross_entropy`: with
 `from_logits=True`, or when `y_pred` is the output of a sigmoid or softmax activation,
-which records its input as `y_pred._keras_logits` (as Keras does).
+which records its input as `y_pred._keras_logits` (as Keras does). Their Loss objects
+take the mean of an unweighted batch of logits in one fused op (`_FUSED_MEANS`), the
+value and gradient of the general path, which weights and reduces in ops of its own.
 """
 import math
 import warnings
@@ -354,6 +356,8 @@ def _sparse_categorical_crossentropy_mean(y_true, y_pred, dtype, from_logits=Fal
     if found is None or ignore_class is not None or axis != -1:
         return None
     labels, logits = found
+    if labels.dtype.kind == "f":            # float labels are read in the loss's dtype
+        labels = labels.astype(dtype, copy=False)
     if labels.ndim == logits.ndim and labels.shape[-1] == 1:
         labels = labels[..., 0]                             # (n, 1) labels: one per sample
     axis = logits.ndim - 1
