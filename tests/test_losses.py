@@ -440,16 +440,17 @@ def test_clipped_probabilities_give_keras_values():
 
 # --- the logits recorded by sigmoid and softmax --------------------------------------------
 
-def _activation_output(probs, logits):
-    """A Tensor standing for an activation's output, recording its input as Keras does."""
+def _activation_output(probs, logits, activation):
+    """A Tensor standing for the output of `activation` ('sigmoid' or 'softmax'),
+    recording its input as Keras does."""
     out = Tensor(np.asarray(probs, np.float32))
-    out._keras_logits = logits
+    out._keras_logits, out._logits_activation = logits, activation
     return out
 
 
 def test_sigmoid_output_is_scored_from_its_logits():
     logits = Tensor(np.array([[1e4, -1e4]], np.float32), requires_grad=True)
-    probs = _activation_output([[1.0, 0.0]], logits)                      # saturated float32
+    probs = _activation_output([[1.0, 0.0]], logits, "sigmoid")                      # saturated float32
     loss = L.BinaryCrossentropy()([[0.0, 1.0]], probs)
     np.testing.assert_allclose(loss.data, 1e4, rtol=1e-6)                 # not -log(epsilon)
     loss.backward()
@@ -462,7 +463,7 @@ def test_softmax_output_is_scored_from_its_logits(fn, labels):
     x = np.array([[3.0, 1.0, -30.0]], np.float32)
     logits = Tensor(x, requires_grad=True)
     softmax = np.exp(x - x.max()) / np.exp(x - x.max()).sum()
-    loss = fn(labels, _activation_output(softmax, logits))
+    loss = fn(labels, _activation_output(softmax, logits, "softmax"))
     lse = 3.0 + math.log(1 + math.exp(-2.0) + math.exp(-33.0))
     np.testing.assert_allclose(loss.data, [lse + 30.0], rtol=1e-6)        # past the clip at 16.1
     loss.backward()
@@ -471,7 +472,7 @@ def test_softmax_output_is_scored_from_its_logits(fn, labels):
 
 def test_recorded_logits_with_from_logits_true_warn_and_are_used():
     logits = Tensor(np.array([[2.0, -1.0]], np.float32))
-    probs = _activation_output(1 / (1 + np.exp(-logits.data)), logits)
+    probs = _activation_output(1 / (1 + np.exp(-logits.data)), logits, "sigmoid")
     with pytest.warns(UserWarning, match="from_logits=True"):
         loss = L.binary_crossentropy([[1.0, 0.0]], probs, from_logits=True)
     np.testing.assert_allclose(loss.data, L.binary_crossentropy([[1.0, 0.0]], logits,
@@ -482,7 +483,7 @@ def test_recorded_softmax_logits_are_ignored_for_another_class_axis():
     r = _rng(22)
     probs = r.dirichlet(np.ones(3), size=(2, 4)).transpose(0, 2, 1)       # classes on axis 1
     y_true = _one_hot(r.integers(0, 3, (2, 4)), 3).transpose(0, 2, 1)
-    bogus = _activation_output(probs, Tensor(np.zeros((2, 3, 4), np.float32)))
+    bogus = _activation_output(probs, Tensor(np.zeros((2, 3, 4), np.float32)), "softmax")
     np.testing.assert_allclose(L.categorical_crossentropy(y_true, bogus, axis=1).data,
                                L.categorical_crossentropy(y_true, probs.astype(np.float32),
                                                           axis=1).data)
@@ -500,9 +501,44 @@ def test_activations_module_outputs_use_their_logits():
     np.testing.assert_allclose(loss.data, [80.0], rtol=1e-6)
 
 
+@pytest.mark.parametrize("loss_class, activation, labels", [
+    (L.BinaryCrossentropy, activations.softmax, [[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]),
+    (L.CategoricalCrossentropy, activations.sigmoid, [[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]),
+    (L.SparseCategoricalCrossentropy, activations.sigmoid, [1, 0, 0]),
+])
+@pytest.mark.parametrize("weights", [None, np.ones(3)])              # fused and general path
+def test_loss_of_the_other_link_works_from_the_probabilities(loss_class, activation, labels,
+                                                             weights):
+    """A binary cross-entropy of a softmax output (Dense(2, softmax) with one-hot labels) or
+    a categorical one of a sigmoid output scores the probabilities the model gives, clipped,
+    as Keras on JAX does: the recorded logits would score other probabilities (the sigmoid
+    of softmax logits)."""
+    x = np.array([[0.5, -1.0], [2.0, 0.3], [-0.2, 0.1]])
+    labels = np.asarray(labels, np.float64)
+    logits = Tensor(x, requires_grad=True)
+    y_pred = activation(logits)
+    p = y_pred.data
+    assert y_pred._keras_logits is logits
+    loss = loss_class(dtype="float64")(labels, y_pred, sample_weight=weights)
+    q = np.clip(p, EPS, 1 - EPS)
+    if loss_class is L.BinaryCrossentropy:
+        expected = np.mean(-(labels * np.log(q) + (1 - labels) * np.log(1 - q)))
+    else:
+        one_hot = labels if labels.ndim == 2 else _one_hot(labels.astype(int), 2)
+        q = np.clip(p / p.sum(axis=-1, keepdims=True), EPS, 1 - EPS)
+        expected = np.mean(-np.sum(one_hot * np.log(q), axis=-1))
+    np.testing.assert_allclose(loss.data, expected, rtol=1e-12)
+    loss.backward()
+    plain = Tensor(x, requires_grad=True)
+    probabilities = activation(plain)
+    del probabilities._keras_logits                    # the same output without its record
+    loss_class(dtype="float64")(labels, probabilities, sample_weight=weights).backward()
+    np.testing.assert_allclose(logits.grad, plain.grad, rtol=1e-12)
+
+
 def test_logits_survive_the_squeeze_of_a_trailing_axis():
     logits = Tensor(np.array([[[30.0], [-30.0]]], np.float32), requires_grad=True)  # (1, 2, 1)
-    probs = _activation_output([[[1.0], [0.0]]], logits)
+    probs = _activation_output([[[1.0], [0.0]]], logits, "sigmoid")
     loss = L.BinaryCrossentropy(reduction=None)([[0.0, 1.0]], probs)      # y_true (1, 2)
     np.testing.assert_allclose(loss.data, [30.0], rtol=1e-6)
     loss.backward(np.ones(1, np.float32))
@@ -888,3 +924,34 @@ def test_argument_errors():
         L.huber([[1.0]], [[0.5]], delta=0.0)
     with pytest.warns(UserWarning, match="binary_crossentropy"):
         L.categorical_crossentropy([[1.0]], [[0.5]])
+
+
+# --- against Keras 3 -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("last, loss, labels", [
+    ("softmax", "binary_crossentropy", "one_hot"),         # Dense(2, softmax) + BCE
+    ("sigmoid", "categorical_crossentropy", "one_hot"),
+    ("sigmoid", "binary_crossentropy", "binary"),
+    ("softmax", "sparse_categorical_crossentropy", "sparse"),
+])
+def test_fit_history_matches_keras(real_keras, last, loss, labels):
+    """Two epochs from the same weights: the losses Keras (JAX) logs, also where the loss's
+    link is not the output's activation (scored from the probabilities)."""
+    import neuronet
+    r = _rng(50)
+    x = r.normal(size=(24, 3)).astype(np.float32)
+    classes = r.integers(0, 2, 24)
+    y = {"one_hot": np.eye(2, dtype=np.float32)[classes], "sparse": classes,
+         "binary": classes.astype(np.float32)}[labels]
+    units = 1 if labels == "binary" else 2
+    histories = []
+    for k in (real_keras, neuronet):
+        model = k.Sequential([k.Input((3,)), k.layers.Dense(4, activation="tanh"),
+                              k.layers.Dense(units, activation=last)])
+        weights = [_rng(51).normal(scale=0.8, size=np.shape(w)).astype(np.float32)
+                   for w in model.get_weights()]
+        model.set_weights(weights)
+        model.compile(optimizer=k.optimizers.SGD(0.5), loss=loss)
+        histories.append(model.fit(x, y, batch_size=8, epochs=2, shuffle=False,
+                                   verbose=0).history["loss"])
+    np.testing.assert_allclose(histories[1], histories[0], rtol=1e-5)

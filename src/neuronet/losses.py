@@ -54,6 +54,7 @@ def _reshape(x, shape):
     logits = getattr(x, "_keras_logits", None)
     if logits is not None:
         out._keras_logits = m.reshape(logits, shape)
+        out._logits_activation = getattr(x, "_logits_activation", None)
     return out
 
 
@@ -122,14 +123,18 @@ def _class_axis(name, axis, ndim):
     return int(axis) % ndim
 
 
-def _recorded_logits(name, y_pred, from_logits, softmax_axis=None):
-    """(values, from_logits): the logits a sigmoid/softmax output recorded, else y_pred.
+def _recorded_logits(name, y_pred, from_logits, activation, softmax_axis=None):
+    """(values, from_logits): the logits recorded by an output of `activation` (the
+    loss's own link: 'sigmoid' for the binary losses, 'softmax' for the categorical
+    ones), else y_pred. The other activation's logits would give other probabilities:
+    a binary cross-entropy of a softmax output works from its probabilities.
 
     A softmax records its logits only over the last axis, so a categorical loss over
     another `softmax_axis` works from the probabilities.
     """
     logits = getattr(y_pred, "_keras_logits", None)
-    if logits is None or softmax_axis not in (None, y_pred.ndim - 1):
+    if logits is None or getattr(y_pred, "_logits_activation", None) != activation \
+            or softmax_axis not in (None, y_pred.ndim - 1):
         return y_pred, from_logits
     if from_logits:
         warnings.warn(f"{name} received from_logits=True, but y_pred was produced by a "
@@ -156,7 +161,7 @@ def _binary_inputs(name, y_true, y_pred, from_logits, label_smoothing, axis):
     y_true, y_pred = _inputs(name, y_true, y_pred, same_shape=True)
     axis = _class_axis(name, axis, y_pred.ndim)
     y_true = _smoothed(name, y_true, label_smoothing, 2)
-    logits, from_logits = _recorded_logits(name, y_pred, from_logits)
+    logits, from_logits = _recorded_logits(name, y_pred, from_logits, "sigmoid")
     return y_true, y_pred, axis, logits, from_logits
 
 
@@ -232,7 +237,7 @@ def _categorical_inputs(name, y_true, y_pred, from_logits, label_smoothing, axis
                       f"received y_pred.shape={pred_shape}; with one output unit use "
                       "binary_crossentropy.", stacklevel=3)
     y_true = _smoothed(name, y_true, label_smoothing, num_classes)
-    logits, from_logits = _recorded_logits(name, y_pred, from_logits, softmax_axis=axis)
+    logits, from_logits = _recorded_logits(name, y_pred, from_logits, "softmax", softmax_axis=axis)
     return y_true, y_pred, axis, logits, from_logits
 
 
@@ -290,7 +295,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         valid = labels != ignore_class
         labels = np.where(valid, labels, 0)
     labels = cross_entropy.class_indices(labels, y_pred.shape, axis, name)
-    logits, from_logits = _recorded_logits(name, y_pred, from_logits, softmax_axis=axis)
+    logits, from_logits = _recorded_logits(name, y_pred, from_logits, "softmax", softmax_axis=axis)
     if from_logits:
         losses = cross_entropy.sparse_softmax_cross_entropy_of_indices(labels, logits, axis)
     else:
@@ -309,15 +314,17 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 # computes for its default reduction, where the arguments allow (else None: the general path
 # takes the batch, and checks, converts or warns about it).
 
-def _fused_logits(y_true, y_pred, dtype, from_logits):
+def _fused_logits(y_true, y_pred, dtype, from_logits, activation):
     """(labels, logits) for a fused cross-entropy: `y_true` a non-empty array of numbers,
-    `y_pred` an unmasked Tensor of `dtype` that holds logits (from_logits) or a sigmoid or
-    softmax output's recorded logits; else None."""
+    `y_pred` an unmasked Tensor of `dtype` that holds logits (from_logits) or the logits
+    recorded by an output of `activation`, the loss's link; else None."""
     if type(y_true) is not np.ndarray or y_true.dtype.kind not in "biuf" or not y_true.size \
             or not isinstance(y_pred, Tensor) or y_pred.dtype != dtype \
             or getattr(y_pred, "_keras_mask", None) is not None:
         return None
     recorded = getattr(y_pred, "_keras_logits", None)
+    if recorded is not None and getattr(y_pred, "_logits_activation", None) != activation:
+        recorded = None                 # another link's logits: y_pred are probabilities
     if (recorded is None) != bool(from_logits):
         return None                     # probabilities, or logits said to be probabilities
     return y_true, (y_pred if recorded is None else recorded)
@@ -325,7 +332,7 @@ def _fused_logits(y_true, y_pred, dtype, from_logits):
 
 def _binary_crossentropy_mean(y_true, y_pred, dtype, from_logits=False, label_smoothing=0.0,
                               axis=-1):
-    found = _fused_logits(y_true, y_pred, dtype, from_logits)
+    found = _fused_logits(y_true, y_pred, dtype, from_logits, "sigmoid")
     if found is None or label_smoothing or axis != -1:
         return None
     labels, logits = found
@@ -340,7 +347,7 @@ def _binary_crossentropy_mean(y_true, y_pred, dtype, from_logits=False, label_sm
 
 def _categorical_crossentropy_mean(y_true, y_pred, dtype, from_logits=False,
                                    label_smoothing=0.0, axis=-1):
-    found = _fused_logits(y_true, y_pred, dtype, from_logits)
+    found = _fused_logits(y_true, y_pred, dtype, from_logits, "softmax")
     if found is None or label_smoothing or axis != -1:
         return None
     labels, logits = found
@@ -352,7 +359,7 @@ def _categorical_crossentropy_mean(y_true, y_pred, dtype, from_logits=False,
 
 def _sparse_categorical_crossentropy_mean(y_true, y_pred, dtype, from_logits=False,
                                           ignore_class=None, axis=-1):
-    found = _fused_logits(y_true, y_pred, dtype, from_logits)
+    found = _fused_logits(y_true, y_pred, dtype, from_logits, "softmax")
     if found is None or ignore_class is not None or axis != -1:
         return None
     labels, logits = found

@@ -7,7 +7,9 @@ argument names and defaults follow `keras.activations` (Keras 3). All of them st
 finite for inputs as large as +-1e4 wherever the function and its derivative are.
 
 `sigmoid` and `softmax` (over the last axis) record their input on the output as
-`_keras_logits`, so that a crossentropy loss can work from the logits, as Keras does.
+`_keras_logits`, and their name as `_logits_activation`, so that a crossentropy loss of
+the same link (binary for sigmoid, categorical for softmax) can work from the logits, as
+Keras does.
 """
 import math
 
@@ -130,7 +132,7 @@ def sigmoid(x):
     x = _float_tensor(x)
     out = _sigmoid_array(x.data)
     result = Tensor.from_op(out, (x,), lambda g: (g * out * (1 - out),))  # s' = s (1 - s)
-    result._keras_logits = x
+    result._keras_logits, result._logits_activation = x, "sigmoid"
     return result
 
 
@@ -458,7 +460,7 @@ def softmax(x, axis=-1):
         return (out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
     result = Tensor.from_op(out, (x,), backward)
     if axis == (x.ndim - 1,):
-        result._keras_logits = x
+        result._keras_logits, result._logits_activation = x, "softmax"
     return result
 
 
