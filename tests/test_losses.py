@@ -536,6 +536,28 @@ def test_loss_of_the_other_link_works_from_the_probabilities(loss_class, activat
     np.testing.assert_allclose(logits.grad, plain.grad, rtol=1e-12)
 
 
+@pytest.mark.parametrize("fn, labels", [
+    (L.sparse_categorical_crossentropy, np.array([[2, 0, 1], [1, 1, 0]])),
+    (L.categorical_crossentropy, _one_hot(np.array([[2, 0, 1], [1, 1, 0]]), 4)),
+])
+def test_softmax_output_lends_its_probabilities_and_normalizer_to_the_loss(fn, labels):
+    """The cross-entropy of a softmax output reuses the softmax's probabilities and its
+    log(sum(exp(x))): the loss and gradient of computing them again from the logits."""
+    x = _rng(52).normal(size=(2, 3, 4)) * 3
+    gradcheck(lambda logits: fn(labels, activations.softmax(logits)), [x])
+    through_softmax = Tensor(x, requires_grad=True)
+    output = activations.softmax(through_softmax)
+    np.testing.assert_allclose(output._log_normalizer,
+                               np.log(np.exp(x).sum(axis=-1, keepdims=True)), rtol=1e-12)
+    loss = fn(labels, output)
+    loss.backward(np.ones(loss.shape))
+    direct = Tensor(x, requires_grad=True)
+    expected = fn(labels, direct, from_logits=True)
+    expected.backward(np.ones(loss.shape))
+    np.testing.assert_allclose(loss.data, expected.data, rtol=1e-12)
+    np.testing.assert_allclose(through_softmax.grad, direct.grad, rtol=1e-10, atol=1e-15)
+
+
 def test_logits_survive_the_squeeze_of_a_trailing_axis():
     logits = Tensor(np.array([[[30.0], [-30.0]]], np.float32), requires_grad=True)  # (1, 2, 1)
     probs = _activation_output([[[1.0], [0.0]]], logits, "sigmoid")

@@ -123,6 +123,13 @@ def _class_axis(name, axis, ndim):
     return int(axis) % ndim
 
 
+def _softmax_known(y_pred, logits):
+    """(probabilities, log normalizer) of a softmax output scored from its recorded
+    `logits`, for the fused ops to reuse; None for anything else."""
+    normalizer = getattr(y_pred, "_log_normalizer", None)
+    return None if normalizer is None or logits is y_pred else (y_pred.data, normalizer)
+
+
 def _recorded_logits(name, y_pred, from_logits, activation, softmax_axis=None):
     """(values, from_logits): the logits recorded by an output of `activation` (the
     loss's own link: 'sigmoid' for the binary losses, 'softmax' for the categorical
@@ -237,7 +244,8 @@ def _categorical_inputs(name, y_true, y_pred, from_logits, label_smoothing, axis
                       f"received y_pred.shape={pred_shape}; with one output unit use "
                       "binary_crossentropy.", stacklevel=3)
     y_true = _smoothed(name, y_true, label_smoothing, num_classes)
-    logits, from_logits = _recorded_logits(name, y_pred, from_logits, "softmax", softmax_axis=axis)
+    logits, from_logits = _recorded_logits(name, y_pred, from_logits, "softmax",
+                                           softmax_axis=axis)
     return y_true, y_pred, axis, logits, from_logits
 
 
@@ -251,7 +259,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     y_true, y_pred, axis, logits, from_logits = _categorical_inputs(
         "categorical_crossentropy", y_true, y_pred, from_logits, label_smoothing, axis)
     if from_logits:
-        return cross_entropy.softmax_cross_entropy(y_true, logits, axis=axis)
+        return cross_entropy.softmax_cross_entropy(y_true, logits, axis=axis,
+                                                   softmax=_softmax_known(y_pred, logits))
     return -m.sum(y_true * nn_functions.clipped_log_probabilities(y_pred, axis), axis=axis)
 
 
@@ -295,9 +304,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         valid = labels != ignore_class
         labels = np.where(valid, labels, 0)
     labels = cross_entropy.class_indices(labels, y_pred.shape, axis, name)
-    logits, from_logits = _recorded_logits(name, y_pred, from_logits, "softmax", softmax_axis=axis)
+    logits, from_logits = _recorded_logits(name, y_pred, from_logits, "softmax",
+                                           softmax_axis=axis)
     if from_logits:
-        losses = cross_entropy.sparse_softmax_cross_entropy_of_indices(labels, logits, axis)
+        losses = cross_entropy.sparse_softmax_cross_entropy_of_indices(
+            labels, logits, axis, softmax=_softmax_known(y_pred, logits))
     else:
         classes = np.arange(y_pred.shape[axis]).reshape(
             [-1 if i == axis else 1 for i in range(y_pred.ndim)])
@@ -354,7 +365,7 @@ def _categorical_crossentropy_mean(y_true, y_pred, dtype, from_logits=False,
     if labels.shape != logits.shape or logits.shape[-1] < 2:
         return None
     return cross_entropy.softmax_cross_entropy(labels.astype(dtype, copy=False), logits,
-                                               mean=True)
+                                               mean=True, softmax=_softmax_known(y_pred, logits))
 
 
 def _sparse_categorical_crossentropy_mean(y_true, y_pred, dtype, from_logits=False,
@@ -370,8 +381,8 @@ def _sparse_categorical_crossentropy_mean(y_true, y_pred, dtype, from_logits=Fal
     axis = logits.ndim - 1
     labels = cross_entropy.class_indices(labels, logits.shape, axis,
                                          "sparse_categorical_crossentropy")
-    return cross_entropy.sparse_softmax_cross_entropy_of_indices(labels, logits, axis,
-                                                                 mean=True)
+    return cross_entropy.sparse_softmax_cross_entropy_of_indices(
+        labels, logits, axis, mean=True, softmax=_softmax_known(y_pred, logits))
 
 
 _FUSED_MEANS = {binary_crossentropy: _binary_crossentropy_mean,

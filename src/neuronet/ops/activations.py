@@ -449,18 +449,22 @@ def _shift_by_max(a, axis):
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along `axis` (an int or a tuple of ints).
 
-    Over the last axis alone, the output records `x` as `_keras_logits`.
+    Over the last axis alone, the output records `x` as `_keras_logits`, and log(sum(exp(x)))
+    as `_log_normalizer` (log softmax(x) = x - it), which a cross-entropy reuses.
     """
     x = _float_tensor(x)
     axis = _check_axes("softmax", axis, x.ndim)
-    e = np.exp(_shift_by_max(x.data, axis))
-    out = e / np.sum(e, axis=axis, keepdims=True)
+    peak = np.max(x.data, axis=axis, keepdims=True)
+    e = np.exp(x.data - peak)                          # the largest exponent taken is e^0
+    total = np.sum(e, axis=axis, keepdims=True)
+    out = e / total
 
     def backward(g):                                   # ds_i/dx_j = s_i (delta_ij - s_j)
         return (out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
     result = Tensor.from_op(out, (x,), backward)
     if axis == (x.ndim - 1,):
         result._keras_logits, result._logits_activation = x, "softmax"
+        result._log_normalizer = peak + np.log(total)              # (..., 1)
     return result
 
 
