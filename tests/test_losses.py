@@ -547,7 +547,8 @@ def test_softmax_output_lends_its_probabilities_and_normalizer_to_the_loss(fn, l
     gradcheck(lambda logits: fn(labels, activations.softmax(logits)), [x])
     through_softmax = Tensor(x, requires_grad=True)
     output = activations.softmax(through_softmax)
-    np.testing.assert_allclose(output._log_normalizer,
+    peak, log_total = output._log_normalizer
+    np.testing.assert_allclose(peak + log_total,
                                np.log(np.exp(x).sum(axis=-1, keepdims=True)), rtol=1e-12)
     loss = fn(labels, output)
     loss.backward(np.ones(loss.shape))
@@ -556,6 +557,19 @@ def test_softmax_output_lends_its_probabilities_and_normalizer_to_the_loss(fn, l
     expected.backward(np.ones(loss.shape))
     np.testing.assert_allclose(loss.data, expected.data, rtol=1e-12)
     np.testing.assert_allclose(through_softmax.grad, direct.grad, rtol=1e-10, atol=1e-15)
+
+
+@pytest.mark.parametrize("scale", [1, 10, 100])
+@pytest.mark.parametrize("fn, labels", [(L.sparse_categorical_crossentropy, [0]),
+                                        (L.categorical_crossentropy, [[1.0, 0.0, 0.0]])])
+def test_confident_softmax_output_keeps_the_precision_of_its_small_loss(fn, labels, scale):
+    """Logits [50, 40, 39] (and 10, 100 times larger offsets): the true class's loss is
+    log(1 + e^-10 + e^-11), about 6.2e-5, to float32 precision, not rounded against the
+    large maximum (which a normalizer of max + log(sum) would do)."""
+    x = np.array([[50.0, 40.0, 39.0]]) + 50.0 * (scale - 1)
+    loss = fn(labels, activations.softmax(Tensor(x.astype(np.float32))))
+    np.testing.assert_allclose(loss.data, [math.log1p(math.exp(-10) + math.exp(-11))],
+                               rtol=2e-4)
 
 
 def test_logits_survive_the_squeeze_of_a_trailing_axis():

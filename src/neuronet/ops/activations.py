@@ -450,7 +450,8 @@ def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along `axis` (an int or a tuple of ints).
 
     Over the last axis alone, the output records `x` as `_keras_logits`, and log(sum(exp(x)))
-    as `_log_normalizer` (log softmax(x) = x - it), which a cross-entropy reuses.
+    as `_log_normalizer`, the pair (max(x), log(sum(exp(x - max(x))))) that gives
+    log softmax(x) = (x - max) - log(sum), which a cross-entropy reuses.
     """
     x = _float_tensor(x)
     axis = _check_axes("softmax", axis, x.ndim)
@@ -464,7 +465,7 @@ def softmax(x, axis=-1):
     result = Tensor.from_op(out, (x,), backward)
     if axis == (x.ndim - 1,):
         result._keras_logits, result._logits_activation = x, "softmax"
-        result._log_normalizer = peak + np.log(total)              # (..., 1)
+        result._log_normalizer = peak, np.log(total)               # (..., 1) each
     return result
 
 

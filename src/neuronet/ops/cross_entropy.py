@@ -49,12 +49,14 @@ def _class_axis(op_name, axis, ndim):
 def _log_softmax(x, axis, softmax=None):
     """log(softmax(x)) and softmax(x) along `axis`; exp only ever sees values <= 0.
 
-    softmax: (softmax(x), log(sum(exp(x)))) from a softmax output (its probabilities and
-    `_log_normalizer`), which are then reused: one subtraction instead of five passes.
+    softmax: (softmax(x), (max(x), log(sum(exp(x - max(x)))))) from a softmax output (its
+    probabilities and `_log_normalizer`), which are then reused: two subtractions instead
+    of five passes. (x - max) - log(sum) keeps the precision that x - (max + log(sum))
+    loses for a large max, where the largest class's loss is tiny.
     """
     if softmax is not None:
-        probabilities, log_normalizer = softmax
-        return x - log_normalizer, probabilities
+        probabilities, (peak, log_total) = softmax
+        return (x - peak) - log_total, probabilities
     shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
     e = np.exp(shifted)
     total = np.add.reduce(e, axis=axis, keepdims=True)
