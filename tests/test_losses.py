@@ -450,7 +450,7 @@ def _activation_output(probs, logits, activation):
 
 def test_sigmoid_output_is_scored_from_its_logits():
     logits = Tensor(np.array([[1e4, -1e4]], np.float32), requires_grad=True)
-    probs = _activation_output([[1.0, 0.0]], logits, "sigmoid")                      # saturated float32
+    probs = _activation_output([[1.0, 0.0]], logits, "sigmoid")          # saturated float32
     loss = L.BinaryCrossentropy()([[0.0, 1.0]], probs)
     np.testing.assert_allclose(loss.data, 1e4, rtol=1e-6)                 # not -log(epsilon)
     loss.backward()
@@ -563,7 +563,7 @@ def test_softmax_output_lends_its_probabilities_and_normalizer_to_the_loss(fn, l
 @pytest.mark.parametrize("fn, labels", [(L.sparse_categorical_crossentropy, [0]),
                                         (L.categorical_crossentropy, [[1.0, 0.0, 0.0]])])
 def test_confident_softmax_output_keeps_the_precision_of_its_small_loss(fn, labels, scale):
-    """Logits [50, 40, 39] (and 10, 100 times larger offsets): the true class's loss is
+    """Logits [50, 40, 39], also shifted by 450 and 4950: the true class's loss is
     log(1 + e^-10 + e^-11), about 6.2e-5, to float32 precision, not rounded against the
     large maximum (which a normalizer of max + log(sum) would do)."""
     x = np.array([[50.0, 40.0, 39.0]]) + 50.0 * (scale - 1)
