@@ -130,18 +130,24 @@ def _softmax_known(y_pred, logits):
     return None if normalizer is None or logits is y_pred else (y_pred.data, normalizer)
 
 
+def _logits_of(y_pred, activation):
+    """The logits recorded by `y_pred` when it is an output of `activation` (the loss's
+    own link: 'sigmoid' for the binary losses, 'softmax' for the categorical ones), else
+    None: the other activation's logits would give other probabilities, so a binary
+    cross-entropy of a softmax output works from its probabilities."""
+    if getattr(y_pred, "_logits_activation", None) != activation:
+        return None
+    return getattr(y_pred, "_keras_logits", None)
+
+
 def _recorded_logits(name, y_pred, from_logits, activation, softmax_axis=None):
-    """(values, from_logits): the logits recorded by an output of `activation` (the
-    loss's own link: 'sigmoid' for the binary losses, 'softmax' for the categorical
-    ones), else y_pred. The other activation's logits would give other probabilities:
-    a binary cross-entropy of a softmax output works from its probabilities.
+    """(values, from_logits): the logits `_logits_of` finds, else y_pred.
 
     A softmax records its logits only over the last axis, so a categorical loss over
     another `softmax_axis` works from the probabilities.
     """
-    logits = getattr(y_pred, "_keras_logits", None)
-    if logits is None or getattr(y_pred, "_logits_activation", None) != activation \
-            or softmax_axis not in (None, y_pred.ndim - 1):
+    logits = _logits_of(y_pred, activation)
+    if logits is None or softmax_axis not in (None, y_pred.ndim - 1):
         return y_pred, from_logits
     if from_logits:
         warnings.warn(f"{name} received from_logits=True, but y_pred was produced by a "
@@ -333,9 +339,7 @@ def _fused_logits(y_true, y_pred, dtype, from_logits, activation):
             or not isinstance(y_pred, Tensor) or y_pred.dtype != dtype \
             or getattr(y_pred, "_keras_mask", None) is not None:
         return None
-    recorded = getattr(y_pred, "_keras_logits", None)
-    if recorded is not None and getattr(y_pred, "_logits_activation", None) != activation:
-        recorded = None                 # another link's logits: y_pred are probabilities
+    recorded = _logits_of(y_pred, activation)
     if (recorded is None) != bool(from_logits):
         return None                     # probabilities, or logits said to be probabilities
     return y_true, (y_pred if recorded is None else recorded)
