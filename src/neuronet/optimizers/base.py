@@ -286,19 +286,7 @@ class Optimizer:
         grads = list(grads)
         if not grads:
             return
-        if trainable_variables is None:
-            if not self.built:
-                raise ValueError("When passing `grads` without `variables`, the optimizer "
-                                 "must already be built on a list of variables. Call "
-                                 "`optimizer.build(trainable_variables)` first.")
-            trainable_variables = self._trainable_variables
-        trainable_variables = list(trainable_variables)
-        if len(grads) != len(trainable_variables):
-            raise ValueError(f"{self.name}.apply: expected one gradient per variable, "
-                             f"received {len(grads)} gradients for "
-                             f"{len(trainable_variables)} variables")
-        if not self.built:
-            self.build(trainable_variables)
+        trainable_variables = self._variables_to_apply(grads, trainable_variables)
         every = self._check_variables_are_known(trainable_variables)
 
         grads, variables = self._filter_empty_gradients(grads, trainable_variables)
@@ -320,6 +308,25 @@ class Optimizer:
             constraint = getattr(variable, "constraint", None)
             if constraint is not None:
                 variable.assign(constraint(variable))
+
+    def _variables_to_apply(self, grads, trainable_variables):
+        """The variables that `apply` updates from `grads` (a list): `trainable_variables`,
+        or those the optimizer was built with when None, one per gradient; the optimizer is
+        built on them first when it is not yet."""
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError("When passing `grads` without `variables`, the optimizer "
+                                 "must already be built on a list of variables. Call "
+                                 "`optimizer.build(trainable_variables)` first.")
+            trainable_variables = self._trainable_variables
+        trainable_variables = list(trainable_variables)
+        if len(grads) != len(trainable_variables):
+            raise ValueError(f"{self.name}.apply: expected one gradient per variable, "
+                             f"received {len(grads)} gradients for "
+                             f"{len(trainable_variables)} variables")
+        if not self.built:
+            self.build(trainable_variables)
+        return trainable_variables
 
     def _accumulate(self, grads, variables):
         """Add `grads` to the variables' accumulators; on every n-th step (n =

@@ -204,19 +204,7 @@ class MultiOptimizer(Optimizer):
         grads = list(grads)
         if not grads:
             return
-        if trainable_variables is None:
-            if not self.built:
-                raise ValueError("When passing `grads` without `variables`, the optimizer "
-                                 "must already be built on a list of variables. Call "
-                                 "`optimizer.build(trainable_variables)` first.")
-            trainable_variables = self._trainable_variables
-        trainable_variables = list(trainable_variables)
-        if len(grads) != len(trainable_variables):
-            raise ValueError(f"{self.name}.apply: expected one gradient per variable, "
-                             f"received {len(grads)} gradients for "
-                             f"{len(trainable_variables)} variables")
-        if not self.built:
-            self.build(trainable_variables)
+        trainable_variables = self._variables_to_apply(grads, trainable_variables)
         self._check_variables_are_known(trainable_variables)
         for optimizer, (variables, group_grads) in zip(
                 self._inner_optimizers, self._split(trainable_variables, grads)):
