@@ -1,9 +1,13 @@
 import os
 
-import numpy as np
-import pytest
+if os.environ.get("PYTEST_XDIST_WORKER"):     # `pytest -n 2`: the processes share the cores,
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):   # one BLAS thread each
+        os.environ.setdefault(variable, "1")
 
-from neuronet import backend
+import numpy as np  # noqa: E402  (after the thread settings, which NumPy reads at import)
+import pytest  # noqa: E402
+
+from neuronet import backend  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
