@@ -286,8 +286,7 @@ class Optimizer:
         grads = list(grads)
         if not grads:
             return
-        trainable_variables = self._variables_to_apply(grads, trainable_variables)
-        every = self._check_variables_are_known(trainable_variables)
+        trainable_variables, every = self._variables_to_apply(grads, trainable_variables)
 
         grads, variables = self._filter_empty_gradients(grads, trainable_variables)
         every = every and len(variables) == len(trainable_variables)
@@ -310,9 +309,10 @@ class Optimizer:
                 variable.assign(constraint(variable))
 
     def _variables_to_apply(self, grads, trainable_variables):
-        """The variables that `apply` updates from `grads` (a list): `trainable_variables`,
-        or those the optimizer was built with when None, one per gradient; the optimizer is
-        built on them first when it is not yet."""
+        """(variables, every): the variables that `apply` updates from `grads` (a list),
+        `trainable_variables` or those the optimizer was built with when None, checked one
+        per gradient and known to the optimizer (which is built on them first when it is
+        not yet); `every`: whether they are all its variables, in order."""
         if trainable_variables is None:
             if not self.built:
                 raise ValueError("When passing `grads` without `variables`, the optimizer "
@@ -326,7 +326,7 @@ class Optimizer:
                              f"{len(trainable_variables)} variables")
         if not self.built:
             self.build(trainable_variables)
-        return trainable_variables
+        return trainable_variables, self._check_variables_are_known(trainable_variables)
 
     def _accumulate(self, grads, variables):
         """Add `grads` to the variables' accumulators; on every n-th step (n =

@@ -204,8 +204,7 @@ class MultiOptimizer(Optimizer):
         grads = list(grads)
         if not grads:
             return
-        trainable_variables = self._variables_to_apply(grads, trainable_variables)
-        self._check_variables_are_known(trainable_variables)
+        trainable_variables, _ = self._variables_to_apply(grads, trainable_variables)
         for optimizer, (variables, group_grads) in zip(
                 self._inner_optimizers, self._split(trainable_variables, grads)):
             if variables:
