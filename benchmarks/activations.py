@@ -11,7 +11,6 @@ import common  # noqa: F401  (must come first: fixes the BLAS environment)
 
 import statistics
 import sys
-import time
 
 import numpy as np
 
@@ -25,16 +24,6 @@ PEERS = {
     "silu": lambda F, t: F.silu(t), "gelu": lambda F, t: F.gelu(t),
     "mish": lambda F, t: F.mish(t), "softmax": lambda F, t: F.softmax(t, dim=-1),
 }
-
-
-def seconds(step, repeats):
-    """The fastest of `repeats` runs of `step()`, in seconds."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main():
@@ -68,8 +57,8 @@ def main():
 
             times = {"ours": [], "theirs": []}
             for _ in range(rounds):
-                times["ours"].append(seconds(ours, repeats))
-                times["theirs"].append(seconds(theirs, repeats))
+                times["ours"].append(common.fastest(ours, repeats))
+                times["theirs"].append(common.fastest(theirs, repeats))
             ratio = statistics.median(o / t for o, t in zip(times["ours"], times["theirs"]))
             print(f"  {name:<12}{statistics.median(times['ours']) * 1e3:>10.3f} ms"
                   f"{statistics.median(times['theirs']) * 1e3:>10.3f} ms{ratio:>7.2f}x")

@@ -48,6 +48,11 @@ def run_times(run, repeats):
     return times
 
 
+def fastest(run, repeats):
+    """The fastest of `repeats` runs of `run()`, in seconds."""
+    return min(run_times(run, repeats))
+
+
 def median_time(run, repeats=7, warmup=1):
     """Median wall-clock seconds of `run()` over `repeats` runs after `warmup` runs."""
     for _ in range(warmup):
