@@ -6,8 +6,9 @@ NumPy calls of one LSTM time step against the same PyTorch calls.
 
 PyTorch runs these layers on CPU as single fused kernels of oneDNN (its profiler names
 them mkldnn_rnn_layer, mkldnn_rnn_layer_backward, mkldnn_convolution); neuronet runs each
-as a sequence of NumPy and BLAS calls. The rows tell which op an epoch's ratio comes
-from, and the last table how far one NumPy call is from PyTorch's on the same small array.
+as a sequence of NumPy and BLAS calls. The rows show each op alone (inside an epoch an op
+may run slower or faster, as the other ops leave the caches and threads otherwise), and the
+last table how far one NumPy call is from PyTorch's on the same small array.
 The two libraries take turns, one timing of each per round; prints the median time of each
 and the median over the rounds of neuronet's (or NumPy's) time over PyTorch's.
 """
