@@ -6,9 +6,8 @@ NumPy calls of one LSTM time step against the same PyTorch calls.
 
 PyTorch runs these layers on CPU as single fused kernels of oneDNN (its profiler names
 them mkldnn_rnn_layer, mkldnn_rnn_layer_backward, mkldnn_convolution); neuronet runs each
-as a sequence of NumPy and BLAS calls. The rows show each op alone (inside an epoch an op
-may run slower or faster, as the other ops leave the caches and threads otherwise), and the
-last table how far one NumPy call is from PyTorch's on the same small array.
+as a sequence of NumPy and BLAS calls. The rows tell which ops an epoch's ratio comes from,
+and the last table how far one NumPy call is from PyTorch's on the same small array.
 The two libraries take turns, one timing of each per round; prints the median time of each
 and the median over the rounds of neuronet's (or NumPy's) time over PyTorch's.
 """
@@ -24,18 +23,19 @@ BATCH, LENGTH, WIDTH = 64, 100, 64         # lstm.py: batch 64, 100 steps, Embed
 
 
 def layer_cases(torch, ops, Tensor):
-    """{name: (neuronet step, PyTorch step)}, each step one forward + backward pass, PyTorch's
-    on its own layout (NCHW images), as in the epoch benchmarks."""
+    """{name: (neuronet step, PyTorch step)}, each step one forward + backward pass, on the
+    memory layouts of the epoch benchmarks."""
     rng = np.random.default_rng(0)
     nn = torch.nn
     cases = {}
 
     def pair(name, ours, theirs, x, output_shape, trained=True, layout=None):
         """Register `name`: `ours` maps a Tensor x to the pass's output, `theirs` a tensor x
-        in PyTorch's layout, x.transpose(layout) (x trained: whether it gets a gradient)."""
+        with its axes in PyTorch's order, x.permute(layout), on x's own memory (for images,
+        PyTorch's channels_last format, which cnn.py's data gives PyTorch too: its NCHW
+        kernels run max pooling 10x slower here). x trained: whether it gets a gradient."""
         def torch_array(a):
-            return torch.from_numpy(np.ascontiguousarray(a if layout is None
-                                                         else a.transpose(layout)))
+            return torch.from_numpy(a) if layout is None else torch.from_numpy(a).permute(layout)
         grad = rng.standard_normal(output_shape).astype(np.float32)
         ours_x = Tensor(x, requires_grad=trained)
         theirs_x, theirs_grad = torch_array(x).requires_grad_(trained), torch_array(grad)
