@@ -151,6 +151,31 @@ def test_shuffle_is_a_seeded_buffer_shuffle():
         samples.shuffle(4, seed=-1)
 
 
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_shuffle_chains_on_the_datasets_of_keras_utils(tmp_path, shuffle):
+    """ds.shuffle(n) as tutorials chain it on what keras.utils returns (a dataset's own
+    `shuffle` argument must not hide the method)."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        for k in range(3):
+            Image.new("L", (4, 4), 40 * k).save(tmp_path / name / f"{k}.png")
+            (tmp_path / name / f"{k}.txt").write_text(f"{name} {k}")
+    series = np.arange(20, dtype="float32")
+    made = [image_dataset_from_directory(tmp_path, image_size=(4, 4), batch_size=2,
+                                         shuffle=shuffle, seed=1),
+            text_dataset_from_directory(tmp_path, batch_size=2, shuffle=shuffle, seed=1),
+            keras.utils.timeseries_dataset_from_array(series, None, sequence_length=4,
+                                                      batch_size=2, shuffle=shuffle, seed=1),
+            *keras.utils.split_dataset(series, left_size=0.5, shuffle=shuffle, seed=1)]
+    for ds in made:
+        before = sorted(np.concatenate([np.ravel(b[0] if isinstance(b, tuple) else b)
+                                        for b in ds]).tolist(), key=str)
+        mixed = ds.shuffle(100, seed=2).prefetch(AUTOTUNE)
+        after = sorted(np.concatenate([np.ravel(b[0] if isinstance(b, tuple) else b)
+                                       for b in mixed]).tolist(), key=str)
+        assert after == before                          # the same elements, reordered
+
+
 def test_repeat_gives_new_passes():
     ds = numbers(shuffle=True, seed=1)
     twice = ds.repeat(2)

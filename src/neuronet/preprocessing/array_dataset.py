@@ -30,7 +30,7 @@ class IndexedDataset(Dataset):
     def __init__(self, num_samples, batch_size, shuffle=False, seed=None):
         self.num_samples = num_samples
         self.batch_size = batch_size
-        self.shuffle = shuffle
+        self._shuffled = shuffle                   # not `shuffle`: Dataset.shuffle is a method
         if shuffle and seed is None:
             seed = int(backend.rng().integers(2**32))
         self._orders = self._pass_orders(seed) if shuffle else None
@@ -85,7 +85,7 @@ class IndexedDataset(Dataset):
     def __repr__(self):
         batches = f", {len(self)} batches of {self.batch_size}" if self.batch_size else ""
         return (f"<{type(self).__name__}: {self.num_samples} samples{batches}"
-                f"{', shuffled' if self.shuffle else ''}>")
+                f"{', shuffled' if self._shuffled else ''}>")
 
 
 class ArrayDataset(IndexedDataset):
