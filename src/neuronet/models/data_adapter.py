@@ -374,7 +374,8 @@ def make_batches(x, y=None, sample_weight=None, batch_size=32, shuffle=False, st
     With `steps`, a dataset is read as a generator: one pass, going on across epochs, and
     arrays or a finite Sequence give `steps` batches an epoch, going on from the last
     epoch's with `resume` (fit's training data), else from their first (see
-    `SteppedBatches`)."""
+    `SteppedBatches`). steps=0 means no limit, as None does (as in Keras)."""
+    steps = steps or None
     source = _batch_source(x, y, sample_weight, batch_size, shuffle, steps)
     if steps is not None and isinstance(source, (ArrayBatches, SequenceBatches)) and \
             source.num_batches is not None:
