@@ -157,7 +157,8 @@ class Trainer:
         there with Keras' "ran out of data" warning when more epochs were asked. With
         `steps_per_epoch`, arrays and a PyDataset give that many batches an epoch, each
         epoch going on from where the last stopped (a new shuffled pass once all are used);
-        `validation_steps` takes the first batches of the validation data each time.
+        `validation_steps` takes the first batches of the validation data each time (0
+        means all of them, as None does, for either).
         `validation_freq`: validate every n-th epoch, or at the epochs of a list (from 1).
         """
         self._require_compiled("fit")
