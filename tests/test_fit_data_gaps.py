@@ -466,18 +466,18 @@ def test_sequential_fits_an_input_one_trailing_axis_of_size_1_off_as_keras():
 def test_zero_steps_mean_all_the_data_as_in_keras():
     """steps_per_epoch=0, validation_steps=0 and steps=0 read every batch, as None does
     (tutorials compute validation_steps = samples // batch_size, 0 on a small set)."""
-    batches = {}
+    runs = {}
     for steps in (None, 0):
         model, recorder = _model(), Recorder()
         history = model.fit(X, Y, batch_size=5, epochs=2, verbose=0, steps_per_epoch=steps,
                             validation_data=(X, Y), validation_steps=steps,
                             callbacks=[recorder])
-        batches[steps] = ([e for e in recorder.events if e[0] == "train_batch_end"],
-                          [e for e in recorder.events if e[0] == "test_batch_end"],
-                          history.history, model.evaluate(X, Y, batch_size=5, steps=steps,
-                                                          verbose=0),
-                          model.predict(X, batch_size=5, steps=steps, verbose=0))
-    (train, test, history, loss, predicted), expected = batches[0], batches[None]
+        runs[steps] = ([e for e in recorder.events if e[0] == "train_batch_end"],
+                       [e for e in recorder.events if e[0] == "test_batch_end"],
+                       history.history, model.evaluate(X, Y, batch_size=5, steps=steps,
+                                                       verbose=0),
+                       model.predict(X, batch_size=5, steps=steps, verbose=0))
+    (train, test, history, loss, predicted), expected = runs[0], runs[None]
     assert len(train) == 8 and len(test) == 8                  # 4 batches, twice
     assert (train, test) == expected[:2]
     assert history == expected[2] and set(history) == {"loss", "val_loss"}
