@@ -1,5 +1,12 @@
-"""Sequence preprocessing with Keras' semantics: `pad_sequences`."""
+"""Sequence preprocessing with the classic Keras' semantics: `pad_sequences`, and under
+this module's name (keras.preprocessing.sequence) `skipgrams`, `make_sampling_table` and
+`TimeseriesGenerator` from their own modules."""
 import numpy as np
+
+from .skipgrams import make_sampling_table, skipgrams
+from .timeseries_generator import TimeseriesGenerator
+
+__all__ = ["pad_sequences", "skipgrams", "make_sampling_table", "TimeseriesGenerator"]
 
 _SIDES = ("pre", "post")
 
