@@ -1,5 +1,7 @@
 """tf.keras 2's transforms of one image array: apply_affine_transform, apply_channel_shift and
-apply_brightness_shift (the warp itself is `neuronet.ops.image.warp`)."""
+apply_brightness_shift (the warp itself is `neuronet.ops.image.warp`), and their random
+versions random_rotation, random_shift, random_shear, random_zoom, random_channel_shift and
+random_brightness."""
 import numpy as np
 
 from ... import backend
@@ -62,3 +64,68 @@ def apply_brightness_shift(x, brightness, scale=True):
     if stretch and not scale:
         x = x / 255.0 * (high - low) + low
     return x.astype(dtype, copy=False)
+
+
+# --- random transforms: each draws its parameters from NumPy's global generator, as Keras
+# does (keras.utils.set_random_seed seeds it), then applies the transform above ----------
+
+def random_rotation(x, rg, row_axis=1, col_axis=2, channel_axis=0, fill_mode="nearest",
+                    cval=0.0, interpolation_order=1):
+    """Rotate `x` by an angle drawn uniformly from [-rg, rg] degrees."""
+    return apply_affine_transform(x, theta=np.random.uniform(-rg, rg), row_axis=row_axis,
+                                  col_axis=col_axis, channel_axis=channel_axis,
+                                  fill_mode=fill_mode, cval=cval, order=interpolation_order)
+
+
+def random_shift(x, wrg, hrg, row_axis=1, col_axis=2, channel_axis=0, fill_mode="nearest",
+                 cval=0.0, interpolation_order=1):
+    """Shift `x` by fractions of its size drawn uniformly from [-wrg, wrg] along the width
+    and [-hrg, hrg] along the height (the height's first, in Keras' order of draws; Keras 3
+    applies each draw along the other axis, a slip of its port of this function)."""
+    x = np.asarray(x)
+    ty = np.random.uniform(-hrg, hrg) * x.shape[row_axis]
+    tx = np.random.uniform(-wrg, wrg) * x.shape[col_axis]
+    return apply_affine_transform(x, tx=tx, ty=ty, row_axis=row_axis, col_axis=col_axis,
+                                  channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
+                                  order=interpolation_order)
+
+
+def random_shear(x, intensity, row_axis=1, col_axis=2, channel_axis=0, fill_mode="nearest",
+                 cval=0.0, interpolation_order=1):
+    """Shear `x` by an angle drawn uniformly from [-intensity, intensity] degrees."""
+    return apply_affine_transform(x, shear=np.random.uniform(-intensity, intensity),
+                                  row_axis=row_axis, col_axis=col_axis,
+                                  channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
+                                  order=interpolation_order)
+
+
+def _check_pair(caller, argument, value):
+    if np.ndim(value) != 1 or len(value) != 2:
+        raise ValueError(f"{caller}: expected `{argument}` as a tuple or list of two floats, "
+                         f"received {value!r}")
+
+
+def random_zoom(x, zoom_range, row_axis=1, col_axis=2, channel_axis=0, fill_mode="nearest",
+                cval=0.0, interpolation_order=1):
+    """Zoom `x` by factors zx (width) and zy (height), each drawn uniformly from
+    zoom_range = (low, high); (1, 1) leaves `x` as it is without a draw."""
+    _check_pair("random_zoom", "zoom_range", zoom_range)
+    low, high = zoom_range
+    zx, zy = (1, 1) if low == 1 and high == 1 else np.random.uniform(low, high, 2)
+    return apply_affine_transform(x, zx=zx, zy=zy, row_axis=row_axis, col_axis=col_axis,
+                                  channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
+                                  order=interpolation_order)
+
+
+def random_channel_shift(x, intensity_range, channel_axis=0):
+    """`apply_channel_shift` by an intensity drawn uniformly from
+    [-intensity_range, intensity_range]."""
+    intensity = np.random.uniform(-intensity_range, intensity_range)
+    return apply_channel_shift(x, intensity, channel_axis=channel_axis)
+
+
+def random_brightness(x, brightness_range, scale=True):
+    """`apply_brightness_shift` by a factor drawn uniformly from brightness_range =
+    (low, high)."""
+    _check_pair("random_brightness", "brightness_range", brightness_range)
+    return apply_brightness_shift(x, np.random.uniform(*brightness_range), scale)
