@@ -42,6 +42,11 @@ DIFFERENTIABLE_CASES = [
     case("pad-pairs", lambda x: ops.pad(x, ((1, 2), (0, 1)), constant_values=1.5),
          lambda x: np.pad(x, ((1, 2), (0, 1)), constant_values=1.5), normal(2, 3)),
     case("pad-int", lambda x: ops.pad(x, 1), lambda x: np.pad(x, 1), normal(2, 3)),
+    *[case(f"pad-{mode}", lambda x, mode=mode: ops.pad(x, ((2, 1), (0, 3)), mode=mode),
+           lambda x, mode=mode: np.pad(x, ((2, 1), (0, 3)), mode=mode), normal(3, 4))
+      for mode in ("edge", "reflect", "symmetric", "wrap")],
+    case("pad-reflect-wider-than-the-input", lambda x: ops.pad(x, ((4, 5),), mode="reflect"),
+         lambda x: np.pad(x, ((4, 5),), mode="reflect"), normal(3)),
     case("cumsum-flat", ops.cumsum, np.cumsum, normal(2, 3)),
     case("cumsum-axis0", lambda x: ops.cumsum(x, 0), lambda x: np.cumsum(x, 0), normal(3, 2)),
     case("cumsum-last", lambda x: ops.cumsum(x, -1), lambda x: np.cumsum(x, -1), normal(2, 4)),
@@ -308,7 +313,10 @@ def test_top_k_breaks_ties_by_lower_index():
 # --- errors name the op, the expected and the received value ----------------------------------
 
 ERRORS = [
-    (lambda: ops.pad(np.ones(3), 1, mode="reflect"), ValueError, "pad: invalid mode='reflect'"),
+    (lambda: ops.pad(np.ones(3), 1, mode="median"), ValueError, "pad: invalid mode='median'"),
+    (lambda: ops.pad(np.ones(3), 1, mode="edge", constant_values=2), ValueError,
+     "constant_values can only be given with mode='constant'"),
+    (lambda: ops.pad(np.ones((0, 2)), 1, mode="wrap"), ValueError, "cannot pad an empty axis"),
     (lambda: ops.pad(np.ones((2, 2)), ((1, 1), (1, 1), (1, 1))), ValueError, "pad_width"),
     (lambda: ops.pad(np.ones(2), -1), ValueError, "non-negative"),
     (lambda: ops.split(np.ones((2, 5)), 2, axis=1), ValueError, "length 5 into 2 equal sections"),

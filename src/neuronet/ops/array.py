@@ -481,12 +481,16 @@ def flip(x, axis=None):
     return Tensor.from_op(np.flip(x.data, axis), (x,), lambda g: (np.flip(g, axis),))
 
 
-PAD_MODES = ("constant",)
+# Besides 'constant', the modes whose padding copies input entries: out[i] = x[source[i]]
+# along each axis, source = np.pad(np.arange(n), widths, mode)
+COPY_PAD_MODES = ("edge", "reflect", "symmetric", "wrap")
+PAD_MODES = ("constant",) + COPY_PAD_MODES
 
 
 def pad(x, pad_width, mode="constant", constant_values=None):
-    """`x` padded with `constant_values` (0 when None): pad_width gives (before, after)
-    for every axis, or one pair (or int) for all axes."""
+    """`x` padded: pad_width gives (before, after) for every axis, or one pair (or int) for
+    all axes. mode 'constant' pads with `constant_values` (0 when None); 'edge', 'reflect',
+    'symmetric' and 'wrap' with copies of x's own entries, as np.pad does."""
     x = tensor(x)
     backend.check_choice("pad", "mode", mode, PAD_MODES)
     widths = as_array(pad_width)
@@ -498,10 +502,28 @@ def pad(x, pad_width, mode="constant", constant_values=None):
         raise ValueError(f"pad: expected pad_width to be non-negative ints, one (before, after) "
                          f"pair per axis of the input of shape {x.shape}, received "
                          f"pad_width={pad_width!r}")
-    value = 0 if constant_values is None else as_array(constant_values)
     inner = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape))
-    out = np.pad(x.data, widths, constant_values=value)
-    return Tensor.from_op(out, (x,), lambda g: (g[inner],))       # the input's region of g
+    if mode == "constant":
+        value = 0 if constant_values is None else as_array(constant_values)
+        out = np.pad(x.data, widths, constant_values=value)
+        return Tensor.from_op(out, (x,), lambda g: (g[inner],))   # the input's region of g
+    if constant_values is not None:
+        raise ValueError(f"pad: constant_values can only be given with mode='constant', "
+                         f"received mode={mode!r} and constant_values={constant_values!r}")
+    if ((np.array(x.shape) == 0) & (widths.sum(axis=1) > 0)).any():  # an empty axis padded
+        raise ValueError(f"pad: mode={mode!r} cannot pad an empty axis; input shape {x.shape}")
+    out = np.pad(x.data, widths, mode=mode)
+
+    def backward(g):                # each padded entry's gradient goes to the entry it copies
+        for axis, ((before, after), n) in enumerate(zip(widths, x.shape)):
+            source = np.pad(np.arange(n), (before, after), mode=mode)
+            g = np.moveaxis(g, axis, 0)
+            grad = g[before:before + n].copy()                   # (n, ...): the copied-from
+            for position in (*range(before), *range(before + n, before + n + after)):
+                grad[source[position]] += g[position]
+            g = np.moveaxis(grad, 0, axis)
+        return (g,)
+    return Tensor.from_op(out, (x,), backward)
 
 
 def broadcast_to(x, shape):
