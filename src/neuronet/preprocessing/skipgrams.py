@@ -5,8 +5,8 @@
     table = make_sampling_table(vocabulary_size)
     couples, labels = skipgrams(sequence, vocabulary_size, sampling_table=table)
 
-Both draw from Python's global `random` generator in the order Keras does, so that
-`random.seed(s)` before a call gives Keras' pairs.
+`skipgrams` draws from Python's global `random` generator in the order Keras does, so
+that `random.seed(s)` before a call gives Keras' pairs.
 """
 import random
 
