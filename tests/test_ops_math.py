@@ -227,6 +227,19 @@ def test_extremum_ties_share_the_gradient(reduce):
     np.testing.assert_allclose(grad, [[0.5, 0.5, 0.0, 0.0], [0.0, 1 / 3, 1 / 3, 1 / 3]])
 
 
+@pytest.mark.parametrize("reduce, ref", [(ops.max, np.max), (ops.min, np.min)])
+def test_extremum_initial_bounds_the_result_as_numpy_does(reduce, ref):
+    x = np.array([[1.0, -2.0, 0.0], [3.0, 0.5, -1.0]])
+    for initial in (0.7, -1.5):
+        np.testing.assert_array_equal(reduce(x, axis=0, initial=initial).numpy(),
+                                      ref(x, axis=0, initial=initial))
+    (grad,) = grad_of(lambda t: reduce(t, axis=0, initial=0.7), x)
+    wins = ref(x, axis=0) == ref(x, axis=0, initial=0.7)      # columns where x beats 0.7
+    np.testing.assert_array_equal(grad, (x == ref(x, axis=0)) * wins)
+    empty = reduce(np.zeros((0, 2), "float32"), axis=0, initial=-0.5)
+    assert empty.dtype == np.float32 and empty.numpy().tolist() == [-0.5, -0.5]
+
+
 def test_clip_passes_gradient_on_the_bounds_and_inside_only():
     x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
     (grad,) = grad_of(lambda t: ops.clip(t, -0.5, 0.5), x)

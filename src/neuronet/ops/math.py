@@ -298,23 +298,30 @@ def mean(x, axis=None, keepdims=False):
     return Tensor.from_op(out, (x,), backward)
 
 
-def _extremum(x, axis, keepdims, reduce):
+def _extremum(x, axis, keepdims, reduce, initial, bound):
+    """reduce(x) over `axis`, then bound(., initial) when `initial` is given (the value of
+    an empty reduction)."""
     x, axis = tensor(x), _axes(axis)
+    if initial is not None and x.size == 0:
+        return tensor(reduce(x.data, axis=axis, keepdims=keepdims, initial=initial), like=x)
     out = reduce(x.data, axis=axis, keepdims=keepdims)
 
     def backward(g):                                   # ties share the gradient equally
         hit = (x.data == _expand_reduced(out, x.shape, axis, keepdims)).astype(g.dtype)
         share = hit / hit.sum(axis=axis, keepdims=True)
         return (share * _expand_reduced(g, x.shape, axis, keepdims),)
-    return Tensor.from_op(out, (x,), backward)
+    result = Tensor.from_op(out, (x,), backward)
+    return result if initial is None else bound(result, initial)
 
 
-def max(x, axis=None, keepdims=False):
-    return _extremum(x, axis, keepdims, np.max)
+def max(x, axis=None, keepdims=False, initial=None):
+    """The largest value over `axis` (all axes when None), at least `initial` when given."""
+    return _extremum(x, axis, keepdims, np.max, initial, maximum)
 
 
-def min(x, axis=None, keepdims=False):
-    return _extremum(x, axis, keepdims, np.min)
+def min(x, axis=None, keepdims=False, initial=None):
+    """The smallest value over `axis` (all axes when None), at most `initial` when given."""
+    return _extremum(x, axis, keepdims, np.min, initial, minimum)
 
 
 def logsumexp(x, axis=None, keepdims=False):
