@@ -278,6 +278,15 @@ def test_verbose_modes_print_keras_lines():
 
 # --- bad input -------------------------------------------------------------------------------
 
+def test_count_params_before_build_says_to_build_first():
+    model = keras.Sequential([keras.layers.Dense(3)])          # no input shape: not built
+    with pytest.raises(ValueError, match=r"count_params\(\) was called before the layer is "
+                                         r"built.*\.build\(input_shape\)"):
+        model.count_params()
+    model.build((None, 4))
+    assert model.count_params() == 4 * 3 + 3
+
+
 def test_fit_before_compile():
     x, y = _toy()
     with pytest.raises(ValueError, match="compile"):       # Keras' type

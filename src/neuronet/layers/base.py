@@ -201,6 +201,12 @@ class Layer:
             variable.assign(np.asarray(value, dtype=variable.dtype))
 
     def count_params(self):
+        """The number of weights' entries; an error before the layer is built (its
+        weights do not exist yet), as in Keras."""
+        if not self.built:
+            raise ValueError(f"Layer '{self.name}': count_params() was called before the "
+                             "layer is built; call it on inputs first, or build it with "
+                             f"{self.name}.build(input_shape)")
         return int(sum(w.size for w in self.weights))
 
     # --- calling -----------------------------------------------------------------------------
