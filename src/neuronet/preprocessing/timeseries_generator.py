@@ -8,9 +8,11 @@ Keras 3's function for the same task is `keras.utils.timeseries_dataset_from_arr
 """
 import numpy as np
 
+from .. import backend
+
 
 def _check_positive(argument, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    if not backend.is_int(value) or value < 1:
         raise ValueError(f"TimeseriesGenerator: expected a positive int for argument "
                          f"'{argument}', received {argument}={value!r}")
 
