@@ -83,7 +83,7 @@ def test_op_nodes_match_keras_and_are_listed_in_summary_not_layers(real_keras):
     assert [l.name for l in ours.layers] == [l.name for l in theirs.layers] == \
         ["a", "b", "mix", "out"]
     lines = []
-    ours.summary(print_fn=lines.append)
+    ours.summary(print_fn=lines.append, line_length=120)       # room for every name
     text = "\n".join(lines)
     for row in ("add (Add)", "get_item (GetItem)", "concatenate (Concatenate)", "mean (Mean)",
                 "relu (Relu)", "subtract (Subtract)"):

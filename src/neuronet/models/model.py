@@ -275,9 +275,12 @@ class Model(Trainer, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         """Print Keras' table: layer (type), output shape, param # (and, for a functional
-        model that is not a plain chain, what each layer is connected to); then the totals."""
-        print_summary(self, line_length=line_length, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable)
+        model that is not a plain chain, what each layer is connected to); then the totals.
+        `line_length` and `positions` (where the columns end, as fractions of it) lay it
+        out; `layer_range`: two regular expressions, the first and the last layer listed."""
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)
 
     # --- saving (Keras 3 formats, see neuronet.saving) ----------------------------------------
     def save(self, filepath, overwrite=True):

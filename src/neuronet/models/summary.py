@@ -6,7 +6,16 @@ then every layer and op node (`add (Add)` for `a + b`); unless its graph is a pl
 chain, a last column "Connected to" names the tensors each layer was called on, as
 `layer[node][tensor]`: the producing layer, which of its calls in this model, which of
 that call's outputs.
+
+The columns are laid out as Keras 3 lays them out (its table is drawn by rich): their
+widths come from `positions` and `line_length`, a cell too long for its column breaks
+between words, and a word too long for it ends in "…"; the text equals Keras' for the
+same terminal width.
 """
+import math
+import re
+import shutil
+
 from ..io_utils import print_msg
 
 
@@ -86,7 +95,7 @@ def _layer_shape(layer):
     return _shape_text([tuple(o.shape) for o in outputs])
 
 
-def _rows(model, expand_nested, show_trainable, graph, connected):
+def _rows(model, expand_nested, show_trainable, graph, connected, layer_range):
     rows = []
 
     def add(layer, depth):
@@ -94,58 +103,139 @@ def _rows(model, expand_nested, show_trainable, graph, connected):
         prefix = "   " * depth + "└ " if depth else ""
         shape = (_shape_text(graph.output_shapes(layer)) if graph is not None and not depth
                  else _layer_shape(layer))
-        cells = [[f"{prefix}{layer.name} ({_type_name(layer)})"], [shape], [params]]
+        cells = [f"{prefix}{layer.name} ({_type_name(layer)})", shape, params]
         if connected:
-            links = graph.connections(layer) if not depth else ["-"]
-            cells.append([link + ("," if i < len(links) - 1 else "")
-                          for i, link in enumerate(links)])
+            cells.append(", ".join(graph.connections(layer)) if not depth else "-")
         if show_trainable:
-            cells.append(["-" if not layer.weights else "Y" if layer.trainable else "N"])
+            cells.append("-" if not layer.weights else "Y" if layer.trainable else "N")
         rows.append(cells)
         if expand_nested and hasattr(layer, "layers"):
             for inner in layer.layers:
                 add(inner, depth + 1)
 
-    for layer in (model._operations if graph is not None else model.layers):
+    layers = list(model._operations if graph is not None else model.layers)
+    first, last = _layer_bounds(layers, layer_range)
+    for layer in layers[first:last]:
         add(layer, 0)
     return rows
 
 
-def print_summary(model, line_length=None, print_fn=None, expand_nested=False,
-                  show_trainable=False):
+def _layer_bounds(layers, layer_range):
+    """[first, last + 1] of the layers from the first whose name matches the regular
+    expression `layer_range[0]` to the last that matches `layer_range[1]` (Keras' rule)."""
+    if layer_range is None:
+        return 0, len(layers)
+    if len(layer_range) != 2 or not all(isinstance(name, str) for name in layer_range):
+        raise ValueError("summary: layer_range must be a list or tuple of two layer names "
+                         f"(regular expressions); received {layer_range!r}")
+    starts = [i for i, layer in enumerate(layers) if re.match(layer_range[0], layer.name)]
+    ends = [i for i, layer in enumerate(layers) if re.match(layer_range[1], layer.name)]
+    if not starts or not ends:
+        raise ValueError(f"summary: layer_range {layer_range!r} does not match the names of "
+                         f"the layers ({', '.join(layer.name for layer in layers)})")
+    if min(starts) > max(ends):
+        return min(ends), max(starts) + 1
+    return min(starts), max(ends) + 1
+
+
+def _column_widths(positions, line_length, columns):
+    """The text width of each of the `columns`: Keras' columns end at `positions`
+    (fractions of `line_length`), each with a space either side; the table, borders
+    included, is then stretched or shrunk to `line_length`, the columns sharing the
+    difference (shrinking: equally; stretching: in proportion to their widths)."""
+    if len(positions) < columns:
+        raise ValueError(f"summary: positions needs one entry per column ({columns}); "
+                         f"received {list(positions)}")
+    widths, end = [], 0
+    for position in positions:
+        width = int(position * line_length) - end
+        if width < 4:
+            raise ValueError("Insufficient console width to print summary: "
+                             f"line_length={line_length}, positions={list(positions)}")
+        widths.append(width + 2)
+        end += width
+    widths = widths[:columns]
+    difference = (line_length - columns - 1) - sum(widths)
+    total, left = sum(widths), columns
+    for i, width in enumerate(list(widths)):
+        if difference < 0:                       # an equal share of the excess
+            share = -min(width, round(-difference / left))
+        else:                                    # a share in proportion to the width
+            share = math.ceil(width * difference / total) if total else 0
+            total -= width
+        widths[i] += share
+        difference, left = difference - share, left - 1
+    return [width - 2 for width in widths]
+
+
+def _wrap(text, width):
+    """`text` in lines of at most `width` characters, broken between words; a word too
+    long for a line is cut, ending with "…"."""
+    lines, line = [], ""
+    for word in re.findall(r"\s*\S+\s*", text) or [""]:
+        if line and len(line) + len(word.rstrip()) > width:
+            lines.append(line)
+            line = ""
+        line += word
+    lines.append(line)
+    return [line.rstrip() if len(line.rstrip()) <= width else line[:width - 1] + "…"
+            for line in lines]
+
+
+def _justify(text, width, how):
+    if how == "right":
+        return text.rjust(width)
+    if how == "center":
+        left = (width - len(text)) // 2
+        return (" " * left + text).ljust(width)
+    return text.ljust(width)
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                  show_trainable=False, layer_range=None):
     """Print the summary of a model, or pass its whole text to `print_fn` in one call (as
-    Keras 3 does)."""
+    Keras 3 does). Columns as Keras lays them out: `positions` (fractions of `line_length`,
+    which defaults to 88 characters, or 108 with "Connected to", +12 with "Trainable", at
+    most the terminal's width - 4) end the columns; `layer_range`: two regular expressions,
+    the first and the last layer to list."""
     lines = []
     emit = lines.append
     graph = _Graph(model) if getattr(model, "_functional", False) else None
     connected = graph is not None and not _is_chain(model)
-    header = ["Layer (type)", "Output Shape", "Param #"]
-    header += ["Connected to"] * connected + ["Trainable"] * show_trainable
-    rows = _rows(model, expand_nested, show_trainable, graph, connected)
-    minimum = [29, 22, 13] + [22] * connected + [9] * show_trainable
-    widths = [max([len(header[i]), minimum[i]] + [len(line) for row in rows for line in row[i]])
-              for i in range(len(header))]
-    if line_length and sum(widths) + 3 * len(widths) + 1 < line_length:
-        widths[0] += line_length - (sum(widths) + 3 * len(widths) + 1)
-    right = {2}                                    # parameter counts align right
+    header = ["Layer (type)", "Output Shape", "Param #"] + ["Connected to"] * connected
+    justify = ["left", "left", "right"] + ["left"] * connected
+    default_length = 108 if connected else 88
+    positions = positions or ([0.3, 0.56, 0.74, 1.0] if connected else [0.45, 0.80, 1.0])
+    if show_trainable:
+        header.append("Trainable")
+        justify.append("center")
+        default_length += 12
+        positions = [p * 0.90 for p in positions] + [1.0]
+    line_length = line_length or min(default_length, shutil.get_terminal_size().columns - 4)
+    widths = _column_widths(positions, line_length, len(header))
+    rows = _rows(model, expand_nested, show_trainable, graph, connected, layer_range)
 
-    def line(cells, bar):
-        parts = [f"{c:>{w}}" if i in right else f"{c:<{w}}" for i, (c, w) in
-                 enumerate(zip(cells, widths))]
-        return f"{bar} " + f" {bar} ".join(parts) + f" {bar}"
+    def emit_row(cells, bar, bottom=False):
+        wrapped = [_wrap(cell, width) for cell, width in zip(cells, widths)]
+        height = max(map(len, wrapped))
+        if bottom:                                   # the header sits on the rule below
+            wrapped = [[""] * (height - len(cell)) + cell for cell in wrapped]
+        for k in range(height):
+            parts = [_justify(cell[k] if k < len(cell) else "", width, how)
+                     for cell, width, how in zip(wrapped, widths, justify)]
+            emit(f"{bar} " + f" {bar} ".join(parts) + f" {bar}")
 
     def rule(left, middle, end, fill):
         return left + middle.join(fill * (w + 2) for w in widths) + end
 
     emit(f'Model: "{model.name}"')
     emit(rule("┏", "┳", "┓", "━"))
-    emit(line(header, "┃"))
+    emit_row(header, "┃", bottom=True)
     emit(rule("┡", "╇", "┩", "━"))
     for index, row in enumerate(rows):
         if index:
             emit(rule("├", "┼", "┤", "─"))
-        for k in range(max(len(cell) for cell in row)):
-            emit(line([cell[k] if k < len(cell) else "" for cell in row], "│"))
+        emit_row(row, "│")
     emit(rule("└", "┴", "┘", "─"))
     trainable, everything = model.trainable_weights, model.weights
     trainable_ids = {id(w) for w in trainable}
