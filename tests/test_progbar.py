@@ -129,6 +129,36 @@ def test_live_bar_on_a_terminal(monkeypatch):
     assert last == "4/4 " + "━" * 20 + " 2s 500ms/step - loss: 0.7000"    # the last value
 
 
+@pytest.mark.parametrize("rows", [24, 0])       # 0: tqdm then hides the running lines
+def test_narrow_terminal_cuts_running_lines_not_the_finished_one(monkeypatch, rows):
+    pytest.importorskip("tqdm")
+    termios = pytest.importorskip("termios")
+    import fcntl
+    import os
+    import struct
+    leader, follower = os.openpty()                 # a terminal of 41 columns
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 41, 0, 0))
+
+    class Narrow(Terminal):
+        def fileno(self):
+            return follower
+
+    terminal = Narrow()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    monkeypatch.setattr(progbar_module, "time", Clock(0.0, 1.0, 1.5, 2.0, 2.5))
+    bar = Progbar(4, interval=0)
+    for step in range(4):
+        bar.add(1, [("loss", 1.0 - 0.1 * step), ("val_loss", 2.0)])
+    *running, last = terminal.getvalue().rstrip("\n").split("\r")
+    running = [line.rstrip() for line in running if line.strip()]
+    assert all(len(line) <= 40 for line in running)
+    assert bool(running) == bool(rows)
+    assert all(line.startswith(f"{n}/4 ") for n, line in zip(range(1, 4), running))
+    assert last.rstrip() == "4/4 " + "━" * 20 + " 2s 500ms/step - loss: 0.7000 - val_loss: 2.0000"
+    os.close(leader)
+    os.close(follower)
+
+
 def test_terminal_without_tqdm_writes_the_finished_line_only(monkeypatch):
     terminal = Terminal()
     monkeypatch.setattr(sys, "stdout", terminal)

@@ -4,7 +4,8 @@ With verbose=1 on a terminal or in a notebook, a live bar is redrawn in place:
 
       12/1875 ━━━━━━━━──────────── 3s 1ms/step - accuracy: 0.9012 - loss: 0.3456
 
-(the estimated time left while running, the time taken once finished). When the output
+(the estimated time left while running, the time taken once finished), cut to the width
+of the terminal while running, whole once finished. When the output
 is not a terminal (a log file, a pipe), tqdm is not installed or interactive logging is
 off (`keras.config.disable_interactive_logging`), only the finished line is written, once. With verbose=2 the finished line reads
 `1875/1875 - 3s - 1ms/step - accuracy: 0.9012 - loss: 0.3456`; verbose=0 is silent.
@@ -194,7 +195,7 @@ class Progbar:
         right = self._right_text(current, time_per_unit, now, finalize)
         bar = "" if self.target is None else f"{{bar:{self.width}}} "
         line_format = f"{_escape(self._count(current))} {bar}{_escape(right)}"
-        if self._bar is None:
+        if self._bar is None:                          # draws the line
             self._bar = self._tqdm(total=self.target, initial=current, file=self._file,
                                    bar_format=line_format, ascii=TODO_CELL + DONE_CELL,
                                    dynamic_ncols=True, leave=True, disable=False)
@@ -202,8 +203,11 @@ class Progbar:
             self._bar.bar_format = line_format
             self._bar.total = self.target
             self._bar.n = current
-            self._bar.refresh()
+            if not finalize:
+                self._bar.refresh()
         self._last_draw = now
-        if finalize:
+        if finalize:    # running lines are cut to the terminal's width, to redraw in place;
+            self._bar.dynamic_ncols = False            # the finished one is drawn whole,
+            self._bar.ncols = self._bar.nrows = None   # as Keras prints it
             self._bar.close()
             self._bar = None
