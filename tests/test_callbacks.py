@@ -568,3 +568,39 @@ def test_keys_callbacks_add_at_epoch_end_stay_out_of_on_train_end_as_keras(real_
 
     assert keys(neuronet) == keys(real_keras) == (
         ["extra", "learning_rate", "loss"], ["loss"], ["extra", "learning_rate", "loss"])
+
+
+def _small_model():
+    model = neuronet.Sequential([neuronet.Input((3,)), neuronet.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    return model
+
+
+def test_stop_evaluating_and_stop_predicting_end_the_loop_after_that_batch():
+    class StopAfterFirst(Callback):
+        def on_test_batch_end(self, batch, logs=None):
+            self.model.stop_evaluating = True
+
+        def on_predict_batch_end(self, batch, logs=None):
+            self.model.stop_predicting = True
+
+    model = _small_model()
+    x, y = np.arange(60, dtype="float32").reshape(20, 3), np.ones(20, "float32")
+    seen = []
+    counter = LambdaCallback(on_test_batch_end=lambda b, logs: seen.append(b))
+    loss = model.evaluate(x, y, batch_size=5, verbose=0, callbacks=[StopAfterFirst(), counter])
+    assert seen == [0] and loss == pytest.approx(model.evaluate(x[:5], y[:5], verbose=0))
+    assert model.predict(x, batch_size=5, verbose=0, callbacks=[StopAfterFirst()]).shape == (5, 1)
+    assert model.predict(x, batch_size=5, verbose=0).shape == (20, 1)     # reset each call
+    assert model.evaluate(x, y, batch_size=5, verbose=0, callbacks=[counter]) and seen[-4:] == [0, 1, 2, 3]
+    history = model.fit(x, y, batch_size=5, epochs=2, verbose=0, validation_data=(x, y),
+                        callbacks=[StopAfterFirst()])      # validation stops after a batch too
+    assert len(history.history["val_loss"]) == 2
+
+
+def test_params_verbose_is_what_fit_was_given():
+    model = _small_model()
+    x, y = np.ones((4, 3), "float32"), np.ones(4, "float32")
+    assert model.fit(x, y, verbose=0).params["verbose"] == 0
+    assert model.fit(x, y, verbose=2).params["verbose"] == 2
+    assert model.fit(x, y).params == {"verbose": "auto", "epochs": 1, "steps": 1}   # Keras' too

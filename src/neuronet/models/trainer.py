@@ -22,7 +22,7 @@ class Trainer:
     """The training methods of Model: compile / fit / evaluate / predict."""
 
     compiled = False
-    stop_training = False
+    stop_training = stop_evaluating = stop_predicting = False   # set by callbacks to stop
     optimizer = loss = None             # until compile(), as in Keras
 
     # --- compile -----------------------------------------------------------------------------
@@ -174,7 +174,6 @@ class Trainer:
                               resume=True)
         validation = None if validation_data is None else self._validation_batches(
             validation_data, validation_batch_size or batch_size, validation_steps)
-        verbose = 1 if verbose == "auto" else verbose
         callback_list = _callback_list(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self,
             verbose=verbose, epochs=epochs, steps=train.num_batches)
@@ -238,6 +237,7 @@ class Trainer:
         (fit's own list for validation); the logs of the last batch, empty without any."""
         self.reset_metrics()
         logs = {}
+        self.stop_evaluating = False
         callback_list.on_test_begin()
         batches.on_epoch_begin()
         with no_grad():
@@ -245,6 +245,8 @@ class Trainer:
                 callback_list.on_test_batch_begin(step)
                 logs = _flat_logs(self.test_step(self._prepare(batch)))
                 callback_list.on_test_batch_end(step, logs)
+                if self.stop_evaluating:
+                    break
         batches.on_epoch_end()
         callback_list.on_test_end(logs)
         return logs
@@ -254,7 +256,6 @@ class Trainer:
         """Loss and metrics on the data: a float, a list (loss first) or a dict."""
         self._require_compiled("evaluate")
         batches = self._batches(x, y, sample_weight, batch_size, False, steps, "evaluate")
-        verbose = 1 if verbose == "auto" else verbose
         callback_list = _callback_list(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=batches.num_batches)
@@ -266,17 +267,19 @@ class Trainer:
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs on `x` in inference mode, as NumPy arrays."""
         batches = self._batches(x, None, None, batch_size, False, steps, "predict")
-        verbose = 1 if verbose == "auto" else verbose
         callback_list = _callback_list(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=batches.num_batches)
         outputs = []
+        self.stop_predicting = False
         callback_list.on_predict_begin()
         batches.on_epoch_begin()
         for step, batch in enumerate(batches.epoch()):
             callback_list.on_predict_batch_begin(step)
             outputs.append(self.predict_on_batch(batch[0]))
             callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
+            if self.stop_predicting:
+                break
         batches.on_epoch_end()
         callback_list.on_predict_end()
         if not outputs:
