@@ -85,6 +85,25 @@ def test_early_stopping_patience():
     assert es.best == 0.8 and es.best_epoch == 1 and es.wait == 2
 
 
+def test_early_stopping_reads_the_value_through_get_monitor_value():
+    class ConstantValue(EarlyStopping):              # a subclass may compute the value
+        def get_monitor_value(self, logs):
+            return 1.0
+
+    es = ConstantValue(monitor="anything", mode="min")
+    assert epochs_run(fit([es], losses(3.0, 2.0, 1.0, 0.5))) == 2 and es.stopped_epoch == 1
+
+
+def test_missing_monitored_key_warns_as_keras(recwarn):
+    for callback in (EarlyStopping(), ReduceLROnPlateau()):
+        fit([callback], losses(1.0))
+    texts = [str(w.message) for w in recwarn]
+    assert texts == ["Early stopping conditioned on metric `val_loss` which is not available. "
+                     "Available metrics are: loss",
+                     "Learning rate reduction is conditioned on metric `val_loss` which is not "
+                     "available. Available metrics are: loss,learning_rate."]
+
+
 def test_early_stopping_patience_zero_stops_at_first_non_improvement():
     es = EarlyStopping(monitor="loss")
     model = fit([es], losses(1.0, 0.9, 0.9, 0.5))  # e2 only equals the best
@@ -258,9 +277,10 @@ def test_reduce_lr_with_cooldown_and_min_lr():
     assert model.optimizer.learning_rate == pytest.approx(0.02)
 
 
-def test_reduce_lr_patience_and_min_delta():
+@pytest.mark.parametrize("min_delta", [1e-4, -1e-4])  # the sign is ignored, as in Keras
+def test_reduce_lr_patience_and_min_delta(min_delta):
     # 0.99995 is not below best - 1e-4, so it counts as a plateau; 0.9 then improves.
-    cb = ReduceLROnPlateau(patience=1)
+    cb = ReduceLROnPlateau(patience=1, min_delta=min_delta)
     model = fit([cb], losses(1.0, 0.99995, 0.9, key="val_loss"))
     assert model.optimizer.learning_rate == pytest.approx(0.01)
     assert cb.best == 0.9 and cb.wait == 0

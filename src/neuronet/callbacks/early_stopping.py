@@ -25,8 +25,7 @@ class EarlyStopping(MonitorCallback):
 
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
                  baseline=None, restore_best_weights=False, start_from_epoch=0):
-        super().__init__(monitor, mode)
-        self.min_delta = abs(min_delta)
+        super().__init__(monitor, mode, min_delta=min_delta)
         self.patience = patience
         self.verbose = verbose
         self.baseline = baseline
@@ -41,8 +40,14 @@ class EarlyStopping(MonitorCallback):
         self.best_weights = None
         self.best_epoch = 0
 
+    def get_monitor_value(self, logs):
+        """The monitored value in an epoch's `logs`; None, with a warning, when missing."""
+        return self._monitored_value(logs, "Early stopping conditioned on metric `{monitor}` "
+                                           "which is not available. Available metrics are: "
+                                           "{available}")
+
     def on_epoch_end(self, epoch, logs=None):
-        current = self._monitored_value(logs, "Early stopping")
+        current = self.get_monitor_value(logs)
         if current is None or epoch < self.start_from_epoch:
             return
         if self.restore_best_weights and self.best_weights is None:
@@ -51,13 +56,13 @@ class EarlyStopping(MonitorCallback):
             self.best_epoch = epoch
 
         self.wait += 1
-        if self._improves(current, self.best, self.min_delta):
+        if self._improves(current, self.best):
             self.best = current
             self.best_epoch = epoch
             if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
             # The count restarts only when the baseline is beaten too.
-            if self._improves(current, self.baseline, self.min_delta):
+            if self._improves(current, self.baseline):
                 self.wait = 0
             return
         if self.wait >= self.patience and epoch > 0:

@@ -17,7 +17,8 @@ class ModelCheckpoint(MonitorCallback):
             save_weights_only=True, in '.weights.h5' (or '.h5' / '.hdf5' for Keras 2's layout).
         monitor: the log key that decides which save is the best, e.g. 'val_loss'.
         verbose: 1 prints a line at each save (or skipped save).
-        save_best_only: save only when `monitor` improves on the best value so far.
+        save_best_only: save only when `monitor` improves on the best value so far (every
+            time, with a warning, when the logs lack it, as Keras does).
         save_weights_only: save with `save_weights` instead of `save`.
         mode: 'min', 'max', or 'auto' to infer the direction (see MonitorCallback).
         save_freq: 'epoch', or an integer: save every that many batches.
@@ -58,10 +59,11 @@ class ModelCheckpoint(MonitorCallback):
     def _save(self, epoch, batch, logs):
         logs = logs or {}
         filepath = self._file_path(epoch, batch, logs)
+        current = None
         if self.save_best_only:
-            current = self._monitored_value(logs, "Can save best model only")
-            if current is None:
-                return
+            current = self._monitored_value(logs, "Can save best model only with {monitor} "
+                                                  "available.")
+        if current is not None:
             best = "None" if self.best is None else f"{self.best:.5f}"
             if not self._improves(current, self.best):
                 if self.verbose > 0:
@@ -71,7 +73,7 @@ class ModelCheckpoint(MonitorCallback):
                 print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to "
                           f"{current:.5f}, saving model to {filepath}")
             self.best = current
-        elif self.verbose > 0:
+        elif self.verbose > 0 and not self.save_best_only:
             print_msg(f"\nEpoch {epoch + 1}: saving model to {filepath}")
         folder = os.path.dirname(filepath)
         if folder:

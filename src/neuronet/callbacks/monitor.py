@@ -14,10 +14,11 @@ class MonitorCallback(Callback):
     falls back to, with a warning) infers it as Keras 3 does, when the first value is read:
     down for a loss, else the `_direction` of the compiled metric logged under that key
     (accuracies, AUC, precision, recall ... up; errors down); a ValueError when neither
-    tells. `best` is None until a value has been seen.
+    tells. `best` is None until a value has been seen; `min_delta` (its sign ignored) is
+    the change that counts as an improvement.
     """
 
-    def __init__(self, monitor, mode, baseline=None):
+    def __init__(self, monitor, mode, baseline=None, min_delta=0):
         super().__init__()
         if mode not in MODES:
             warnings.warn(f"{type(self).__name__} mode '{mode}' is unknown, fallback to auto "
@@ -25,6 +26,7 @@ class MonitorCallback(Callback):
             mode = "auto"
         self.monitor, self.mode = monitor, mode
         self.best = baseline
+        self.min_delta = abs(min_delta)
         self._known_direction = None if mode == "auto" else mode
 
     @property
@@ -47,23 +49,23 @@ class MonitorCallback(Callback):
                 "monitor based on the highest metric value, or mode='min' to use the lowest.")
         return "max" if way == "up" else "min"
 
-    def _improves(self, current, reference, min_delta=0):
+    def _improves(self, current, reference):
         """Whether `current` beats `reference` (None: nothing to beat) by more than
         `min_delta` in the monitored direction."""
         direction = self.direction                 # inferred on first use, even with no reference
         if reference is None:
             return True
         if direction == "min":
-            return current < reference - min_delta
-        return current > reference + min_delta
+            return current < reference - self.min_delta
+        return current > reference + self.min_delta
 
-    def _monitored_value(self, logs, what):
-        """`logs[monitor]`, or None with a warning naming the keys that are there (first
-        inferring the direction, which raises when unknown, as Keras does)."""
+    def _monitored_value(self, logs, warning):
+        """`logs[monitor]`, or None with the `warning` (a format string of `monitor` and
+        `available`, the keys that are there); first infers the direction, which raises when
+        unknown, as Keras does."""
         self.direction                           # 'auto' settles here; unknown: ValueError
         value = (logs or {}).get(self.monitor)
         if value is None:
-            warnings.warn(f"{what} is conditioned on metric `{self.monitor}` which is not "
-                          f"available. Available metrics are: {','.join(logs or {})}",
+            warnings.warn(warning.format(monitor=self.monitor, available=",".join(logs or {})),
                           stacklevel=3)
         return value

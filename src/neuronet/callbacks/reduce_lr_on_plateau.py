@@ -17,21 +17,20 @@ class ReduceLROnPlateau(MonitorCallback):
         patience: epochs without improvement after which the rate is lowered.
         verbose: 1 prints a message when the rate is lowered.
         mode: 'min', 'max', or 'auto' to infer the direction (see MonitorCallback).
-        min_delta: the smallest change that counts as an improvement.
+        min_delta: the smallest change that counts as an improvement (its sign is ignored).
         cooldown: epochs to wait after a reduction before counting again.
         min_lr: the learning rate is never lowered below this.
     """
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
                  min_delta=1e-4, cooldown=0, min_lr=0.0):
-        super().__init__(monitor, mode)
+        super().__init__(monitor, mode, min_delta=min_delta)
         if factor >= 1.0:
             raise ValueError("ReduceLROnPlateau: expected factor < 1.0, "
                              f"received factor={factor}")
         self.factor = factor
         self.patience = patience
         self.verbose = verbose
-        self.min_delta = min_delta
         self.cooldown = cooldown
         self.min_lr = min_lr
         self.on_train_begin()
@@ -48,13 +47,15 @@ class ReduceLROnPlateau(MonitorCallback):
         logs = {} if logs is None else logs
         learning_rate = current_learning_rate(self.model, "ReduceLROnPlateau")
         logs["learning_rate"] = learning_rate
-        current = self._monitored_value(logs, "Learning rate reduction")
+        current = self._monitored_value(logs, "Learning rate reduction is conditioned on "
+                                              "metric `{monitor}` which is not available. "
+                                              "Available metrics are: {available}.")
         if current is None:
             return
         if self.in_cooldown():
             self.cooldown_counter -= 1
             self.wait = 0
-        if self._improves(current, self.best, self.min_delta):
+        if self._improves(current, self.best):
             self.best = current
             self.wait = 0
         elif not self.in_cooldown():
