@@ -624,3 +624,16 @@ def test_params_verbose_is_what_fit_was_given():
     assert model.fit(x, y, verbose=0).params["verbose"] == 0
     assert model.fit(x, y, verbose=2).params["verbose"] == 2
     assert model.fit(x, y).params == {"verbose": "auto", "epochs": 1, "steps": 1}   # Keras' too
+
+
+def test_evaluate_logs_are_sorted_by_name_as_keras(real_keras):
+    def run(keras):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile("sgd", "binary_crossentropy", metrics=["mae", "accuracy"])
+        x, y = np.ones((8, 3), "float32"), np.ones(8, "float32")
+        seen = []
+        ends = keras.callbacks.LambdaCallback(on_test_end=lambda logs: seen.append(list(logs)))
+        result = model.evaluate(x, y, verbose=0, return_dict=True, callbacks=[ends])
+        return list(result), seen
+    ours = run(neuronet)
+    assert ours == run(real_keras) and ours[0] == ["accuracy", "loss", "mae"]

@@ -484,3 +484,34 @@ def test_zero_steps_mean_all_the_data_as_in_keras():
     assert loss == expected[3]
     np.testing.assert_array_equal(predicted, expected[4])
     assert predicted.shape == (20, 1)
+
+
+class SizeRecorder(keras.Sequential):
+    """Records the number of samples of each training step."""
+
+    def train_step(self, data):
+        self.sizes.append(len(data[0]))
+        return super().train_step(data)
+
+
+def test_steps_without_batch_size_split_all_the_arrays_into_that_many_batches():
+    # Keras' rule: batch_size = ceil(samples / steps); 32 only when neither is given.
+    model = _model()
+    assert model.predict(X, steps=1, verbose=0).shape == (20, 1)
+    assert model.predict(X, steps=3, verbose=0).shape == (20, 1)
+    assert model.evaluate(X, Y, steps=1, verbose=0) == pytest.approx(
+        model.evaluate(X, Y, batch_size=20, verbose=0))
+    recorder = SizeRecorder([keras.Input((3,)), keras.layers.Dense(1)])
+    recorder.compile("sgd", "mse")
+    recorder.sizes = []
+    recorder.fit(X, Y, steps_per_epoch=3, epochs=2, verbose=0)
+    assert recorder.sizes == [7, 7, 6] * 2
+    recorder.sizes = []
+    recorder.fit(np.concatenate([X] * 2), np.concatenate([Y] * 2), verbose=0)
+    assert recorder.sizes == [32, 8]
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, 2.5, "8"])
+def test_bad_batch_size_is_refused(batch_size):
+    with pytest.raises(ValueError, match=f"batch_size: expected a positive integer, received {batch_size!r}"):
+        _model().fit(X, Y, batch_size=batch_size, verbose=0)

@@ -135,12 +135,19 @@ class Batches:
 
 
 class ArrayBatches(Batches):
-    """Mini-batches of in-memory arrays; the last, partial batch is kept."""
+    """Mini-batches of in-memory arrays; the last, partial batch is kept. Without a
+    `batch_size`, batches of 32, or with `steps` as many as make `steps` batches of all
+    the data (Keras' rule)."""
 
-    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False):
+    def __init__(self, x, y=None, sample_weight=None, batch_size=None, shuffle=False,
+                 steps=None):
         self.x, self.y, self.sample_weight = x, y, sample_weight
         self.num_samples = check_cardinality(x, y, sample_weight)
-        self.batch_size = batch_size
+        if batch_size is None:
+            batch_size = max(math.ceil(self.num_samples / steps), 1) if steps else 32
+        if not backend.is_int(batch_size) or batch_size < 1:
+            raise ValueError(f"batch_size: expected a positive integer, received {batch_size!r}")
+        self.batch_size = int(batch_size)
         self.shuffle = shuffle
 
     @property
@@ -394,7 +401,7 @@ def _batch_source(x, y, sample_weight, batch_size, shuffle, steps):
         return SequenceBatches(x, shuffle, steps)
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not is_array_data(x)):
         return GeneratorBatches(x, steps)
-    return ArrayBatches(x, y, sample_weight, batch_size or 32, shuffle)
+    return ArrayBatches(x, y, sample_weight, batch_size, shuffle, steps)
 
 
 def split_validation(x, y, sample_weight, validation_split):

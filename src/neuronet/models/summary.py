@@ -14,7 +14,6 @@ same terminal width.
 """
 import math
 import re
-import shutil
 
 from ..io_utils import print_msg
 
@@ -211,6 +210,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         justify.append("center")
         default_length += 12
         positions = [p * 0.90 for p in positions] + [1.0]
+    import shutil                 # here: it loads compression modules that import skips
     line_length = line_length or min(default_length, shutil.get_terminal_size().columns - 4)
     widths = _column_widths(positions, line_length, len(header))
     rows = _rows(model, expand_nested, show_trainable, graph, connected, layer_range)

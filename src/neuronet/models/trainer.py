@@ -248,6 +248,7 @@ class Trainer:
                 if self.stop_evaluating:
                     break
         batches.on_epoch_end()
+        logs = callbacks_module.pythonify_logs(logs)           # sorted by name, as Keras'
         callback_list.on_test_end(logs)
         return logs
 
