@@ -231,14 +231,16 @@ def _metrics_per_output(metrics, output_names, what):
 
 
 def _as_spec_list(spec):
+    """The metric specs of one output as a flat list (nested lists flattened, as Keras)."""
     if spec is None:
         return []
-    specs = list(spec) if isinstance(spec, (list, tuple)) else [spec]
-    return [s for s in specs if s is not None]
+    if not isinstance(spec, (list, tuple)):
+        return [spec]
+    return [one for inner in spec for one in _as_spec_list(inner)]
 
 
 def _resolve(spec, loss, output_shape, target_shape):
-    if isinstance(spec, str) and spec in ("accuracy", "acc"):
+    if isinstance(spec, str) and spec.lower() in ("accuracy", "acc"):      # any case, as Keras
         return metrics_module.resolve_accuracy(loss, output_shape, target_shape)()
     return metrics_module.get(spec)
 

@@ -24,15 +24,28 @@ class Trainer:
     compiled = False
     stop_training = stop_evaluating = stop_predicting = False   # set by callbacks to stop
     optimizer = loss = None             # until compile(), as in Keras
+    run_eagerly = jit_compile = False
+    steps_per_execution = 1
 
     # --- compile -----------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile="auto", auto_scale_loss=True):
-        """Set the optimizer, loss(es) and metrics; freezes the trainable set (Keras' rule)."""
+        """Set the optimizer, loss(es) and metrics; freezes the trainable set (Keras' rule).
+        Compiled again, a model keeps its loss when none is given, and its metrics when
+        neither `metrics` nor `weighted_metrics` is, as in Keras 3. `run_eagerly`,
+        `steps_per_execution` and `jit_compile` are kept as attributes; every step runs
+        eagerly here, one at a time (`jit_compile='auto'` reads False)."""
+        previous = getattr(self, "_compile_arguments", {})
+        if loss is None and previous.get("loss") is not None:
+            loss, loss_weights = previous["loss"], previous["loss_weights"]
+        if metrics is None and weighted_metrics is None:
+            metrics, weighted_metrics = previous.get("metrics"), previous.get("weighted_metrics")
         self._compile_arguments = {"optimizer": optimizer, "loss": loss,
                                    "loss_weights": loss_weights, "metrics": metrics,
                                    "weighted_metrics": weighted_metrics}
+        self.run_eagerly, self.steps_per_execution = run_eagerly, steps_per_execution
+        self.jit_compile = False if jit_compile == "auto" else jit_compile
         names = self.output_names if self._outputs_known() else None   # else on the first batch
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss

@@ -524,7 +524,8 @@ def compile_config(model):
             "loss_weights": arguments["loss_weights"],
             "metrics": serialize_keras_object(arguments["metrics"]),
             "weighted_metrics": serialize_keras_object(arguments["weighted_metrics"]),
-            "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False}
+            "run_eagerly": model.run_eagerly, "steps_per_execution": model.steps_per_execution,
+            "jit_compile": model.jit_compile}
 
 
 def compile_from_config(model, config):
