@@ -376,6 +376,24 @@ def test_class_weight_and_sample_weight_together_are_refused():
         _model().train_on_batch(X, Y > 0, class_weight={0: 1.0}, sample_weight=np.ones(20))
 
 
+def test_class_weight_refuses_targets_that_are_not_one_class_per_sample():
+    sequence_labels = np.tile([[0, 1, 2, 3]], (20, 1))           # a label per time step
+    with pytest.raises(ValueError, match=r"one class per sample.*shape \(20, 4\) that are not "
+                                         r"one-hot.*sample_weight of that shape"):
+        _model().fit(X, sequence_labels, class_weight={0: 1, 1: 2, 2: 3, 3: 4}, verbose=0)
+    with pytest.raises(ValueError, match=r"shape \(20, 1, 1\)"):
+        _model().fit(X, Y[:, :, None], class_weight={0: 1, 1: 2}, verbose=0)
+    inputs = keras.Input((3,))
+    two = keras.Model(inputs, [keras.layers.Dense(1)(inputs), keras.layers.Dense(1)(inputs)])
+    two.compile("sgd", "mse")
+    with pytest.raises(ValueError, match="only supported for Models with a single output"):
+        two.fit(X, [Y > 0, Y > 0], class_weight={0: 1.0, 1: 2.0}, verbose=0)
+    one_hot = np.eye(4, dtype="float32")[np.arange(20) % 4]       # one-hot rows still work
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="softmax")])
+    model.compile("sgd", "categorical_crossentropy")
+    assert np.isfinite(model.fit(X, one_hot, class_weight={0: 1, 3: 2}, verbose=0).history["loss"][0])
+
+
 @pytest.mark.parametrize("call", [
     lambda m: m.fit(X, verbose=0), lambda m: m.evaluate(X, verbose=0),
     lambda m: m.train_on_batch(X), lambda m: m.fit(X, Y, validation_data=(X,), verbose=0),

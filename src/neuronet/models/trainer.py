@@ -427,9 +427,18 @@ def _warn(message):
 
 def _apply_class_weight(y, sample_weight, class_weight):
     """Per-sample weights class_weight[label] (labels from integers or one-hot rows)."""
+    if isinstance(y, (list, tuple, dict)):
+        raise ValueError("`class_weight` is only supported for Models with a single output; "
+                         f"received targets for {len(y)} outputs. Pass sample_weight instead")
     y = np.asarray(y)
-    labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else \
-        np.rint(y.reshape(len(y))).astype(int)
+    one_hot = y.ndim == 2 and y.shape[-1] > 1
+    if y.ndim > 2 or (one_hot and not np.isin(y, (0, 1)).all()):
+        raise ValueError("`class_weight` takes one class per sample: integer labels of shape "
+                         "(samples,) or (samples, 1), or one-hot rows (samples, classes); "
+                         f"received targets of shape {y.shape}"
+                         + (" that are not one-hot" if y.ndim == 2 else "")
+                         + ". For a label per time step, pass a sample_weight of that shape")
+    labels = y.argmax(axis=-1) if one_hot else np.rint(y.reshape(len(y))).astype(int)
     table = np.ones(max(int(labels.max()) + 1, max(class_weight) + 1), np.float64)
     for label, weight in class_weight.items():
         table[label] = weight
