@@ -533,3 +533,18 @@ def test_steps_without_batch_size_split_all_the_arrays_into_that_many_batches():
 def test_bad_batch_size_is_refused(batch_size):
     with pytest.raises(ValueError, match=f"batch_size: expected a positive integer, received {batch_size!r}"):
         _model().fit(X, Y, batch_size=batch_size, verbose=0)
+
+
+def test_predict_keeps_a_tuple_of_outputs_a_tuple(real_keras):
+    def types(keras):
+        inputs = keras.Input((3,))
+        model = keras.Model(inputs, (keras.layers.Dense(1)(inputs), keras.layers.Dense(2)(inputs)))
+        predicted, on_batch = model.predict(X, batch_size=8, verbose=0), model.predict_on_batch(X)
+        assert [p.shape for p in predicted] == [p.shape for p in on_batch] == [(20, 1), (20, 2)]
+        return type(predicted), type(on_batch)
+    assert types(keras) == types(real_keras) == (tuple, tuple)
+
+
+def test_validation_data_of_more_than_three_items_is_refused():
+    with pytest.raises(ValueError, match=r"`\(x, y, sample_weight\)`; received a tuple of 4"):
+        _model().fit(X, Y, validation_data=(X, Y, None, 1), verbose=0)

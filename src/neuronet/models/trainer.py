@@ -237,6 +237,10 @@ class Trainer:
 
     def _validation_batches(self, validation_data, batch_size, steps):
         """The batch source of `fit`'s validation_data, made once for every epoch."""
+        if isinstance(validation_data, tuple) and len(validation_data) > 3:
+            raise ValueError("fit: validation_data is expected in the format `x`, `(x,)`, "
+                             "`(x, y)`, or `(x, y, sample_weight)`; received a tuple of "
+                             f"{len(validation_data)} items")
         if isinstance(validation_data, (tuple, list)) and len(validation_data) in (1, 2, 3):
             names = [f"validation_data[{i}]" for i in range(3)]
             data = tuple(validation_data) + (None,) * (3 - len(validation_data))
@@ -300,8 +304,8 @@ class Trainer:
             raise ValueError(f"predict: model '{self.name}' received no input batches")
         if isinstance(outputs[0], dict):
             return {key: np.concatenate([o[key] for o in outputs]) for key in outputs[0]}
-        if isinstance(outputs[0], list):
-            return [np.concatenate(parts) for parts in zip(*outputs)]
+        if isinstance(outputs[0], (list, tuple)):
+            return type(outputs[0])(np.concatenate(parts) for parts in zip(*outputs))
         return np.concatenate(outputs)
 
     # --- one batch -------------------------------------------------------------------------------
@@ -326,7 +330,8 @@ class Trainer:
     def predict_on_batch(self, x):
         with no_grad():
             out = self(self._inputs(x), training=False)
-        return data_adapter.map_structure(lambda o: o.data, out)
+        arrays = data_adapter.map_structure(lambda o: o.data, out)
+        return tuple(arrays) if isinstance(out, tuple) else arrays     # the model's structure
 
     # --- data ------------------------------------------------------------------------------------
     def _batches(self, x, y, sample_weight, batch_size, shuffle, steps, method,
