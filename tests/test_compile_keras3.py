@@ -75,3 +75,24 @@ def test_compile_sets_run_eagerly_jit_compile_and_steps_per_execution():
     model.compile("sgd", "mse", run_eagerly=True, steps_per_execution=4)
     assert (model.run_eagerly, model.jit_compile, model.steps_per_execution) == (True, False, 4)
     assert model.get_compile_config()["run_eagerly"] is True
+
+
+@pytest.mark.parametrize("units, activation, y, loss", [
+    (1, "sigmoid", (LABELS > 0).astype("float32"), "crossentropy"),
+    (3, "softmax", LABELS, "ce"),
+    (3, "softmax", ONE_HOT, "CrossEntropy")])
+def test_crossentropy_loss_is_picked_from_the_shapes_as_keras(real_keras, units, activation, y, loss):
+    weights = None
+    results = []
+    for keras in (neuronet, real_keras):
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(units, activation=activation)])
+        if weights is None:
+            weights = model.get_weights()
+        model.set_weights(weights)
+        model.compile("sgd", loss, metrics=["accuracy"])
+        history = model.fit(X, y, epochs=2, batch_size=8, shuffle=False, verbose=0).history
+        results.append((history, model.evaluate(X, y, verbose=0, return_dict=True)))
+    (history, logs), (their_history, their_logs) = results
+    for key in ("loss", "accuracy"):
+        np.testing.assert_allclose(history[key], their_history[key], rtol=1e-4)
+        assert logs[key] == pytest.approx(their_logs[key], rel=1e-4)

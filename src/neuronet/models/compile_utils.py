@@ -61,6 +61,8 @@ class CompiledLoss:
 
     With several losses, the unweighted loss of each output is also tracked by a Mean
     metric named '<output>_loss' (`metrics`). output_names None: named on the first call.
+    The loss 'crossentropy' (or 'ce') becomes binary, sparse categorical or categorical
+    crossentropy on the first call, from the shapes, as in Keras 3.
     """
 
     def __init__(self, loss, loss_weights, output_names):
@@ -72,7 +74,8 @@ class CompiledLoss:
     def _per_output(self, output_names):
         loss, loss_weights = self._arguments
         self.output_names = output_names
-        self.losses = [None if spec is None else _as_loss_object(losses_module.get(spec))
+        self.losses = [None if spec is None else spec if _picks_crossentropy(spec) else
+                       _as_loss_object(losses_module.get(spec))
                        for spec in _losses_per_output(loss, self.output_names)]
         if all(spec is None for spec in self.losses):
             raise ValueError(f"compile: `loss` gives no loss for any output of "
@@ -97,6 +100,8 @@ class CompiledLoss:
         trackers = iter(self.metrics)
         total = None
         for k in self._order:
+            if isinstance(self.losses[k], str):                    # 'crossentropy' / 'ce'
+                self.losses[k] = _crossentropy_for(targets[k], outputs[k])
             loss, loss_weight = self.losses[k], self.weights[k]
             value = loss(targets[k], outputs[k], sample_weight=weights[k])
             tracker = next(trackers, None)
@@ -112,6 +117,22 @@ def _losses_per_output(loss, output_names):
     if isinstance(loss, (list, tuple, dict)):
         return per_output(loss, output_names, "compile(loss=...)")
     return [loss] * len(output_names)
+
+
+def _picks_crossentropy(spec):
+    """Whether the loss spec is 'crossentropy' or 'ce' (any case): Keras 3 picks binary,
+    sparse categorical or categorical crossentropy from the shapes of the first batch."""
+    return isinstance(spec, str) and spec.lower() in ("crossentropy", "ce")
+
+
+def _crossentropy_for(y_true, y_pred):
+    """The crossentropy for these targets and outputs: binary for one unit, sparse
+    categorical for integer labels, else categorical (the rule of 'accuracy')."""
+    kind = metrics_module.resolve_accuracy(None, np.shape(y_pred), np.shape(y_true))
+    name = {metrics_module.BinaryAccuracy: "binary_crossentropy",
+            metrics_module.SparseCategoricalAccuracy: "sparse_categorical_crossentropy",
+            metrics_module.CategoricalAccuracy: "categorical_crossentropy"}[kind]
+    return _as_loss_object(losses_module.get(name))
 
 
 def _as_loss_object(loss):
