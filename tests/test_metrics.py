@@ -117,7 +117,8 @@ def test_tensor_inputs_give_the_same_values_and_record_nothing(binary):
 
 
 def test_result_types_and_dtype():
-    assert type(BinaryAccuracy()([1, 0], [0.7, 0.2])) is float
+    single = BinaryAccuracy()([1, 0], [0.7, 0.2])           # a NumPy scalar, as Keras' 0-d result
+    assert type(single) is np.float32 and single.shape == () and single.item() == 1.0
     result = Precision(thresholds=[0.3, 0.6])([1, 0, 1], [0.5, 0.4, 0.9])
     assert isinstance(result, np.ndarray) and result.dtype == np.float32
     np.testing.assert_allclose(result, [2 / 3, 1.0])
@@ -285,7 +286,7 @@ def test_confusion_counts_match_sklearn(binary):
     tn, fp, fn, tp = sk.confusion_matrix(y, p[:, 0] > 0.5, sample_weight=w).ravel()
     for metric, expected in ((TruePositives(), tp), (FalsePositives(), fp),
                              (TrueNegatives(), tn), (FalseNegatives(), fn)):
-        assert metric(y, p, sample_weight=w) == pytest.approx(expected, rel=1e-9)
+        assert metric(y, p, sample_weight=w) == pytest.approx(expected, rel=1e-7)  # float32
     assert TruePositives().name == "true_positives"
 
 
@@ -389,13 +390,13 @@ def test_auc_equals_the_discretized_curve_exactly(binary, curve):
     m = AUC(num_thresholds=50, curve=curve)
     thresholds = [-eps] + [(i + 1) / 49 for i in range(48)] + [1 + eps]
     np.testing.assert_allclose(m.thresholds, thresholds)
-    assert m(y, p, sample_weight=w) == pytest.approx(
-        discretized_curve_area(y, p[:, 0], thresholds, curve, w), rel=1e-9)
+    assert m(y, p, sample_weight=w) == pytest.approx(                  # to float32's precision
+        discretized_curve_area(y, p[:, 0], thresholds, curve, w), rel=1e-7)
     custom = [0.1, 0.25, 0.3, 0.8]
     m = AUC(thresholds=[0.8, 0.1, 0.3, 0.25], curve=curve)
     assert m.num_thresholds == 6
     assert m(y, p) == pytest.approx(
-        discretized_curve_area(y, p[:, 0], [-eps] + custom + [1 + eps], curve), rel=1e-9)
+        discretized_curve_area(y, p[:, 0], [-eps] + custom + [1 + eps], curve), rel=1e-7)
 
 
 def test_auc_keras_example_and_summation_bounds(binary):
@@ -675,3 +676,35 @@ def test_sparse_top_k_hits_come_in_the_shape_of_the_labels():
     weighted = SparseTopKCategoricalAccuracy(k=1)(labels[:, None], scores,
                                                   sample_weight=[1, 1, 0, 0])
     assert weighted == pytest.approx(0.5)
+
+
+def test_a_single_result_is_a_numpy_scalar_of_the_metrics_dtype(real_keras):
+    ours, theirs = BinaryAccuracy(), real_keras.metrics.BinaryAccuracy()
+    for metric in (ours, theirs):
+        metric.update_state([1, 0, 1], [0.7, 0.7, 0.2])
+    result = ours.result()
+    assert result.shape == () and result.dtype == np.float32 and result.item() == pytest.approx(1 / 3)
+    assert result.item() == float(theirs.result()) and str(theirs.result().dtype) == "float32"
+    assert Mean(dtype="float64")([1.0, 2.0]).dtype == np.float64 and Mean().result().dtype == np.float32
+    assert isinstance(Precision(thresholds=[0.3, 0.6]).result(), np.ndarray)
+
+
+@pytest.mark.parametrize("metric_class", [TruePositives, FalsePositives, TrueNegatives, FalseNegatives,
+                                          Precision, Recall])
+def test_evenly_spaced_thresholds_count_scores_above_1_as_keras(real_keras, metric_class):
+    y_true, y_pred = [0, 0, 1, 1], [1.5, 0.7, 2.0, -0.3]            # logits, beyond [0, 1]
+    ours = metric_class(thresholds=[0.0, 0.5, 1.0])
+    theirs = getattr(real_keras.metrics, metric_class.__name__)(thresholds=[0.0, 0.5, 1.0])
+    ours.update_state(y_true, y_pred)
+    theirs.update_state(y_true, y_pred)
+    np.testing.assert_allclose(ours.result(), np.asarray(theirs.result()), rtol=1e-6)
+
+
+def test_mean_metric_wrapper_loads_keras_config_of_its_function(real_keras):
+    config = real_keras.metrics.serialize(
+        real_keras.metrics.MeanMetricWrapper(real_keras.metrics.mean_squared_error, name="w"))
+    metric = metrics.deserialize(config)
+    assert isinstance(metric, MeanMetricWrapper) and metric.name == "w"
+    assert metric([[0.0], [2.0]], [[1.0], [0.0]]) == pytest.approx(2.5)
+    custom = MeanMetricWrapper(lambda t, p: abs(t - p), name="own")          # not by name
+    assert MeanMetricWrapper.from_config(custom.get_config())([1.0], [3.0]) == pytest.approx(2.0)

@@ -164,7 +164,7 @@ def test_rate_metrics_state_thresholds_and_result_type():
     assert [v.name for v in metric.variables] == [
         "true_positives", "false_positives", "true_negatives", "false_negatives"]
     assert all(v.shape == (5,) for v in metric.variables)
-    assert isinstance(metric([0, 1], [0.2, 0.8]), float)
+    assert isinstance(metric([0, 1], [0.2, 0.8]), np.float32)
 
 
 def test_rate_metrics_configs_match_keras(real_keras):

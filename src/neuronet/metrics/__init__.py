@@ -168,6 +168,8 @@ def deserialize(config, custom_objects=None):
     if isinstance(config, str):
         return get_registered_object(config, custom_objects) or get_function(config)
     class_name = config.get("class_name") if isinstance(config, dict) else None
+    if class_name == "function":                 # Keras 3's form of a function, by name
+        return deserialize(config.get("config"), custom_objects)
     metric_class = (None if class_name is None
                     else get_registered_object(class_name, custom_objects, CLASSES))
     if metric_class is None:

@@ -195,9 +195,11 @@ class Metric:
         return self.result()
 
     def _as_result(self, value):
-        """A Python float for a single value, else an ndarray of the metric's dtype."""
-        value = np.asarray(value)
-        return float(value) if value.ndim == 0 else value.astype(self.dtype)
+        """The value in the metric's float dtype (floatx for an integer one, whose counts
+        still give fractions): a NumPy scalar for a single value (as Keras' 0-d result:
+        float(), .item(), .shape and .dtype work), else an ndarray."""
+        dtype = self.dtype if np.dtype(self.dtype).kind == "f" else backend.floatx()
+        return np.asarray(value).astype(dtype)[()]
 
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype}
@@ -278,7 +280,7 @@ class Mean(Metric):
 
     def result(self):
         count = float(self.count.data)
-        return float(self.total.data) / count if count else 0.0
+        return self._as_result(float(self.total.data) / count if count else 0.0)
 
 
 class MeanMetricWrapper(Mean):
@@ -316,9 +318,10 @@ class MeanMetricWrapper(Mean):
 
     @classmethod
     def from_config(cls, config):
-        from . import get_function
+        from . import deserialize
         config = dict(config)
-        return cls(get_function(config.pop("fn")), **config)
+        fn = config.pop("fn")
+        return cls(fn if callable(fn) else deserialize(fn), **config)   # or a name, Keras' dict
 
 
 class PresetMeanMetric(MeanMetricWrapper):

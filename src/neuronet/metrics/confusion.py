@@ -118,6 +118,8 @@ class _ConfusionMetric(Metric):
         self.top_k = None if top_k is None else check_integer(top_k, 1, caller, "top_k")
         self.class_id = None if class_id is None else check_integer(class_id, 0, caller, "class_id")
         self.thresholds = parse_thresholds(thresholds, 0.5 if top_k is None else NEG_INF, caller)
+        # Keras counts evenly spaced thresholds with y_pred clipped to [0, 1] (as AUC does)
+        self._clip = self._clip or evenly_spaced(self.thresholds)
         for attribute in self._counts:
             setattr(self, attribute, self.add_variable((len(self.thresholds),), name=attribute))
 
@@ -311,7 +313,7 @@ class AUC(Metric):
 
     def result(self):
         if not self._built:
-            return 0.0
+            return self._as_result(0.0)
         tp, fp, tn, fn = (getattr(self, attribute).data for attribute in self._COUNTS)
         if self.curve == "PR" and self.summation_method == "interpolation":
             areas = self._interpolated_pr_areas(tp, fp, fn)

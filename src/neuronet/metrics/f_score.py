@@ -86,7 +86,7 @@ class FBetaScore(Metric):
 
     def result(self):
         if not self._built:
-            return 0.0
+            return self._as_result(0.0)
         eps = backend.epsilon()
         tp, fp, fn = self.true_positives.data, self.false_positives.data, self.false_negatives.data
         precision = tp / (tp + fp + eps)

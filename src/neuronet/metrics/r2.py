@@ -68,7 +68,7 @@ class R2Score(Metric):
 
     def result(self):
         if not self._built:
-            return 0.0
+            return self._as_result(0.0)
         total_sum, count = self.sum.data, self.count.data
         with np.errstate(divide="ignore", invalid="ignore"):
             variation = self.squared_sum.data - total_sum * (total_sum / count)   # about the mean
