@@ -45,6 +45,9 @@ class Layer:
         if kwargs:
             raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
                              f"{kwargs}")
+        if name is not None and (not isinstance(name, str) or "/" in name):
+            raise ValueError("Argument `name` must be a string and cannot contain character "
+                             f"`/`. Received: name={name!r} (of type {type(name).__name__})")
         self.name = name or unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         # a dtype name, or a DTypePolicy dict as Keras 3 writes it in configs

@@ -76,6 +76,12 @@ class Model(Trainer, Layer):
             self._input_layers.append(layer)
         # Keras' order (by depth, inputs first); the layers exclude the nodes' op layers
         self._operations = operation_order(self)
+        names = [operation.name for operation in self._operations]
+        for name in names:        # nodes are saved by their layers' names: they must differ
+            if names.count(name) > 1:
+                raise ValueError(f'Model {self.name!r}: the name "{name}" is used '
+                                 f"{names.count(name)} times in the model. All operation "
+                                 "names should be unique.")
         self._layers = [layer for layer in self._operations if not isinstance(layer, OpLayer)]
         self.built = True
 
@@ -260,7 +266,11 @@ class Model(Trainer, Layer):
         return self._functional or bool(self.outputs)
 
     def get_layer(self, name=None, index=None):
-        """The layer with this name, or at this index of `layers`."""
+        """The layer with this name, or at this index of `layers` (one of the two)."""
+        if (name is None) == (index is None):
+            raise ValueError("get_layer: provide either a layer name or a layer index, not "
+                             f"{'both' if name is not None else 'neither'}. Received: "
+                             f"name={name!r}, index={index!r}")
         if index is not None:
             if not -len(self.layers) <= index < len(self.layers):
                 raise ValueError(f"get_layer: index {index} out of range; model '{self.name}' "

@@ -28,6 +28,10 @@ class Sequential(Model):
             return
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: expected a Layer, received {type(layer).__name__}")
+        if any(other.name == layer.name for other in self._layers):
+            raise ValueError("All layers added to a Sequential model should have unique names. "
+                             f"Name '{layer.name}' is already the name of a layer in model "
+                             f"'{self.name}'. Update the `name` argument to pass a unique name.")
         if not self._layers and self._input_shape is None:
             self._input_shape = _declared_input_shape(layer)
         self._layers.append(layer)
@@ -35,19 +39,23 @@ class Sequential(Model):
         if self._input_shape is not None:
             self.build(self._input_shape)
 
-    def pop(self):
-        """Remove and return the last layer."""
+    def pop(self, rebuild=True):
+        """Remove and return the last layer; with `rebuild`, build the rest again."""
         if not self._layers:
             raise TypeError(f"Sequential '{self.name}' has no layers to pop")
         layer = self._layers.pop()
         self.built = False
-        if self._layers and self._input_shape is not None:
+        if rebuild and self._layers and self._input_shape is not None:
             self.build(self._input_shape)
         return layer
 
     def _set_input(self, shape, dtype):
         if self._layers:
             raise ValueError(f"Sequential '{self.name}': an Input must come before every layer")
+        if self._input_shape is not None:
+            raise ValueError(f"Sequential model '{self.name}' has already been configured to use "
+                             f"input shape {self._input_shape}: it takes one Input, received "
+                             f"another of shape {tuple(shape)}")
         self._input_shape, self._input_dtype = tuple(shape), dtype
 
     @property
@@ -74,12 +82,18 @@ class Sequential(Model):
             if input_shape is None:
                 raise ValueError(f"Sequential '{self.name}': build() needs an `input_shape` "
                                  "when the model has no Input (received input_shape=None)")
-        self._input_shape = self._build_input_shape = tuple(input_shape)   # a batch size stays
-        x = SymbolicTensor(self._input_shape, self._input_dtype or self.dtype, name="input_layer")
-        self.inputs = [x]
+        input_shape = tuple(input_shape)
+        if self.built and tuple(input_shape[1:]) != tuple(self._input_shape[1:]):
+            raise ValueError(f"Sequential model '{self.name}' has already been configured to use "
+                             f"input shape {self._input_shape}. You cannot build it with "
+                             f"input_shape {input_shape}")
+        inputs = [SymbolicTensor(input_shape, self._input_dtype or self.dtype, name="input_layer")]
+        x = inputs[0]
         for layer in self._layers:
             x = layer(x)
-        self.outputs = [x]
+        # set once every layer took the shape (a batch size given stays)
+        self._input_shape = self._build_input_shape = input_shape
+        self.inputs, self.outputs = inputs, [x]
         self.built = True
 
     def call(self, inputs, training=None):
