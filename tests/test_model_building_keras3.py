@@ -80,3 +80,21 @@ def test_get_layer_takes_a_name_or_an_index(real_keras):
 def test_a_layer_name_is_a_string_without_a_slash(real_keras, name):
     _both_refuse(real_keras, lambda k: k.layers.Dense(1, name=name),
                  "must be a string and cannot contain character `/`")
+
+
+def test_a_layers_trainable_weights_come_before_its_other_weights(real_keras):
+    def layer(k):
+        class Mixed(k.layers.Layer):
+            def build(self, input_shape):
+                self.frozen = self.add_weight(shape=(1,), trainable=False, name="frozen")
+                self.scale = self.add_weight(shape=(1,), name="scale")
+
+            def call(self, x):
+                return x * self.scale + self.frozen
+        mixed = Mixed()
+        mixed.build((None, 1))
+        return mixed
+    ours, theirs = layer(keras), layer(real_keras)
+    assert [w.name for w in ours.weights] == [w.name for w in theirs.weights] == ["scale", "frozen"]
+    ours.set_weights([np.array([2.0]), np.array([1.0])])          # in that order
+    assert ours.scale.numpy()[0] == 2.0 and ours.frozen.numpy()[0] == 1.0

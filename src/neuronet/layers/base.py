@@ -134,9 +134,16 @@ class Layer:
 
     variable_dtype = input_dtype = compute_dtype
 
+    def _own_weights(self):
+        """The weights this layer holds itself (not through sublayers), in Keras' order:
+        the trainable ones, then the others, each in the order they were made."""
+        return ([w for w in self._weights if w.trainable] +
+                [w for w in self._weights if not w.trainable])
+
     @property
     def weights(self):
-        return self._weights + [w for layer in self._sublayers() for w in layer.weights]
+        """This layer's own weights (see `_own_weights`), then its sublayers'."""
+        return self._own_weights() + [w for layer in self._sublayers() for w in layer.weights]
 
     @property
     def trainable_weights(self):

@@ -104,9 +104,8 @@ def _group_name(layer):
 
 
 def own_variables(layer):
-    """The weights a layer holds itself (not through sublayers): trainable ones first."""
-    own = getattr(layer, "_weights", [])
-    return [w for w in own if w.trainable] + [w for w in own if not w.trainable]
+    """The weights a layer holds itself (not through sublayers), in Keras' order."""
+    return layer._own_weights() if hasattr(layer, "_own_weights") else []
 
 
 def _vars_path(path):
