@@ -98,3 +98,11 @@ def test_a_layers_trainable_weights_come_before_its_other_weights(real_keras):
     assert [w.name for w in ours.weights] == [w.name for w in theirs.weights] == ["scale", "frozen"]
     ours.set_weights([np.array([2.0]), np.array([1.0])])          # in that order
     assert ours.scale.numpy()[0] == 2.0 and ours.frozen.numpy()[0] == 1.0
+
+
+def test_a_sequential_keeps_the_name_of_its_input(real_keras):
+    for k in (keras, real_keras):
+        model = k.Sequential([k.Input((3,), name="pixels"), k.layers.Dense(2)])
+        assert model.inputs[0].name == "pixels"
+        assert model.get_config()["layers"][0]["config"]["name"] == "pixels"
+        assert k.models.model_from_json(model.to_json()).inputs[0].name == "pixels"

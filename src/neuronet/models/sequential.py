@@ -15,16 +15,17 @@ class Sequential(Model):
         self._layers = []
         self._input_shape = None
         self._input_dtype = None          # an Input's dtype ('string' for raw text)
+        self._input_name = "input_layer"  # an Input's name
         for layer in layers or []:
             self.add(layer)
 
     def add(self, layer):
         """Append a layer (or an Input, which fixes the input shape)."""
         if isinstance(layer, SymbolicTensor) and layer.node is None:
-            self._set_input(layer.shape, layer.dtype)
+            self._set_input(layer.shape, layer.dtype, layer.name)
             return
         if isinstance(layer, InputLayer):
-            self._set_input(layer.batch_shape, layer.dtype)
+            self._set_input(layer.batch_shape, layer.dtype, layer.name)
             return
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: expected a Layer, received {type(layer).__name__}")
@@ -49,14 +50,14 @@ class Sequential(Model):
             self.build(self._input_shape)
         return layer
 
-    def _set_input(self, shape, dtype):
+    def _set_input(self, shape, dtype, name):
         if self._layers:
             raise ValueError(f"Sequential '{self.name}': an Input must come before every layer")
         if self._input_shape is not None:
             raise ValueError(f"Sequential model '{self.name}' has already been configured to use "
                              f"input shape {self._input_shape}: it takes one Input, received "
                              f"another of shape {tuple(shape)}")
-        self._input_shape, self._input_dtype = tuple(shape), dtype
+        self._input_shape, self._input_dtype, self._input_name = tuple(shape), dtype, name
 
     @property
     def layers(self):
@@ -87,7 +88,7 @@ class Sequential(Model):
             raise ValueError(f"Sequential model '{self.name}' has already been configured to use "
                              f"input shape {self._input_shape}. You cannot build it with "
                              f"input_shape {input_shape}")
-        inputs = [SymbolicTensor(input_shape, self._input_dtype or self.dtype, name="input_layer")]
+        inputs = [SymbolicTensor(input_shape, self._input_dtype or self.dtype, name=self._input_name)]
         x = inputs[0]
         for layer in self._layers:
             x = layer(x)
@@ -121,7 +122,7 @@ class Sequential(Model):
         if self._input_shape is not None:
             input_layer = InputLayer(batch_shape=self._input_shape,
                                      dtype=self._input_dtype or self.dtype,
-                                     name="input_layer")
+                                     name=self._input_name)
             layers.insert(0, serialize_keras_object(input_layer))
             config["build_input_shape"] = list(self._input_shape)
         return config
