@@ -5,7 +5,7 @@ Keras 3 (on JAX unless KERAS_BACKEND says otherwise) where installed.
 
 Workloads: an MLP 784-256-128-10 (SGD, batch 128, 60,000 samples) and a 20-16-1 network
 (Adam, batch 32, 10,000 samples: per-step overhead). Also `import neuronet` time and the
-first epoch against later ones: neuronet's in a fresh process of its own, Keras' in turns
+first epoch against later ones: neuronet's in fresh processes of its own, Keras' in turns
 with the peers (Keras compiles its training step in its first). The peers take turns, one
 epoch each per round, so that the slow spells of a shared machine fall on all of them
 alike; medians of the rounds after the first, all in the same run, and for the ratios the
@@ -142,17 +142,26 @@ def import_time():
 
 
 FIRST_EPOCH_ROUNDS = 4
+FIRST_EPOCH_PROCESSES = 5
 
 
 def first_epoch_alone(name):
-    """(first, median of the later) seconds per epoch of neuronet's `fit` of workload `name`,
-    in a fresh process that loads no other framework. In turns with the peers, neuronet's
-    first epoch runs right after every peer's data and model are built, and came out
-    slower there in most runs, though not in a process of its own."""
-    out = subprocess.run([sys.executable, __file__, "--first-epoch", name], capture_output=True,
-                         text=True, check=True).stdout
-    first, *later = (float(t) for t in out.split())
-    return first, statistics.median(later)
+    """(first, later, ratio) for neuronet's `fit` of workload `name`, each in a fresh process
+    that loads no other framework, FIRST_EPOCH_PROCESSES of them: the median first epoch,
+    the median of the later ones, and the median over the processes of the first epoch
+    divided by the median of that process's later ones (the machine's slow spells, which
+    last several epochs, cancel out of it). In turns with the peers, neuronet's first epoch
+    runs right after every peer's data and model are built, and came out slower there in
+    most runs, though not in a process of its own."""
+    firsts, laters, ratios = [], [], []
+    for _ in range(FIRST_EPOCH_PROCESSES):
+        out = subprocess.run([sys.executable, __file__, "--first-epoch", name],
+                             capture_output=True, text=True, check=True).stdout
+        first, *later = (float(t) for t in out.split())
+        firsts.append(first)
+        laters += later
+        ratios.append(first / statistics.median(later))
+    return statistics.median(firsts), statistics.median(laters), statistics.median(ratios)
 
 
 def _time_first_epochs(name):
@@ -175,9 +184,10 @@ def main():
     print(f"import neuronet: {import_time():.3f} s (median of 5 fresh processes)")
     chosen = sys.argv[1:] or list(WORKLOADS)
     for name in chosen:       # while this process has loaded no peer: loaded, they slowed it
-        first, later = first_epoch_alone(name)
-        print(f"{name}: {common.NEURONET} first epoch {first:.3f} s, later epochs (median) "
-              f"{later:.3f} s (a fresh process with neuronet alone)")
+        first, later, ratio = first_epoch_alone(name)
+        print(f"{name}: {common.NEURONET} first epoch {first:.3f} s, later epochs {later:.3f} s, "
+              f"first / later {ratio:.2f} (medians over {FIRST_EPOCH_PROCESSES} fresh processes "
+              "with neuronet alone)")
     import neuronet
     frameworks = common.peer_frameworks()
     peers = {common.NEURONET: functools.partial(epoch_keras, neuronet),
