@@ -612,10 +612,12 @@ def test_stop_evaluating_and_stop_predicting_end_the_loop_after_that_batch():
     assert seen == [0] and loss == pytest.approx(model.evaluate(x[:5], y[:5], verbose=0))
     assert model.predict(x, batch_size=5, verbose=0, callbacks=[StopAfterFirst()]).shape == (5, 1)
     assert model.predict(x, batch_size=5, verbose=0).shape == (20, 1)     # reset each call
-    assert model.evaluate(x, y, batch_size=5, verbose=0, callbacks=[counter]) and seen[-4:] == [0, 1, 2, 3]
+    model.evaluate(x, y, batch_size=5, verbose=0, callbacks=[counter])
+    assert seen[-4:] == [0, 1, 2, 3]
+    seen.clear()
     history = model.fit(x, y, batch_size=5, epochs=2, verbose=0, validation_data=(x, y),
-                        callbacks=[StopAfterFirst()])      # validation stops after a batch too
-    assert len(history.history["val_loss"]) == 2
+                        callbacks=[StopAfterFirst(), counter])
+    assert seen == [0, 0] and len(history.history["val_loss"]) == 2   # one batch each time
 
 
 def test_params_verbose_is_what_fit_was_given():

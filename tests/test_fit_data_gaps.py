@@ -531,7 +531,8 @@ def test_steps_without_batch_size_split_all_the_arrays_into_that_many_batches():
 
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, "8"])
 def test_bad_batch_size_is_refused(batch_size):
-    with pytest.raises(ValueError, match=f"batch_size: expected a positive integer, received {batch_size!r}"):
+    message = f"batch_size: expected a positive integer, received {batch_size!r}"
+    with pytest.raises(ValueError, match=message):
         _model().fit(X, Y, batch_size=batch_size, verbose=0)
 
 

@@ -206,8 +206,10 @@ class Progbar:
             if not finalize:
                 self._bar.refresh()
         self._last_draw = now
-        if finalize:    # running lines are cut to the terminal's width, to redraw in place;
-            self._bar.dynamic_ncols = False            # the finished one is drawn whole,
-            self._bar.ncols = self._bar.nrows = None   # as Keras prints it
+        if finalize:
+            # Running lines are cut to the terminal's width, so that they redraw in place;
+            # the finished one is drawn whole by close(), as Keras prints it.
+            self._bar.dynamic_ncols = False
+            self._bar.ncols = self._bar.nrows = None
             self._bar.close()
             self._bar = None

@@ -88,8 +88,8 @@ class Sequential(Model):
             raise ValueError(f"Sequential model '{self.name}' has already been configured to use "
                              f"input shape {self._input_shape}. You cannot build it with "
                              f"input_shape {input_shape}")
-        inputs = [SymbolicTensor(input_shape, self._input_dtype or self.dtype, name=self._input_name)]
-        x = inputs[0]
+        x = SymbolicTensor(input_shape, self._input_dtype or self.dtype, name=self._input_name)
+        inputs = [x]
         for layer in self._layers:
             x = layer(x)
         # set once every layer took the shape (a batch size given stays)
