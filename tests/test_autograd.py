@@ -314,12 +314,27 @@ def test_tape_gradient_with_respect_to_an_intermediate_tensor():
     np.testing.assert_array_equal(tape.gradient(y, h).numpy(), [4.0, 8.0])
 
 
-def test_tape_differentiates_through_ops_made_before_it_began():
+def test_tape_takes_values_made_before_it_began_as_constants():
+    # TensorFlow's rule: a target computed outside the tape (a DQN's bootstrapped target)
+    # passes no gradient; torch.autograd would differentiate through it (4 w + 3).
     w = Variable(np.array([1.0, -2.0]))
     doubled = w * 2.0                                  # made outside the tape
     with GradientTape() as tape:
-        loss = (doubled * w).sum() + (w * 3.0).sum()   # 2 w^2 + 3 w
-    np.testing.assert_allclose(tape.gradient(loss, w).numpy(), 4 * w.data + 3)
+        loss = (doubled * w).sum() + (w * 3.0).sum()   # doubled * w + 3 w, doubled fixed
+    np.testing.assert_allclose(tape.gradient(loss, w).numpy(), doubled.data + 3)
+    with GradientTape() as tape:
+        inside = (w * 2.0 * w).sum()
+    with pytest.warns(UserWarning, match="not computed inside the tape"):
+        assert tape.gradient(inside * 1.0, w) is None      # an op after the tape closed
+
+
+def test_tape_without_watching_accessed_variables_differentiates_the_watched_only():
+    v, u = Variable(np.array([1.0, 2.0, 3.0])), Variable(np.array(2.0))
+    with GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(u)
+        loss = (v * v).sum() * u
+    grad_v, grad_u = tape.gradient(loss, [v, u])
+    assert grad_v is None and grad_u.numpy() == pytest.approx(14.0)
 
 
 def test_tape_rejects_a_source_that_is_not_a_tensor():

@@ -99,14 +99,15 @@ def _own(g, handed):
     return g
 
 
-def backpropagate(output, grad=None, wanted=None, recorded=None):
+def backpropagate(output, grad=None, wanted=None, recorded=None, recorded_only=False):
     """Sweep the graph of `output` once in reverse.
 
     Returns {tensor: gradient array} for the tensors in `wanted` (a set of Tensors), or
     for every leaf that requires grad when `wanted` is None. recorded: the list of a
     `recording()` active while the graph was built; the sweep takes its nodes newest
     first instead of sorting the graph, then sorts whatever has a gradient left (nodes
-    made before the recording began).
+    made before the recording began), unless `recorded_only`: then those count as
+    constants (a GradientTape differentiates only what it recorded).
     """
     seed = _seed(output, grad)
     found, handed = {}, set()
@@ -117,7 +118,7 @@ def backpropagate(output, grad=None, wanted=None, recorded=None):
     grads = {output: seed}
     nodes = reversed(recorded) if recorded is not None else _reverse_topological([output])
     _sweep(nodes, grads, found, handed, wanted)
-    if grads:                                          # made before the recording began
+    if grads and not recorded_only:                    # made before the recording began
         _sweep(_reverse_topological(list(grads)), grads, found, handed, wanted)
     return found
 

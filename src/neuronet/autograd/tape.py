@@ -4,6 +4,8 @@
         loss = loss_fn(y, model(x, training=True))
     grads = tape.gradient(loss, model.trainable_weights)
 """
+import warnings
+
 import numpy as np
 
 from . import graph
@@ -11,10 +13,17 @@ from .tensor import Tensor
 
 
 class GradientTape:
-    """Records the ops run inside `with`; `gradient(target, sources)` differentiates them."""
+    """Records the ops run inside `with`; `gradient(target, sources)` differentiates them.
+
+    As in TensorFlow, only those ops: a value computed before the tape opened (or after it
+    closed) is a constant to it. With `watch_accessed_variables=False`, only the tensors
+    given to `watch` get gradients (the others None).
+    """
 
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self.persistent = persistent
+        self.watch_accessed_variables = watch_accessed_variables
+        self._watched = []
         self._used = False
         self._grad_mode = self._recording = None
         self._nodes = None              # the op outputs made inside `with`, in order
@@ -34,6 +43,7 @@ class GradientTape:
         """Track gradients with respect to a Tensor that is not a trainable variable."""
         for t in tensor if isinstance(tensor, (list, tuple)) else [tensor]:
             t.requires_grad = True
+            self._watched.append(t)
 
     def gradient(self, target, sources, output_gradients=None):
         """d(target)/d(source) for each source (same nesting; None when unconnected)."""
@@ -48,10 +58,20 @@ class GradientTape:
                                 f"`sources`, received a {type(source).__name__}")
         if output_gradients is None:                   # a non-scalar target counts as its sum
             output_gradients = np.ones(target.shape, target.dtype)
+        if self._nodes is None:
+            raise RuntimeError("GradientTape.gradient: the tape recorded nothing; compute the "
+                               "target inside `with GradientTape() as tape:`")
+        if target._backward is not None and not any(node is target for node in self._nodes):
+            warnings.warn("GradientTape.gradient: the target was not computed inside the "
+                          "tape, so no gradient flows to the sources (each is None); compute "
+                          "it within `with GradientTape() as tape:`", stacklevel=2)
         found = graph.backpropagate(target, output_gradients, wanted=set(flat),
-                                    recorded=self._nodes)
+                                    recorded=self._nodes, recorded_only=True)
         if not self.persistent:
             self._nodes = None
+        if not self.watch_accessed_variables:
+            watched = {id(t) for t in self._watched}
+            found = {s: g for s, g in found.items() if id(s) in watched}
         grads = [_first_order(found[s], s) if s in found else None for s in flat]
         return _unflatten(sources, iter(grads))
 
