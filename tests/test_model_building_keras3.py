@@ -106,3 +106,39 @@ def test_a_sequential_keeps_the_name_of_its_input(real_keras):
         assert model.inputs[0].name == "pixels"
         assert model.get_config()["layers"][0]["config"]["name"] == "pixels"
         assert k.models.model_from_json(model.to_json()).inputs[0].name == "pixels"
+
+
+def test_a_layer_with_weights_made_in_init_is_still_built_on_its_first_call(real_keras):
+    def run(k):
+        class Scaled(k.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.scale = self.add_weight(shape=(), initializer="ones", name="scale")
+
+            def build(self, input_shape):
+                self.w = self.add_weight(shape=(input_shape[-1], 2), initializer="ones", name="w")
+
+            def call(self, x):
+                return k.ops.matmul(x, self.w) * self.scale
+        layer = Scaled()
+        out = layer(np.ones((3, 4), "float32"))
+        return np.asarray(out), [w.name for w in layer.weights], layer.built
+    ours, theirs = run(keras), run(real_keras)
+    np.testing.assert_array_equal(ours[0], np.full((3, 2), 4.0))
+    assert ours[1:] == theirs[1:] == (["scale", "w"], True)
+
+
+def test_a_build_called_by_hand_is_not_repeated_by_the_first_call():
+    class Counted(L.Layer):
+        builds = 0
+
+        def build(self, input_shape):
+            Counted.builds += 1
+            self.w = self.add_weight(shape=(input_shape[-1],), name="w")
+
+        def call(self, x):
+            return x * self.w
+    layer = Counted()
+    layer.build((None, 3))
+    layer(np.ones((2, 3), "float32"))
+    assert Counted.builds == 1 and layer.built and len(layer.weights) == 1

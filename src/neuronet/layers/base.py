@@ -4,6 +4,7 @@ A layer stores its configuration in `__init__`, creates its weights lazily in
 `build(input_shape)` on the first call, computes in `call(inputs, training=...)`, and
 round-trips through `get_config()` / `from_config()`.
 """
+import functools
 import inspect
 import numbers
 
@@ -38,6 +39,21 @@ class Layer:
         layer = super().__new__(cls)
         object.__setattr__(layer, "_init_arguments", (args, kwargs))   # for get_config
         return layer
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass's own `build` marks the layer built once it returns (as Keras'
+        does), whoever calls it: the first call on inputs then builds it only if nothing
+        did, even when `__init__` already made some weights."""
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "marks_built", False):
+            @functools.wraps(build)
+            def build_and_mark(self, *args, **kwargs):
+                result = build(self, *args, **kwargs)
+                self.built = True
+                return result
+            build_and_mark.marks_built = True
+            cls.build = build_and_mark
 
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
                  input_shape=None, batch_input_shape=None, input_dim=None, batch_size=None,
@@ -280,8 +296,7 @@ class Layer:
             self._check_inputs(input_shapes)       # the spec set in __init__, before build
             shapes = (input_shapes if isinstance(input_shapes, list)
                       else (None,) + tuple(input_shapes[1:]))
-            if not self._weights:                  # build(shape) called by hand made them
-                self.build(shapes)
+            self.build(shapes)
             self.built = True
 
     _passed_check = None            # (input_spec, input shapes) of the last check passed
