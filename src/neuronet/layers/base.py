@@ -13,14 +13,19 @@ import numpy as np
 from .. import backend, constraints, initializers, regularizers
 from ..backend import snake_case, unique_name
 from ..autograd import Tensor, Variable
+from ..metrics.base import Metric
 from ..ops import math as m
 from ..saving.serialization import dtype_name, layer_arguments
 
 
 class _CallContext:
-    """The training flag of the calls in progress: a layer called without one (or with
-    None) inside another layer's call takes the outer call's, as in Keras."""
+    """The layer calls in progress, as Keras keeps them: their training flag (a layer
+    called without one inside another layer's call takes the outer call's), the layer
+    whose call began them (`entry`), and how many layers hold losses of calls
+    (`holding`: the entry call clears them only when some do)."""
     training = None
+    entry = None
+    holding = 0
 
 
 _context = _CallContext()
@@ -107,11 +112,16 @@ class Layer:
     def __setattr__(self, name, value):
         """Track what attributes hold, as Keras does: layers, directly or in a list, tuple or
         dict (a public attribute's container is tracked even while it holds no layer yet,
-        so that layers appended later count), and Variables, which become weights."""
+        so that layers appended later count), Variables, which become weights, and
+        Metrics, which a model's `metrics` lists (and so resets each epoch)."""
         if isinstance(value, Layer) or _holds_layers(value, expect=not name.startswith("_")):
             tracked = self.__dict__.setdefault("_tracked", [])
             if name not in tracked:
                 tracked.append(name)
+        elif isinstance(value, Metric):
+            held = self.__dict__.setdefault("_metric_attributes", [])
+            if name not in held:
+                held.append(name)
         elif isinstance(value, Variable):
             own = self.__dict__.get("_weights")
             if own is not None and not any(w is value for w in own):
@@ -200,13 +210,22 @@ class Layer:
     def _clear_call_losses(self):
         """Forget the losses of the last call, this layer's and its sublayers'."""
         for layer in self._self_and_sublayers():
-            layer._call_losses, layer._activity_losses = (), []
+            if layer._call_losses or layer._activity_losses:
+                layer._call_losses, layer._activity_losses = (), []
+                _context.holding -= 1
+
+    def _hold_losses(self):
+        """Count this layer among those holding losses of calls (before it adds one)."""
+        if not (self._call_losses or self._activity_losses):
+            _context.holding += 1
 
     def add_loss(self, loss):
         """Add `loss` (a Tensor; a non-scalar one is summed) to this layer's `losses`, and
-        so to the loss that `fit` minimises. Called in `call`: each call replaces the
-        losses the previous call added."""
+        so to the loss that `fit` minimises. Called in `call`: a call from outside any
+        layer first clears the losses of its layer and sublayers (those of the previous
+        forward pass), then every add_loss within it adds up, as in Keras."""
         loss = m.tensor(loss)
+        self._hold_losses()
         self._call_losses = [*self._call_losses, loss if loss.ndim == 0 else m.sum(loss)]
 
     _call_losses = ()
@@ -261,20 +280,26 @@ class Layer:
         mask = kwargs["mask"] if "mask" in kwargs else _mask_of(inputs)
         if mask is not None and "mask" in accepted:
             kwargs["mask"] = mask
-        if self._call_losses:
-            self._call_losses = ()
+        entry = _context.entry is None
+        if entry:                                      # a forward pass begins here
+            _context.entry = self
+            if _context.holding:
+                self._clear_call_losses()
         outer, _context.training = _context.training, training
         try:
             outputs = self.call(inputs, *args, **kwargs)
         finally:
             _context.training = outer
+            if entry:
+                _context.entry = None
         output_mask = self.compute_mask(inputs, mask)
         if output_mask is not None:
             _attach_mask(outputs, output_mask)
         if self.activity_regularizer is not None:
-            self._activity_losses = [self.activity_regularizer(output) / output.shape[0]
-                                     for output in (outputs if isinstance(outputs, (list, tuple))
-                                                    else [outputs])]
+            self._hold_losses()
+            self._activity_losses = self._activity_losses + [
+                self.activity_regularizer(output) / output.shape[0]
+                for output in (outputs if isinstance(outputs, (list, tuple)) else [outputs])]
         return outputs
 
     def _as_tensors(self, inputs):

@@ -75,13 +75,18 @@ class Trainer:
     # --- metrics -------------------------------------------------------------------------------
     @property
     def metrics(self):
-        """What fit/evaluate report: the loss, the compiled metrics (when compile was given
-        any), each output's loss."""
-        if not self.compiled:
-            return []
-        per_output_losses = self.compiled_loss.metrics if self.compiled_loss else []
-        compiled_metrics = [self.compiled_metrics] if self.compiled_metrics.any() else []
-        return [self._loss_tracker] + compiled_metrics + per_output_losses
+        """What fit/evaluate report (and reset each epoch), in Keras' order: the loss, the
+        compiled metrics (when compile was given any), each output's loss; then the
+        Metrics held as attributes by the model and its layers (not by inner models)."""
+        found = []
+        if self.compiled:
+            per_output_losses = self.compiled_loss.metrics if self.compiled_loss else []
+            compiled_metrics = [self.compiled_metrics] if self.compiled_metrics.any() else []
+            found = [self._loss_tracker] + compiled_metrics + per_output_losses
+        for metric in _held_metrics(self):
+            if not any(metric is known for known in found):
+                found.append(metric)
+        return found
 
     @property
     def metrics_names(self):
@@ -134,6 +139,12 @@ class Trainer:
         loss = self.compute_loss(x, y, y_pred, sample_weight)
         self._loss_tracker.update_state(loss.data, sample_weight=_batch_size(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        """One prediction step on a batch (`data` is `(x,)`); returns the outputs, which
+        `predict` gathers batch after batch. Override it to customise `predict`."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss plus every regularization penalty of the model."""
@@ -328,10 +339,11 @@ class Trainer:
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):
+        """`predict_step` on one batch, as NumPy arrays in the structure it returns."""
         with no_grad():
-            out = self(self._inputs(x), training=False)
-        arrays = data_adapter.map_structure(lambda o: o.data, out)
-        return tuple(arrays) if isinstance(out, tuple) else arrays     # the model's structure
+            out = self.predict_step((self._inputs(x),))
+        arrays = data_adapter.map_structure(_as_array, out)
+        return tuple(arrays) if isinstance(out, tuple) else arrays
 
     # --- data ------------------------------------------------------------------------------------
     def _batches(self, x, y, sample_weight, batch_size, shuffle, steps, method,
@@ -370,6 +382,19 @@ class Trainer:
         if array.dtype.kind == "f" and array.dtype != self.dtype:
             array = array.astype(self.dtype)
         return Tensor(array)
+
+
+def _as_array(value):
+    return value.data if isinstance(value, Tensor) else np.asarray(value)
+
+
+def _held_metrics(layer):
+    """The Metrics held as attributes by `layer` and its sublayers, models excepted."""
+    held = [getattr(layer, name) for name in layer.__dict__.get("_metric_attributes", ())]
+    for inner in layer._sublayers():
+        if not isinstance(inner, Trainer):
+            held += _held_metrics(inner)
+    return held
 
 
 def _callback_list(callbacks, **options):
