@@ -102,3 +102,43 @@ def test_a_layer_called_twice_in_one_pass_keeps_both_losses():
     assert [float(loss.numpy()) for loss in model.losses] == [6.0, 60.0]
     model(np.ones((1, 3), "float32"))               # the next pass replaces them
     assert [float(loss.numpy()) for loss in model.losses] == [3.0, 30.0]
+
+
+def _momentum_sgd(keras):
+    """The custom optimizer of Keras' own Optimizer docstring."""
+    class MomentumSGD(keras.optimizers.Optimizer):
+        def __init__(self, learning_rate=0.01, momentum=0.5, **kwargs):
+            super().__init__(learning_rate=learning_rate, **kwargs)
+            self.momentum = momentum
+
+        def build(self, variables):
+            super().build(variables)
+            self.momentums = [self.add_variable_from_reference(reference_variable=v,
+                                                               name="momentum")
+                              for v in variables]
+
+        def update_step(self, gradient, variable, learning_rate):
+            ops = keras.ops
+            learning_rate = ops.cast(learning_rate, variable.dtype)
+            m = self.momentums[self._get_variable_index(variable)]
+            self.assign(m, ops.subtract(ops.multiply(m, ops.cast(self.momentum, variable.dtype)),
+                                        ops.multiply(ops.cast(gradient, variable.dtype),
+                                                     learning_rate)))
+            self.assign_add(variable, m)
+    return MomentumSGD(0.1)
+
+
+def test_a_custom_optimizer_written_as_keras_documents_it_trains_as_in_keras(real_keras):
+    weights, results = None, []
+    for keras in (neuronet, real_keras):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        weights = weights or model.get_weights()
+        model.set_weights(weights)
+        model.compile(_momentum_sgd(keras), "mse")
+        model.fit(X, np.ones((8, 2), "float32"), epochs=3, batch_size=4, shuffle=False, verbose=0)
+        results.append(model.get_weights())
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-7)
+    optimizer = neuronet.optimizers.SGD()
+    ones = optimizer.add_variable((2, 2), initializer="ones", name="ones")
+    assert ones.numpy().tolist() == [[1.0, 1.0], [1.0, 1.0]]

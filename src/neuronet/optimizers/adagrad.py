@@ -33,7 +33,7 @@ class Adagrad(Optimizer):
             return
         super().build(variables)
         self._accumulators = self.add_optimizer_variables(
-            variables, "accumulator", initial_value=self.initial_accumulator_value)
+            variables, "accumulator", initializer=self.initial_accumulator_value)
 
     def update_step(self, gradient, variable, learning_rate):
         accumulator = self._accumulators[self._get_variable_index(variable)].data

@@ -25,7 +25,7 @@ from numbers import Real
 
 import numpy as np
 
-from .. import backend
+from .. import backend, initializers
 from ..autograd import Tensor, Variable
 from . import schedules
 
@@ -220,13 +220,25 @@ class Optimizer:
                 variables, "gradient_accumulator")
         self.built = True
 
-    def add_variable(self, shape, initial_value=0.0, dtype=None, name=None):
-        """A new non-trainable optimizer variable filled with `initial_value`."""
-        value = np.full(shape, initial_value, dtype=dtype or backend.floatx())
+    def add_variable(self, shape, initializer="zeros", dtype=None, name=None):
+        """A new non-trainable optimizer variable: `initializer` is a number to fill it
+        with, or an initializer (name or object) as in Keras."""
+        dtype = dtype or backend.floatx()
+        if isinstance(initializer, Real):
+            value = np.full(shape, initializer, dtype=dtype)
+        else:
+            value = initializers.get(initializer)(tuple(shape), dtype=dtype)
         return self._track(Variable(value, trainable=False, name=f"{self.name}/{name}"))
 
-    def add_optimizer_variables(self, variables, names, initial_value=0.0):
-        """Slot variables of each trainable variable (same shape and dtype).
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """A new optimizer variable of the shape and dtype of `reference_variable` (a slot
+        of it, as Keras' custom optimizers make them)."""
+        return self.add_variable(reference_variable.shape, initializer, reference_variable.dtype,
+                                 name=f"{_path(reference_variable)}_{name or 'var'}")
+
+    def add_optimizer_variables(self, variables, names, initializer="zeros"):
+        """Slot variables of each trainable variable (same shape and dtype), made with
+        `initializer` (see `add_variable`).
 
         `names` is one name (returns one list) or several (returns one list per name);
         they are created variable by variable, all names at a time, in Keras' order.
@@ -236,14 +248,23 @@ class Optimizer:
         slots = [[] for _ in names]
         for v in variables:
             for slot, name in zip(slots, names):
-                slot.append(self.add_variable(v.shape, initial_value, v.dtype,
-                                              name=f"{_path(v)}_{name}"))
+                slot.append(self.add_variable_from_reference(v, name, initializer))
         slots = [SlotVariables(slot) for slot in slots]
         self._slot_lists.extend(slots)
         return slots[0] if single else slots
 
     def _get_variable_index(self, variable):
         return self._trainable_variables_indices[id(variable)]
+
+    # Keras' in-place updates, for the update_step of custom optimizers
+    def assign(self, variable, value):
+        variable.assign(value)
+
+    def assign_add(self, variable, value):
+        variable.assign_add(value)
+
+    def assign_sub(self, variable, value):
+        variable.assign_sub(value)
 
     # --- learning rate --------------------------------------------------------------------
     @property
