@@ -142,3 +142,36 @@ def test_a_custom_optimizer_written_as_keras_documents_it_trains_as_in_keras(rea
     optimizer = neuronet.optimizers.SGD()
     ones = optimizer.add_variable((2, 2), initializer="ones", name="ones")
     assert ones.numpy().tolist() == [[1.0, 1.0], [1.0, 1.0]]
+
+
+def test_a_subclassed_model_saves_its_init_arguments_and_loads_back(tmp_path):
+    @neuronet.saving.register_keras_serializable(package="tests")
+    class Head(neuronet.Model):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.dense = neuronet.layers.Dense(units)
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = Head(3, name="head")
+    expected = model.predict(X, verbose=0)
+    assert model.get_config()["units"] == 3
+    model.save(tmp_path / "head.keras")
+    loaded = neuronet.models.load_model(tmp_path / "head.keras")
+    assert loaded.units == 3 and loaded.name == "head"
+    np.testing.assert_allclose(loaded.predict(X, verbose=0), expected, rtol=1e-6)
+
+    class Holding(neuronet.Model):                  # an argument that is not plain data
+        def __init__(self, layer):
+            super().__init__()
+            self.layer = layer
+
+        def call(self, x):
+            return self.layer(x)
+    holding = Holding(neuronet.layers.Dense(2))
+    holding(X)
+    with pytest.raises(TypeError, match="cannot record the argument layer="):
+        holding.save(tmp_path / "holding.keras")
+    assert not (tmp_path / "holding.keras").exists()

@@ -311,9 +311,14 @@ class Model(Trainer, Layer):
         return saving.to_json(self, **kwargs)
 
     def get_config(self):
+        """A functional model's graph; a subclassed model's `__init__` arguments (plain
+        data only: implement get_config for others), as a layer subclass records them."""
         if self._functional:
             return functional_config(self)
-        return super().get_config()
+        config = super().get_config()
+        if type(self).get_config is Model.get_config and type(self) is not Model:
+            config = {**self._init_config(), **config}
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
