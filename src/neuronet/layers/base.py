@@ -122,6 +122,7 @@ class Layer:
             held = self.__dict__.setdefault("_metric_attributes", [])
             if name not in held:
                 held.append(name)
+            Layer.metrics_held = True             # models look for held metrics from now on
         elif isinstance(value, Variable):
             own = self.__dict__.get("_weights")
             if own is not None and not any(w is value for w in own):
@@ -229,6 +230,7 @@ class Layer:
         self._call_losses = [*self._call_losses, loss if loss.ndim == 0 else m.sum(loss)]
 
     _call_losses = ()
+    metrics_held = False          # whether any layer has held a Metric as an attribute
 
     def get_weights(self):
         return [w.data.copy() for w in self.weights]

@@ -277,4 +277,4 @@ def _unique(key, taken):
 
 def _log_value(result):
     """A scalar result as a Python float; a multi-valued one (several thresholds) as is."""
-    return float(result) if np.ndim(result) == 0 else result
+    return float(result) if isinstance(result, np.floating) or np.ndim(result) == 0 else result

@@ -52,7 +52,8 @@ class Trainer:
         self.compiled_loss = CompiledLoss(loss, loss_weights, names) if loss is not None else None
         self.compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names,
                                                 self.compiled_loss)
-        self._loss_tracker = metrics_module.Mean(name="loss")
+        # the trainer's own metric, set past the tracking of held metrics
+        object.__setattr__(self, "_loss_tracker", metrics_module.Mean(name="loss"))
         self._trainable_at_compile = None      # taken when the model is built, see below
         self.compiled = True
         if self.built:
@@ -83,7 +84,7 @@ class Trainer:
             per_output_losses = self.compiled_loss.metrics if self.compiled_loss else []
             compiled_metrics = [self.compiled_metrics] if self.compiled_metrics.any() else []
             found = [self._loss_tracker] + compiled_metrics + per_output_losses
-        for metric in _held_metrics(self):
+        for metric in _held_metrics(self) if self.metrics_held else ():
             if not any(metric is known for known in found):
                 found.append(metric)
         return found
@@ -412,7 +413,9 @@ def _flat_logs(logs):
     for key, value in logs.items():
         if isinstance(value, dict):
             flat.update(_flat_logs(value))
-        elif type(value) is float or np.ndim(value) != 0:
+        elif isinstance(value, (float, np.floating)):        # a metric's single result
+            flat[key] = float(value)
+        elif np.ndim(value) != 0:
             flat[key] = value
         else:
             flat[key] = float(value)
