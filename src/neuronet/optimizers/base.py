@@ -75,6 +75,9 @@ def _check_learning_rate(learning_rate):
     return learning_rate
 
 
+_FILLS = {"zeros": 0.0, "ones": 1.0}      # initializers that need no lookup
+
+
 def _path(variable):
     """The variable's path with '/' replaced, to prefix the names of its slot variables."""
     return (variable.path or variable.name or "variable").replace("/", "_")
@@ -224,10 +227,11 @@ class Optimizer:
         """A new non-trainable optimizer variable: `initializer` is a number to fill it
         with, or an initializer (name or object) as in Keras."""
         dtype = dtype or backend.floatx()
-        if isinstance(initializer, Real):
-            value = np.full(shape, initializer, dtype=dtype)
+        fill = _FILLS.get(initializer, initializer) if isinstance(initializer, str) else initializer
+        if isinstance(fill, Real):
+            value = np.full(shape, fill, dtype=dtype)
         else:
-            value = initializers.get(initializer)(tuple(shape), dtype=dtype)
+            value = initializers.get(fill)(tuple(shape), dtype=dtype)
         return self._track(Variable(value, trainable=False, name=f"{self.name}/{name}"))
 
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
