@@ -11,7 +11,7 @@ from .. import backend
 from .. import callbacks as callbacks_module
 from .. import metrics as metrics_module
 from .. import optimizers
-from ..autograd import Tensor, backpropagate, no_grad
+from ..autograd import Tensor, as_array, backpropagate, no_grad
 from ..autograd.graph import recording
 from . import data_adapter
 from .compile_utils import CompiledLoss, CompiledMetrics
@@ -343,7 +343,7 @@ class Trainer:
         """`predict_step` on one batch, as NumPy arrays in the structure it returns."""
         with no_grad():
             out = self.predict_step((self._inputs(x),))
-        arrays = data_adapter.map_structure(_as_array, out)
+        arrays = data_adapter.map_structure(as_array, out)
         return tuple(arrays) if isinstance(out, tuple) else arrays
 
     # --- data ------------------------------------------------------------------------------------
@@ -383,10 +383,6 @@ class Trainer:
         if array.dtype.kind == "f" and array.dtype != self.dtype:
             array = array.astype(self.dtype)
         return Tensor(array)
-
-
-def _as_array(value):
-    return value.data if isinstance(value, Tensor) else np.asarray(value)
 
 
 def _held_metrics(layer):
